@@ -1,0 +1,36 @@
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace SdWeb.Engine.Pipelines;
+
+/// <summary>
+/// One generation as diffusers' StableDiffusionPipeline / StableDiffusionImg2ImgPipeline takes it.
+/// Images come out prompt by prompt, each prompt's <see cref="ImagesPerPrompt"/> images together.
+/// </summary>
+public sealed record GenerationRequest
+{
+    public required IReadOnlyList<string> Prompts { get; init; }
+
+    /// <summary>None, one for every prompt, or one per prompt.</summary>
+    public IReadOnlyList<string> NegativePrompts { get; init; } = [];
+
+    public string Sampler { get; init; } = "euler_a";
+    public int Steps { get; init; } = 20;
+    public double GuidanceScale { get; init; } = 7.5;
+
+    /// <summary>Seed of the one CPU generator all noise is drawn from; null picks a random one (recorded in the result).</summary>
+    public long? Seed { get; init; }
+
+    public int Width { get; init; } = 512;
+    public int Height { get; init; } = 512;
+    public int ImagesPerPrompt { get; init; } = 1;
+
+    /// <summary>Img2img source, resized to Width × Height; null for txt2img.</summary>
+    public Image<Rgb24>? InitImage { get; init; }
+
+    /// <summary>Img2img: how much of the schedule to run, in (0, 1].</summary>
+    public double Strength { get; init; } = 0.8;
+
+    /// <summary>Full VAE-decoded preview every N steps (0 = only the cheap latent preview).</summary>
+    public int FullPreviewEvery { get; init; }
+}
