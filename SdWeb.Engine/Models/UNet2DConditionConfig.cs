@@ -1,0 +1,32 @@
+namespace SdWeb.Engine.Models;
+
+/// <summary>diffusers' UNet2DConditionModel config (unet/config.json), the fields SD v1 uses.</summary>
+public sealed record UNet2DConditionConfig
+{
+    public int InChannels { get; init; } = 4;
+    public int OutChannels { get; init; } = 4;
+    public int SampleSize { get; init; } = 64;
+    public bool FlipSinToCos { get; init; } = true;
+    public int FreqShift { get; init; }
+    public IReadOnlyList<string> DownBlockTypes { get; init; } = ["CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "DownBlock2D"];
+    public string MidBlockType { get; init; } = "UNetMidBlock2DCrossAttn";
+    public IReadOnlyList<string> UpBlockTypes { get; init; } = ["UpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D"];
+    public IReadOnlyList<int> BlockOutChannels { get; init; } = [320, 640, 1280, 1280];
+    public int LayersPerBlock { get; init; } = 2;
+    public int DownsamplePadding { get; init; } = 1;
+    public double MidBlockScaleFactor { get; init; } = 1;
+    public string ActFn { get; init; } = "silu";
+    public int NormNumGroups { get; init; } = 32;
+    public double NormEps { get; init; } = 1e-5;
+    public int CrossAttentionDim { get; init; } = 768;
+    /// <summary>In SD v1 configs this is the number of heads (diffusers' historical naming), one value or one per block.</summary>
+    public IReadOnlyList<int> AttentionHeadDim { get; init; } = [8];
+    /// <summary>When set, overrides <see cref="AttentionHeadDim"/> as the head count.</summary>
+    public IReadOnlyList<int>? NumAttentionHeads { get; init; }
+    public int TransformerLayersPerBlock { get; init; } = 1;
+    public bool UseLinearProjection { get; init; }
+    public bool UpcastAttention { get; init; }
+    public bool OnlyCrossAttention { get; init; }
+    public int ConvInKernel { get; init; } = 3;
+    public int ConvOutKernel { get; init; } = 3;
+}
