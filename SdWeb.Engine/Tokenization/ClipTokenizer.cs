@@ -96,6 +96,6 @@ public sealed partial class ClipTokenizer
             .Take(MergeCount).ToList();
 
     /// <summary>CLIP's word pattern (tokenization_clip.py), matched against the already lower-cased text.</summary>
-    [GeneratedRegex(@"<\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"<\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex WordPattern();
 }
