@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Microsoft.ML.Tokenizers;
 using SdWeb.Engine.Loading;
 
@@ -9,7 +8,7 @@ namespace SdWeb.Engine.Tokenization;
 /// text fixing and lower-casing (<see cref="ClipTextNormalizer"/>), CLIP's word regex, BPE with the "&lt;/w&gt;"
 /// end-of-word suffix, then BOS + tokens + EOS, truncated and padded to <see cref="ClipTokenizerSettings.MaxLength"/>.
 /// </summary>
-public sealed partial class ClipTokenizer
+public sealed class ClipTokenizer
 {
     private readonly BpeTokenizer _bpe;
     private readonly int _bosId, _eosId, _padId;
@@ -61,7 +60,7 @@ public sealed partial class ClipTokenizer
         {
             Merges = ReadMerges(mergesPath),
             SpecialTokens = specialTokens,
-            PreTokenizer = new RegexPreTokenizer(WordPattern(), specialTokens),
+            PreTokenizer = new RegexPreTokenizer(ClipWordPattern.Regex, specialTokens),
             Normalizer = ClipTextNormalizer.Instance,
             ByteLevel = true,
             EndOfWordSuffix = "</w>",
@@ -94,8 +93,4 @@ public sealed partial class ClipTokenizer
     private static List<string> ReadMerges(string path) =>
         File.ReadLines(path).Where(line => line.Length > 0 && !line.StartsWith("#version", StringComparison.Ordinal))
             .Take(MergeCount).ToList();
-
-    /// <summary>CLIP's word pattern (tokenization_clip.py), matched against the already lower-cased text.</summary>
-    [GeneratedRegex(@"<\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex WordPattern();
 }
