@@ -7,6 +7,8 @@ namespace SdWeb.Engine.Models.Unet;
 /// <summary>Checks a UNet config before building from it, and a UNet's inputs before running it, with clear messages.</summary>
 internal static class UNetConfigValidation
 {
+    private const string Model = "UNet";
+
     /// <summary>
     /// The attention head count of each down block: <c>num_attention_heads</c> when set, else <c>attention_head_dim</c>
     /// (which SD v1/v2 configs use for the head count), one value for every block or one per block.
@@ -14,12 +16,8 @@ internal static class UNetConfigValidation
     /// </summary>
     public static IReadOnlyList<int> HeadCounts(UNet2DConditionConfig c)
     {
+        ModelChecks.CheckLevels(Model, c.BlockOutChannels, c.DownBlockTypes.Count, c.UpBlockTypes.Count, c.NormNumGroups);
         var n = c.BlockOutChannels.Count;
-        if (n == 0) throw Invalid("block_out_channels is empty.");
-        if (c.DownBlockTypes.Count != n || c.UpBlockTypes.Count != n)
-            throw Invalid($"block_out_channels has {n} entries, down_block_types {c.DownBlockTypes.Count} and " +
-                $"up_block_types {c.UpBlockTypes.Count}; they must have one entry per resolution level.");
-
         var (source, values) = c.NumAttentionHeads is { } explicitHeads
             ? ("num_attention_heads", explicitHeads)
             : ("attention_head_dim", c.AttentionHeadDim);
@@ -29,8 +27,6 @@ internal static class UNetConfigValidation
 
         foreach (var (width, i) in c.BlockOutChannels.Select((w, i) => (w, i)))
         {
-            if (width <= 0 || width % c.NormNumGroups != 0)
-                throw Invalid($"block_out_channels[{i}] = {width} is not a positive multiple of norm_num_groups = {c.NormNumGroups}.");
             var usesAttention = c.DownBlockTypes[i].StartsWith("CrossAttn", StringComparison.Ordinal)
                 || c.UpBlockTypes[n - 1 - i].StartsWith("CrossAttn", StringComparison.Ordinal)
                 || i == n - 1;
@@ -41,31 +37,26 @@ internal static class UNetConfigValidation
     }
 
     public static ModelLoadException UnknownBlock(string field, string value, string supported) =>
-        Invalid($"{field} contains \"{value}\", which this engine does not build (supported: {supported}).");
+        ModelChecks.UnknownBlock(Model, field, value, supported);
 
     public static void CheckInputs(UNet2DConditionConfig c, ModelPlacement placement, Tensor sample, Tensor timestep,
         Tensor encoderHiddenStates)
     {
         if (sample.dim() != 4 || sample.shape[1] != c.InChannels)
             throw new ArgumentException(
-                $"The UNet's sample must be [batch, {c.InChannels}, height, width]; got [{Shape(sample)}].", nameof(sample));
+                $"The UNet's sample must be [batch, {c.InChannels}, height, width]; got [{ModelChecks.Shape(sample)}].", nameof(sample));
         var batch = sample.shape[0];
         if (!(timestep.dim() == 0 || (timestep.dim() == 1 && (timestep.shape[0] == batch || timestep.shape[0] == 1))))
             throw new ArgumentException(
-                $"The UNet's timestep must be a 0-d tensor or hold one value per sample ([{batch}]); got [{Shape(timestep)}].",
+                $"The UNet's timestep must be a 0-d tensor or hold one value per sample ([{batch}]); got [{ModelChecks.Shape(timestep)}].",
                 nameof(timestep));
         if (encoderHiddenStates.dim() != 3 || encoderHiddenStates.shape[0] != batch || encoderHiddenStates.shape[2] != c.CrossAttentionDim)
             throw new ArgumentException(
                 $"The UNet's encoder hidden states must be [{batch}, tokens, {c.CrossAttentionDim}] for a batch of {batch}; " +
-                $"got [{Shape(encoderHiddenStates)}].", nameof(encoderHiddenStates));
-        foreach (var (tensor, name) in new[] { (sample, nameof(sample)), (encoderHiddenStates, nameof(encoderHiddenStates)) })
-            if (tensor.dtype != placement.DType || tensor.device_type != placement.Device.type)
-                throw new ArgumentException(
-                    $"The UNet runs on {placement} but its {name} is {ModelPlacement.DTypeName(tensor.dtype)} on {tensor.device}; " +
-                    "move it to the model's device and dtype first.", name);
+                $"got [{ModelChecks.Shape(encoderHiddenStates)}].", nameof(encoderHiddenStates));
+        ModelChecks.CheckPlacement(Model, placement, sample, nameof(sample));
+        ModelChecks.CheckPlacement(Model, placement, encoderHiddenStates, nameof(encoderHiddenStates));
     }
 
-    private static ModelLoadException Invalid(string problem) => new($"Invalid UNet config: {problem}");
-
-    private static string Shape(Tensor t) => string.Join(", ", t.shape);
+    private static ModelLoadException Invalid(string problem) => ModelChecks.InvalidConfig(Model, problem);
 }
