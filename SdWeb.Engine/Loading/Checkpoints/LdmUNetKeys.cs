@@ -37,6 +37,8 @@ public static class LdmUNetKeys
         foreach (var (ldm, diffusers) in TopLevel)
             if (key.StartsWith(ldm, StringComparison.Ordinal)) return diffusers + key[ldm.Length..];
 
+        if (key.StartsWith("middle_block.", StringComparison.Ordinal)) return MiddleBlock(key.Split('.', 3));
+
         var p = key.Split('.', 4);
         if (p.Length < 4 || !int.TryParse(p[1], out int index) || !int.TryParse(p[2], out int part)) return null;
         string rest = p[3];
@@ -49,14 +51,6 @@ public static class LdmUNetKeys
                 if (rest.StartsWith("op.", StringComparison.Ordinal)) return $"down_blocks.{level}.downsamplers.0.conv.{rest[3..]}";
                 return part == 0 ? $"down_blocks.{level}.resnets.{layer}.{Resnet(rest)}" : $"down_blocks.{level}.attentions.{layer}.{rest}";
             }
-            case "middle_block":
-                return part switch
-                {
-                    0 => $"mid_block.resnets.0.{Resnet(rest)}",
-                    1 => $"mid_block.attentions.0.{rest}",
-                    2 => $"mid_block.resnets.1.{Resnet(rest)}",
-                    _ => null,
-                };
             case "output_blocks":
             {
                 int level = index / perLevel, layer = index % perLevel;
@@ -68,6 +62,14 @@ public static class LdmUNetKeys
                 return null;
         }
     }
+
+    private static string? MiddleBlock(string[] p) => p.Length < 3 ? null : p[1] switch
+    {
+        "0" => $"mid_block.resnets.0.{Resnet(p[2])}",
+        "1" => $"mid_block.attentions.0.{p[2]}",
+        "2" => $"mid_block.resnets.1.{Resnet(p[2])}",
+        _ => null,
+    };
 
     private static string Resnet(string rest)
     {

@@ -29,7 +29,7 @@ public static class DiffusersFolder
 
     public static ModelSource Open(string dir, ModelPlacement placement)
     {
-        CheckModelIndex(dir);
+        CheckModelIndex(Path.Combine(dir, ModelIndexFileName));
         var owned = new List<IDisposable>();
         try
         {
@@ -91,11 +91,11 @@ public static class DiffusersFolder
         throw new ModelLoadException($"{componentDir}: the {component} folder has no weights file; expected {Path.GetFileName(full)} (or {Path.GetFileName(half)}).");
     }
 
-    private static void CheckModelIndex(string dir)
+    /// <summary>Checks that a model_index.json describes a Stable Diffusion v1 pipeline.</summary>
+    public static void CheckModelIndex(string indexPath)
     {
-        var indexPath = Path.Combine(dir, ModelIndexFileName);
         if (!File.Exists(indexPath))
-            throw new ModelLoadException($"{dir}: not a diffusers model folder (no {ModelIndexFileName}).");
+            throw new ModelLoadException($"{Path.GetDirectoryName(indexPath)}: not a diffusers model folder (no {ModelIndexFileName}).");
         JsonDocument doc;
         try { doc = JsonDocument.Parse(File.ReadAllBytes(indexPath)); }
         catch (JsonException e) { throw new ModelLoadException($"{indexPath}: malformed JSON: {e.Message}.", e); }
