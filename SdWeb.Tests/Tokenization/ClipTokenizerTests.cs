@@ -96,8 +96,8 @@ public class ClipTokenizerTests
         using var folder = new TokenizerFolder(tokenizerConfig: null);
         File.Delete(System.IO.Path.Combine(folder.Path, "vocab.json"));
         var e = Assert.Throws<ModelLoadException>(() => ClipTokenizer.FromFolder(folder.Path));
-        Assert.Equal($"{System.IO.Path.Combine(folder.Path, "vocab.json")} not found. A CLIP tokenizer folder needs vocab.json and merges.txt " +
-            "(the model's tokenizer/ folder).", e.Message);
+        Assert.Equal($"{folder.Path}: the tokenizer folder has no vocab.json; it needs vocab.json and merges.txt (CLIPTokenizer files).",
+            e.Message);
     }
 
     [Fact]
@@ -106,7 +106,15 @@ public class ClipTokenizerTests
         using var folder = new TokenizerFolder(tokenizerConfig: null);
         File.WriteAllText(System.IO.Path.Combine(folder.Path, "vocab.json"), "[1,2]");
         var e = Assert.Throws<ModelLoadException>(() => ClipTokenizer.FromFolder(folder.Path));
-        Assert.StartsWith($"{System.IO.Path.Combine(folder.Path, "vocab.json")}: not a JSON object of token → id", e.Message);
+        Assert.StartsWith($"{folder.Path}: vocab.json is not a JSON object of token → id", e.Message);
+    }
+
+    [Fact]
+    public void BuiltInStandardClipFilesTokenizeLikeTheModelFolder()
+    {
+        var builtIn = ClipTokenizer.FromFiles(TokenizerFiles.StandardClip, new ClipTokenizerSettings());
+        foreach (var golden in TokenizerGoldenCase.All)
+            Assert.Equal(golden.UntruncatedInputIds, builtIn.Tokenize(golden.Prompt).UntruncatedIds);
     }
 
     private static Dictionary<string, int> Vocabulary() =>
