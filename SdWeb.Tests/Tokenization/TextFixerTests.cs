@@ -16,6 +16,7 @@ public class TextFixerTests
     [InlineData("Broken text&hellip; it&#x2019;s ﬂubberiﬁc!", "Broken text… it's flubberific!")]
     [InlineData("HTML entities &lt;3", "HTML entities <3")]
     [InlineData("<em>HTML entities &lt;3</em>", "<em>HTML entities &lt;3</em>")]
+    [InlineData("fish &amp; chips\n<b>fish &amp; chips</b>\nfish &amp; chips", "fish & chips\n<b>fish &amp; chips</b>\nfish &amp; chips")]
     [InlineData("\u0001\u001b[36;44mI&#x92;m blue, da ba dee da ba doo&#133;\u001b[0m", "I'm blue, da ba dee da ba doo…")]
     [InlineData("\ufeffParty like\r\nit&rsquo;s 1999!", "Party like\nit's 1999!")]
     [InlineData("ＬＯＵＤ　ＮＯＩＳＥＳ", "LOUD NOISES")]
