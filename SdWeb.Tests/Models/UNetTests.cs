@@ -11,7 +11,7 @@ using static TorchSharp.torch;
 namespace SdWeb.Tests.Models;
 
 /// <summary>The tiny SD UNet against diffusers 0.24's outputs (cases/unet.safetensors).</summary>
-public sealed class UNetGoldenTests(ITestOutputHelper output)
+public sealed class UNetTests(ITestOutputHelper output)
 {
     private const double Tolerance = 1e-4;
 

@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 namespace SdWeb.Tests.Models;
 
 /// <summary>The tiny SD VAE against diffusers 0.24's outputs (cases/vae.safetensors).</summary>
-public sealed class VaeGoldenTests(ITestOutputHelper output)
+public sealed class VaeTests(ITestOutputHelper output)
 {
     private const double Tolerance = 1e-4;
 
