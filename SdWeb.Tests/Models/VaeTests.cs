@@ -54,4 +54,58 @@ public sealed class VaeTests(ITestOutputHelper output)
         var logVar = TensorAssert.Close(expectedLogVar, dist.LogVar, Tolerance, "latent_dist_logvar");
         output.WriteLine($"encode: mean {mean:E3}, std {std:E3}, logvar {logVar:E3}");
     }
+
+    [Fact]
+    public void DecodesPipelineLatentsLikeTheStableDiffusionPipeline()
+    {
+        using var vae = LoadTinyVae();
+        using var golden = Golden.OpenCase("pipelines", "a_lms_astronaut.safetensors");
+        using var latents = golden.Read("latents_final");
+        using var scaled = latents / vae.Config.ScalingFactor;
+        using var expected = golden.Read("decoded_raw");
+
+        using var actual = vae.Decode(scaled);
+
+        output.WriteLine($"a_lms_astronaut decoded_raw: max abs diff {TensorAssert.Close(expected, actual, Tolerance, "decoded_raw"):E3}");
+    }
+
+    /// <summary>64×64 latents: the mid-block attention runs over 4096 tokens.</summary>
+    [Fact]
+    public void Decodes512PixelImages()
+    {
+        using var vae = LoadTinyVae();
+        using var golden = Golden.OpenCase("pipelines", "g_euler_512.safetensors");
+        using var latents = golden.Read("latents_final");
+        using var scaled = latents / vae.Config.ScalingFactor;
+        using var expected = golden.Read("images");
+
+        using var decoded = vae.Decode(scaled);
+        using var images = (decoded / 2 + 0.5).clamp(0, 1).permute(0, 2, 3, 1);
+
+        output.WriteLine($"g_euler_512 images: max abs diff {TensorAssert.Close(expected, images, Tolerance, "images"):E3}");
+    }
+
+    [Fact]
+    public void SampleDrawsTheNoiseFromTheCpuGenerator()
+    {
+        using var vae = LoadTinyVae();
+        using var golden = Golden.OpenCase("cases", "vae.safetensors");
+        using var image = golden.Read("encode_image");
+        using var dist = vae.Encode(image);
+        using var generator = new Generator(5);
+        using var referenceGenerator = new Generator(5);
+
+        using var first = dist.Sample(generator);
+        using var second = dist.Sample(generator);
+
+        // diffusers: mean + std * randn(shape, generator) with the generator's draws consumed in order.
+        using var firstNoise = randn(dist.Mean.shape, generator: referenceGenerator);
+        using var secondNoise = randn(dist.Mean.shape, generator: referenceGenerator);
+        using var expectedFirst = dist.Mean + dist.Std * firstNoise;
+        using var expectedSecond = dist.Mean + dist.Std * secondNoise;
+        TensorAssert.Close(expectedFirst, first, 0, "first sample");
+        TensorAssert.Close(expectedSecond, second, 0, "second sample");
+        using var mode = dist.Mode();
+        TensorAssert.Close(dist.Mean, mode, 0, "mode");
+    }
 }
