@@ -6,13 +6,13 @@ namespace SdWeb.Tests.Models;
 
 public sealed class ModelConfigJsonTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("sdweb-config-").FullName;
+    private readonly TempDir _dir = new();
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    public void Dispose() => _dir.Dispose();
 
     private string Write(string json)
     {
-        var path = Path.Combine(_dir, $"{Guid.NewGuid():N}.json");
+        var path = _dir[$"{Guid.NewGuid():N}.json"];
         File.WriteAllText(path, json);
         return path;
     }
@@ -87,7 +87,7 @@ public sealed class ModelConfigJsonTests : IDisposable
     [Fact]
     public void MissingFileIsReported()
     {
-        var path = Path.Combine(_dir, "nope.json");
+        var path = _dir["nope.json"];
 
         var e = Assert.Throws<ModelLoadException>(() => UNet2DConditionConfig.FromJson(path));
 
@@ -95,10 +95,9 @@ public sealed class ModelConfigJsonTests : IDisposable
     }
 
     [Theory]
-    [InlineData("{\"block_out_channels\": [32, 64", "cannot read the model config")]
-    [InlineData("{\"block_out_channels\": null}", "cannot read the model config")]
-    [InlineData("{\"attention_head_dim\": \"eight\"}", "expected a number or a list of numbers, found String")]
-    [InlineData("{\"attention_head_dim\": [8, \"x\"]}", "expected a list of numbers, found String in it")]
+    [InlineData("{\"block_out_channels\": [32, 64", "malformed JSON")]
+    [InlineData("{\"attention_head_dim\": \"eight\"}", "cannot read it as a UNet2DConditionConfig: expected a whole number or a list of them, found String")]
+    [InlineData("{\"attention_head_dim\": [8, \"x\"]}", "cannot read it as a UNet2DConditionConfig: expected a whole number, found String")]
     [InlineData("[1, 2]", "not a model config: expected a JSON object")]
     public void MalformedConfigIsReportedWithTheFile(string json, string expected)
     {
