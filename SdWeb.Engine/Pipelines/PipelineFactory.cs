@@ -6,7 +6,10 @@ namespace SdWeb.Engine.Pipelines;
 /// <summary>Loads models into <see cref="StableDiffusionPipeline"/>s placed as <see cref="EngineOptions"/> say.</summary>
 public sealed class PipelineFactory(EngineOptions options, GenerationLimits? limits = null) : IPipelineFactory
 {
-    public IImagePipeline Load(string modelPath, string? vaePath = null)
+    public IImagePipeline Load(string modelPath, string? vaePath = null) =>
+        new StableDiffusionPipeline(LoadComponents(modelPath, vaePath), limits);
+
+    public Components.StableDiffusionComponents LoadComponents(string modelPath, string? vaePath = null)
     {
         PlacementResolver.ApplyThreads(options);
         var placement = PlacementResolver.Resolve(options);
