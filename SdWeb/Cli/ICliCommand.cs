@@ -8,5 +8,6 @@ public interface ICliCommand
 
     /// <summary>Options that take no value (`--pipeline`); every other `--name` takes one.</summary>
     IReadOnlySet<string> Flags => new HashSet<string>();
+
     Task<int> RunAsync(CliArgs args, CancellationToken cancellationToken);
 }
