@@ -37,20 +37,30 @@ public sealed partial class ClipTokenizer
                     $"{required} not found. A CLIP tokenizer folder needs vocab.json and merges.txt (the model's tokenizer/ folder).");
         }
 
-        var settings = ClipTokenizerSettings.FromFolder(folder);
+        using var vocab = File.OpenRead(vocabPath);
+        using var merges = File.OpenRead(mergesPath);
+        return FromStreams(vocab, merges, ClipTokenizerSettings.FromFolder(folder), vocabPath);
+    }
+
+    /// <summary>
+    /// A tokenizer from vocab.json and merges.txt contents (e.g. <see cref="TokenizerFiles"/> of a single-file checkpoint).
+    /// </summary>
+    /// <param name="vocabDescription">Names the vocabulary in error messages.</param>
+    public static ClipTokenizer FromStreams(Stream vocabJson, Stream mergesText, ClipTokenizerSettings settings, string vocabDescription)
+    {
         Dictionary<string, int> vocab;
         try
         {
-            vocab = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, int>>(File.ReadAllText(vocabPath))
+            vocab = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, int>>(vocabJson)
                 ?? throw new System.Text.Json.JsonException("the file holds null");
         }
         catch (System.Text.Json.JsonException e)
         {
-            throw new ModelLoadException($"{vocabPath}: not a JSON object of token → id ({e.Message}). Replace it with the model's original file.", e);
+            throw new ModelLoadException($"{vocabDescription}: not a JSON object of token → id ({e.Message}). Replace it with the model's original file.", e);
         }
 
         int IdOf(string token) => vocab.TryGetValue(token, out var id) ? id
-            : throw new ModelLoadException($"{vocabPath}: the special token \"{token}\" is not in the vocabulary. Check that the folder's files belong together.");
+            : throw new ModelLoadException($"{vocabDescription}: the special token \"{token}\" is not in the vocabulary. Check that the folder's files belong together.");
 
         var specialTokens = new Dictionary<string, int>
         {
@@ -59,7 +69,7 @@ public sealed partial class ClipTokenizer
         };
         var bpe = BpeTokenizer.Create(new BpeOptions(vocab)
         {
-            Merges = ReadMerges(mergesPath),
+            Merges = ReadMerges(mergesText),
             SpecialTokens = specialTokens,
             PreTokenizer = new RegexPreTokenizer(WordPattern(), specialTokens),
             Normalizer = ClipTextNormalizer.Instance,
@@ -91,9 +101,15 @@ public sealed partial class ClipTokenizer
     private const int MergeCount = 49152 - 256 - 2;
 
     /// <summary>merges.txt: one "left right" pair per line after a "#version" header, as the BPE engine takes them.</summary>
-    private static List<string> ReadMerges(string path) =>
-        File.ReadLines(path).Where(line => line.Length > 0 && !line.StartsWith("#version", StringComparison.Ordinal))
+    private static List<string> ReadMerges(Stream merges) =>
+        ReadLines(merges).Where(line => line.Length > 0 && !line.StartsWith("#version", StringComparison.Ordinal))
             .Take(MergeCount).ToList();
+
+    private static IEnumerable<string> ReadLines(Stream stream)
+    {
+        using var reader = new StreamReader(stream, leaveOpen: true);
+        while (reader.ReadLine() is { } line) yield return line;
+    }
 
     /// <summary>CLIP's word pattern (tokenization_clip.py), matched against the already lower-cased text.</summary>
     [GeneratedRegex(@"<\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+", RegexOptions.IgnoreCase)]
