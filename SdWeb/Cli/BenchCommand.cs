@@ -11,7 +11,7 @@ namespace SdWeb.Cli;
 /// <summary>
 /// `bench`: how fast a model runs here. --pipeline times a whole generation (seconds per step, text encoding,
 /// VAE decode, preview); --component NAME times one model call (min/median ms over --runs after a warm-up).
-/// Both print the peak resident memory.
+/// Both print the achieved GFLOP/s, the weights' size and the peak resident (and, on CUDA, GPU) memory.
 /// </summary>
 public sealed class BenchCommand(Func<EngineOptions, PipelineFactory> createFactory) : ICliCommand
 {
@@ -47,36 +47,72 @@ public sealed class BenchCommand(Func<EngineOptions, PipelineFactory> createFact
             Height = size,
             Seed = 0,
         };
+        if (pipeline && request.Steps < 2) throw new CliUsageException($"--steps must be at least 2 for --pipeline, not {request.Steps}.");
 
         var components = createFactory(EngineOptionsArgs.Read(args)).LoadComponents(modelPath, args.Get("vae"));
+        var model = BenchModel.Read(modelPath, args.Get("vae"), components.Placement);
         using var pipelineInstance = new StableDiffusionPipeline(components);
-        Console.WriteLine($"{components.Model.Name} on {components.Placement}, {size}x{size}, {torch.get_num_threads()} threads");
-        if (pipeline) BenchPipeline(pipelineInstance, components, request, runs, cancellationToken);
-        else Print(component!, BenchComponents.All[component!].Description, Timing.Measure(BenchComponents.All[component!].Prepare(components, size), components.Placement.Device, runs));
-        Console.WriteLine($"peak RSS          {PeakMemory.ResidentMiB()?.ToString("0", CultureInfo.InvariantCulture) ?? "n/a"} MiB");
+        Console.WriteLine($"{components.Model.Name} on {components.Placement}, {size}x{size}, {torch.get_num_threads()} threads, " +
+                          $"load average {LoadAverage()}");
+        if (pipeline) BenchPipeline(pipelineInstance, components, model, request, runs, cancellationToken);
+        else
+        {
+            var bench = BenchComponents.All[component!];
+            var stats = Timing.Measure(bench.Prepare(components, size), components.Placement.Device, runs);
+            Print(component!, bench.Description, stats, bench.Flops(model, size));
+        }
+        PrintMemory(components.Placement, model);
         return Task.FromResult(0);
     }
 
-    private static void BenchPipeline(StableDiffusionPipeline pipeline, StableDiffusionComponents components, GenerationRequest request, int runs, CancellationToken cancellationToken)
+    private static void BenchPipeline(StableDiffusionPipeline pipeline, StableDiffusionComponents components, BenchModel model,
+        GenerationRequest request, int runs, CancellationToken cancellationToken)
     {
         var device = components.Placement.Device;
         var steps = new List<StepProgress>();
         var result = pipeline.Generate(request, new Progress(steps), cancellationToken);
         foreach (var image in result.Images) image.Image.Dispose();
-        // The first step includes one-time work (allocator, kernels); time the rest.
-        double secondsPerStep = steps.Count > 1
-            ? (steps[^1].Elapsed - steps[0].Elapsed).TotalSeconds / (steps.Count - 1)
-            : steps[0].Elapsed.TotalSeconds;
-        Console.WriteLine($"sampling          {secondsPerStep:0.000} s/step ({request.Steps} steps, {request.Sampler}); whole run {result.Duration.TotalSeconds:0.00} s");
-        Print("text encoding", "both prompts", Timing.Measure(BenchComponents.All["text"].Prepare(components, request.Width), device, runs));
-        Print("VAE decode", "1 image", Timing.Measure(BenchComponents.All["vae-decode"].Prepare(components, request.Width), device, runs));
+        // The first step includes one-time work (allocator, kernels): the statistics are over the others.
+        var stepTimes = steps.Skip(1).Select((s, i) => (s.Elapsed - steps[i].Elapsed).TotalMilliseconds).ToArray();
+        var sampling = Timing.Summarize(stepTimes);
+        int latent = request.Width / StableDiffusionPipeline.LatentScale;
+        Print("sampling step", $"{request.Sampler}, {request.Steps} steps, batch 2 (CFG); whole run {result.Duration.TotalSeconds:0.00} s",
+            sampling, FlopCounts.UNet(model.UNet, 2, latent, latent));
+        Console.WriteLine($"{"",-17} {1000 / sampling.MedianMs:0.000} it/s");
+        Print("text encoding", "both prompts", Timing.Measure(BenchComponents.All["text"].Prepare(components, request.Width), device, runs),
+            BenchComponents.All["text"].Flops(model, request.Width));
+        Print("VAE decode", "1 image", Timing.Measure(BenchComponents.All["vae-decode"].Prepare(components, request.Width), device, runs),
+            BenchComponents.All["vae-decode"].Flops(model, request.Width));
         using var previewer = new LatentPreviewer(device);
-        using var latent = torch.randn([4, request.Height / 8, request.Width / 8]).to(components.Placement.DType, device, disposeAfter: true);
-        Print("preview", "latent → RGB, 1 image", Timing.Measure(() => previewer.Preview(latent), device, runs));
+        using var latentImage = torch.randn([4, latent, latent]).to(components.Placement.DType, device, disposeAfter: true);
+        Print("preview", "latent → RGB, 1 image", Timing.Measure(() => previewer.Preview(latentImage), device, runs), flops: null);
     }
 
-    private static void Print(string what, string description, Timing.Stats stats) =>
-        Console.WriteLine($"{what,-17} {stats.MinMs:0.0} ms min, {stats.MedianMs:0.0} ms median over {stats.Runs} runs ({description})");
+    private static void Print(string what, string description, Timing.Stats stats, double? flops)
+    {
+        var rate = flops is double f ? $"; {f / 1e12:0.000} TFLOP, {f / stats.MinMs / 1e6:0} GFLOP/s at min" : "";
+        Console.WriteLine($"{what,-17} {stats.MinMs:0.0} ms min, {stats.MedianMs:0.0} ms median over {stats.Runs} runs ({description}){rate}");
+    }
+
+    private static void PrintMemory(ModelPlacement placement, BenchModel model)
+    {
+        double weightsMiB = model.WeightBytes(placement.DType) / (1024 * 1024);
+        Console.WriteLine($"weights           {model.Parameters / 1e6:0.0} M parameters, {weightsMiB:0} MiB in {ModelPlacement.DTypeName(placement.DType)}");
+        var rss = PeakMemory.ResidentMiB();
+        Console.WriteLine(rss is double r ? $"peak RSS          {r:0} MiB ({r / weightsMiB:0.00}× the weights)" : "peak RSS          n/a");
+        if (placement.Device.type == DeviceType.CUDA)
+        {
+            var gpu = GpuMemory.UsedMiB(placement.Device.index);
+            Console.WriteLine($"GPU memory        {gpu?.ToString("0", CultureInfo.InvariantCulture) ?? "n/a (no NVML)"} MiB in use at the end " +
+                              "(libtorch's caching allocator keeps its peak reservation)");
+        }
+    }
+
+    private static string LoadAverage()
+    {
+        const string path = "/proc/loadavg";
+        return File.Exists(path) ? string.Join(' ', File.ReadAllText(path).Split(' ').Take(3)) : "n/a";
+    }
 
     private sealed class Progress(List<StepProgress> steps) : IProgress<StepProgress>
     {

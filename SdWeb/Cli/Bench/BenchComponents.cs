@@ -1,40 +1,48 @@
+using SdWeb.Engine.Pipelines;
 using SdWeb.Engine.Pipelines.Components;
 using TorchSharp;
 
 namespace SdWeb.Cli.Bench;
 
+/// <summary>One model call `bench --component NAME` times, as the pipeline makes it at an image size.</summary>
+/// <param name="Prepare">Builds the call (inputs made once) for loaded components and an image size.</param>
+/// <param name="Flops">The call's floating-point work for a model and an image size.</param>
+public sealed record BenchComponent(string Description, Func<StableDiffusionComponents, int, Action> Prepare, Func<BenchModel, int, double> Flops);
+
 /// <summary>
-/// The models `bench --component NAME` times, one call each as the pipeline makes it at the given image size
-/// (UNet: a classifier-free-guidance batch of 2). Adding a component is one entry here.
+/// The models `bench --component NAME` times (UNet: a classifier-free-guidance batch of 2). Adding a component is one entry here.
 /// </summary>
 public static class BenchComponents
 {
     private const string Prompt = "a photograph of an astronaut riding a horse";
+    private const int Latent = StableDiffusionPipeline.LatentScale;
 
-    /// <summary>name → (what one call is, a factory of the call for these components and size).</summary>
-    public static readonly IReadOnlyDictionary<string, (string Description, Func<StableDiffusionComponents, int, Action> Prepare)> All =
-        new Dictionary<string, (string, Func<StableDiffusionComponents, int, Action>)>
-        {
-            ["text"] = ("CLIP text encoder, 2 prompts", (c, _) => () => Run(() => c.TextEncoder.Encode([Prompt, ""]))),
-            ["unet"] = ("UNet, batch 2 (CFG)", PrepareUnet),
-            ["vae-decode"] = ("VAE decode, 1 image", (c, size) =>
+    public static readonly IReadOnlyDictionary<string, BenchComponent> All = new Dictionary<string, BenchComponent>
+    {
+        ["text"] = new("CLIP text encoder, 2 prompts",
+            (c, _) => () => Run(() => c.TextEncoder.Encode([Prompt, ""])),
+            (m, _) => FlopCounts.TextEncoder(m.TextEncoder, 2)),
+        ["unet"] = new("UNet, batch 2 (CFG)", PrepareUnet, (m, size) => FlopCounts.UNet(m.UNet, 2, size / Latent, size / Latent)),
+        ["vae-decode"] = new("VAE decode, 1 image", (c, size) =>
             {
-                var latents = Constant(torch.randn([1, 4, size / 8, size / 8]), c);
+                var latents = Constant(torch.randn([1, 4, size / Latent, size / Latent]), c);
                 return () => Run(() => c.Vae.Decode(latents.to(c.Vae.DType)));
-            }),
-            ["vae-encode"] = ("VAE encode + sample, 1 image", (c, size) =>
+            },
+            (m, size) => FlopCounts.VaeDecode(m.Vae, 1, size / Latent, size / Latent)),
+        ["vae-encode"] = new("VAE encode + sample, 1 image", (c, size) =>
             {
                 var image = Constant(torch.rand([1, 3, size, size]) * 2 - 1, c);
                 var generator = new torch.Generator(0);
                 return () => Run(() => c.Vae.EncodeSample(image.to(c.Vae.DType), generator));
-            }),
-        };
+            },
+            (m, size) => FlopCounts.VaeEncode(m.Vae, 1, size, size)),
+    };
 
     private static Action PrepareUnet(StableDiffusionComponents c, int size)
     {
         torch.Tensor embeds;
         using (torch.no_grad()) embeds = c.TextEncoder.Encode([Prompt, ""]).DetachFromDisposeScope();
-        var sample = Constant(torch.randn([2, 4, size / 8, size / 8]), c);
+        var sample = Constant(torch.randn([2, 4, size / Latent, size / Latent]), c);
         var timestep = Constant(torch.tensor(500f), c, torch.ScalarType.Float32);
         return () => Run(() => c.Unet.PredictNoise(sample, timestep, embeds));
     }

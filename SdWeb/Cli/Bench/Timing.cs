@@ -20,9 +20,15 @@ public static class Timing
             Synchronize(device);
             times[i] = clock.Elapsed.TotalMilliseconds;
         }
-        Array.Sort(times);
-        double median = runs % 2 == 1 ? times[runs / 2] : (times[runs / 2 - 1] + times[runs / 2]) / 2;
-        return new Stats(times[0], median, runs);
+        return Summarize(times);
+    }
+
+    public static Stats Summarize(IReadOnlyList<double> milliseconds)
+    {
+        var times = milliseconds.Order().ToArray();
+        int n = times.Length;
+        double median = n % 2 == 1 ? times[n / 2] : (times[n / 2 - 1] + times[n / 2]) / 2;
+        return new Stats(times[0], median, n);
     }
 
     public static void Synchronize(torch.Device device)
