@@ -44,6 +44,20 @@ public class ClipTextModelTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void LegacyEosTokenIdTwoPoolsAtTheHighestIdWhichIsTheSameToken()
+    {
+        // SD v1.5's text_encoder/config.json says eos_token_id 2; transformers then pools at input_ids.argmax().
+        using var golden = Golden.OpenCase("cases", "text_encoder.safetensors");
+        using var source = new SafeTensorsWeightSource(WeightsPath);
+        using var model = new ClipTextModel(ClipTextConfig.FromJson(ConfigPath) with { EosTokenId = 2 }, ModelPlacement.CpuFloat32);
+        model.LoadWeights(source);
+        using var inputIds = golden.Read("input_ids");
+        using var result = model.Run(inputIds, outputHiddenStates: false);
+        Assert.Null(result.HiddenStates);
+        AssertClose(golden, "pooler_output", result.PoolerOutput);
+    }
+
+    [Fact]
     public void ForwardReturnsTheLastHiddenState()
     {
         using var golden = Golden.OpenCase("cases", "text_encoder.safetensors");
