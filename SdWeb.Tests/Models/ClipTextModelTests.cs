@@ -130,6 +130,43 @@ public class ClipTextModelTests(ITestOutputHelper output)
         Assert.Equal(expected.data<long>().ToArray(), ids);
     }
 
+    /// <summary>
+    /// The tokenizer and encoder together give the prompt_embeds each golden pipeline case fed its UNet: the negative
+    /// (or empty) prompt's embeddings first when guidance is on, then the prompts'.
+    /// </summary>
+    [Theory]
+    [InlineData("a_lms_astronaut")]
+    [InlineData("b_lms_batch2")]
+    [InlineData("c_eulera_negative")]
+    [InlineData("d_dpmpp2m_karras")]
+    [InlineData("e_img2img_ddim")]
+    [InlineData("f_nocfg_ddim")]
+    [InlineData("g_euler_512")]
+    public void TokenizerAndEncoderGiveThePipelinePromptEmbeds(string caseName)
+    {
+        // Python's json writes -Infinity in some scheduler configs; those fields are not read here.
+        var json = File.ReadAllText(Golden.PathOf("pipelines", "cases.json")).Replace("-Infinity", "null").Replace("Infinity", "null");
+        using var cases = System.Text.Json.JsonDocument.Parse(json);
+        var pipelineCase = cases.RootElement.GetProperty("cases").EnumerateArray().Single(c => c.GetProperty("name").GetString() == caseName);
+        var promptJson = pipelineCase.GetProperty("prompt");
+        string[] prompts = promptJson.ValueKind == System.Text.Json.JsonValueKind.Array
+            ? promptJson.EnumerateArray().Select(p => p.GetString()!).ToArray()
+            : [promptJson.GetString()!];
+        var negative = pipelineCase.TryGetProperty("negative_prompt", out var n) && n.ValueKind == System.Text.Json.JsonValueKind.String
+            ? n.GetString()! : "";
+        var withGuidance = pipelineCase.GetProperty("guidance_scale").GetDouble() > 1.0;
+        string[] encoded = withGuidance ? [.. prompts.Select(_ => negative), .. prompts] : prompts;
+
+        var tokenizer = ClipTokenizer.FromFolder(Golden.PathOf("tiny-sd", "tokenizer"));
+        using var source = new SafeTensorsWeightSource(WeightsPath);
+        using var model = LoadTinyModel(source);
+        using var inputIds = tensor(encoded.SelectMany(p => tokenizer.Tokenize(p).InputIds.Select(i => (long)i)).ToArray(),
+            [encoded.Length, 77]);
+        using var embeds = model.forward(inputIds);
+        using var golden = Golden.OpenCase("pipelines", pipelineCase.GetProperty("files").GetProperty("tensors").GetString()!);
+        AssertClose(golden, "prompt_embeds", embeds);
+    }
+
     [Fact]
     public void ModelParameterNamesAreTheTransformersKeys()
     {
