@@ -29,6 +29,7 @@ public class TextFixerTests
     [InlineData("ΣΑΣ ΣΕ", "σας σε")]
     [InlineData("İstanbul", "i\u0307stanbul")]
     [InlineData("ÀÉÎ ΑΒΓ АБВ", "àéî αβγ абв")]
+    [InlineData("\U00010400\U00010401 Σ\U0001D400", "\U00010428\U00010429 σ\U0001D400")]
     public void LowerCasesAsPython(string input, string expected) => Assert.Equal(expected, ClipTextNormalizer.PythonLower(input));
 
     [Theory]
