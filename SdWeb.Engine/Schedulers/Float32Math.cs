@@ -3,10 +3,11 @@ using static TorchSharp.torch;
 namespace SdWeb.Engine.Schedulers;
 
 /// <summary>
-/// exp as torch 1.13's CPU kernel computes it for float32 (SLEEF's expf_u10 with FMA), which is within 1 ulp but
-/// not always correctly rounded; recent libtorch rounds differently, so DPM-Solver's e^-h is evaluated here.
+/// The float32 functions whose rounding differs between torch 1.13 (the goldens) and the libtorch TorchSharp ships:
+/// sqrt (correctly rounded in 1.13, off by an ulp at times in recent libtorch) and exp (SLEEF's expf_u10 with FMA in
+/// 1.13, within 1 ulp but not always correctly rounded). The samplers apply them to their small schedule tensors.
 /// </summary>
-internal static class SleefExp
+internal static class Float32Math
 {
     private const float Log2E = 1.442695040888963407359924681001892137426645954152985934135449406931f;
     private const float Ln2Upper = 0.693145751953125f;
@@ -29,6 +30,18 @@ internal static class SleefExp
         return u * MathF.Pow(2, q >> 1) * MathF.Pow(2, q - (q >> 1));
     }
 
-    /// <summary>exp of a 0-d CPU float32 tensor.</summary>
-    public static Tensor Exp(Tensor scalar) => tensor(Exp(scalar.item<float>()));
+    /// <summary>Elementwise exp of a small tensor, as torch 1.13 computes it.</summary>
+    public static Tensor Exp(Tensor t) => Map(t, Exp);
+
+    /// <summary>Elementwise correctly rounded sqrt of a small tensor.</summary>
+    public static Tensor Sqrt(Tensor t) => Map(t, MathF.Sqrt);
+
+    private static Tensor Map(Tensor t, Func<float, float> f)
+    {
+        using var host = t.to(ScalarType.Float32, CPU).contiguous();
+        var values = host.data<float>().ToArray();
+        for (var i = 0; i < values.Length; i++) values[i] = f(values[i]);
+        using var result = tensor(values, t.shape, ScalarType.Float32);
+        return result.to(t.dtype, t.device);
+    }
 }
