@@ -1,0 +1,107 @@
+using System.Text.Json;
+using Microsoft.ML.Tokenizers;
+using SdWeb.Engine.Loading;
+
+namespace SdWeb.Engine.Tokenization;
+
+/// <summary>
+/// CLIP's tokenizer (transformers' CLIPTokenizer with ftfy) on Microsoft.ML.Tokenizers' byte-level BPE:
+/// text fixing and lower-casing (<see cref="ClipTextNormalizer"/>), CLIP's word regex, BPE with the "&lt;/w&gt;"
+/// end-of-word suffix, then BOS + tokens + EOS, truncated and padded to <see cref="ClipTokenizerSettings.MaxLength"/>.
+/// </summary>
+public sealed class ClipTokenizer
+{
+    private readonly BpeTokenizer _bpe;
+    private readonly int _bosId, _eosId, _padId;
+
+    public ClipTokenizerSettings Settings { get; }
+
+    private ClipTokenizer(BpeTokenizer bpe, ClipTokenizerSettings settings, Func<string, int> idOf)
+    {
+        _bpe = bpe;
+        Settings = settings;
+        _bosId = idOf(settings.BosToken);
+        _eosId = idOf(settings.EosToken);
+        _padId = idOf(settings.PadToken);
+    }
+
+    /// <summary>Loads a diffusers <c>tokenizer/</c> folder: vocab.json, merges.txt and, where present, the token configs.</summary>
+    public static ClipTokenizer FromFolder(string folder) =>
+        FromFiles(TokenizerFiles.FromFolder(folder), ClipTokenizerSettings.FromFolder(folder));
+
+    /// <summary>
+    /// Builds the tokenizer from a model's vocabulary and merges (a folder's, or the built-in standard CLIP files a
+    /// single-file checkpoint uses) with the given special tokens and length.
+    /// </summary>
+    public static ClipTokenizer FromFiles(TokenizerFiles files, ClipTokenizerSettings settings)
+    {
+        var vocab = ReadVocabulary(files);
+        int IdOf(string token) => vocab.TryGetValue(token, out var id) ? id
+            : throw new ModelLoadException(
+                $"{files.Description}: the special token \"{token}\" is not in the vocabulary. Check that the tokenizer files belong together.");
+
+        var specialTokens = new Dictionary<string, int>
+        {
+            [settings.BosToken] = IdOf(settings.BosToken),
+            [settings.EosToken] = IdOf(settings.EosToken),
+        };
+        var bpe = BpeTokenizer.Create(new BpeOptions(vocab)
+        {
+            Merges = ReadMerges(files),
+            SpecialTokens = specialTokens,
+            PreTokenizer = new RegexPreTokenizer(ClipWordPattern.Regex, specialTokens),
+            Normalizer = ClipTextNormalizer.Instance,
+            ByteLevel = true,
+            EndOfWordSuffix = "</w>",
+        });
+        return new ClipTokenizer(bpe, settings, IdOf);
+    }
+
+    public ClipTokenization Tokenize(string prompt)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        var tokens = _bpe.EncodeToIds(prompt);
+        int max = Settings.MaxLength;
+        int kept = Math.Min(tokens.Count, max - 2);
+
+        var ids = new int[max];
+        var mask = new int[max];
+        ids[0] = _bosId;
+        for (int i = 0; i < kept; i++) ids[i + 1] = tokens[i];
+        ids[kept + 1] = _eosId;
+        Array.Fill(ids, _padId, kept + 2, max - kept - 2);
+        Array.Fill(mask, 1, 0, kept + 2);
+
+        return new ClipTokenization(ids, mask, [_bosId, .. tokens, _eosId]);
+    }
+
+    /// <summary>CLIP uses the first 49152-256-2 merges: its vocabulary is 256 bytes, their "&lt;/w&gt;" forms, one token per merge, BOS and EOS.</summary>
+    private const int MergeCount = 49152 - 256 - 2;
+
+    private static Dictionary<string, int> ReadVocabulary(TokenizerFiles files)
+    {
+        try
+        {
+            using var stream = files.OpenVocab();
+            return JsonSerializer.Deserialize<Dictionary<string, int>>(stream) ?? throw new JsonException("the file holds null");
+        }
+        catch (JsonException e)
+        {
+            throw new ModelLoadException(
+                $"{files.Description}: {TokenizerFiles.VocabFileName} is not a JSON object of token → id ({e.Message}). " +
+                "Replace it with the model's original file.", e);
+        }
+    }
+
+    /// <summary>merges.txt: one "left right" pair per line after a "#version" header, as the BPE engine takes them.</summary>
+    private static List<string> ReadMerges(TokenizerFiles files)
+    {
+        using var reader = new StreamReader(files.OpenMerges());
+        var merges = new List<string>(MergeCount);
+        while (merges.Count < MergeCount && reader.ReadLine() is { } line)
+        {
+            if (line.Length > 0 && !line.StartsWith("#version", StringComparison.Ordinal)) merges.Add(line);
+        }
+        return merges;
+    }
+}
