@@ -6,6 +6,8 @@ public static class CliApp
     private static readonly ICliCommand[] Commands =
     [
         new TokenizeCommand(),
+        new GenerateCommand(),
+        new BenchCommand(),
         new ModelsCommand(),
     ];
 
@@ -19,7 +21,7 @@ public static class CliApp
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
         try
         {
-            return await command.RunAsync(new CliArgs(args.Skip(1)), cts.Token);
+            return await command.RunAsync(new CliArgs(args.Skip(1), command.Flags), cts.Token);
         }
         catch (CliUsageException e)
         {

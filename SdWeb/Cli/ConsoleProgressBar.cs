@@ -1,30 +1,25 @@
-using System.Globalization;
-using SdWeb.Engine.Loading.Hub;
+using SdWeb.Engine.Pipelines;
 
 namespace SdWeb.Cli;
 
-/// <summary>A one-line download progress bar, redrawn (with \r) whenever the file or its whole percentage changes.</summary>
-internal sealed class ConsoleProgressBar(TextWriter writer)
+/// <summary>A one-line progress bar on stderr: <c>[#####.....] step 5/10  0.8 s/step  ETA 00:04</c>.</summary>
+public sealed class ConsoleProgressBar(TextWriter output) : IProgress<StepProgress>
 {
     private const int Width = 30;
-    private (string File, long Percent)? _last;
 
-    public void Report(DownloadProgress p)
+    public void Report(StepProgress p)
     {
-        long percent = p.BytesTotal is > 0 and var total ? p.BytesDone * 100 / total : -1;
-        if (_last == (p.File, percent)) return;
-        if (_last is { } last && last.File != p.File) writer.WriteLine();
-        _last = (p.File, percent);
-        int filled = percent < 0 ? 0 : (int)(percent * Width / 100);
-        var amount = p.BytesTotal is { } t ? $"{Megabytes(p.BytesDone)}/{Megabytes(t)} MB" : $"{Megabytes(p.BytesDone)} MB";
-        writer.Write($"\r[{new string('#', filled)}{new string('.', Width - filled)}] {(percent < 0 ? "  ?" : $"{percent,3}")}% " +
-                     $"({p.FileIndex + 1}/{p.FileCount}) {p.File} {amount}");
+        double secondsPerStep = p.Step == 0 ? 0 : p.Elapsed.TotalSeconds / p.Step;
+        output.Write($"\r{Bar(p.Step, p.TotalSteps)} step {p.Step}/{p.TotalSteps}  " +
+                     $"{secondsPerStep:0.00} s/step  ETA {p.Eta:mm\\:ss}");
+        if (p.Step == p.TotalSteps) output.WriteLine();
+        output.Flush();
     }
 
-    public void Finish()
+    /// <summary>"[#####.....]" for <paramref name="done"/> of <paramref name="total"/> (full when the total is 0).</summary>
+    internal static string Bar(long done, long total)
     {
-        if (_last is not null) writer.WriteLine();
+        int filled = total <= 0 ? Width : (int)(Width * Math.Clamp(done, 0, total) / total);
+        return $"[{new string('#', filled)}{new string('.', Width - filled)}]";
     }
-
-    private static string Megabytes(long bytes) => (bytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture);
 }

@@ -24,7 +24,7 @@ internal static class ModelsDownload
         var modelsDir = args.Get("models-dir") ?? DefaultModelsDir;
 
         using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
-        var bar = new ConsoleProgressBar(error);
+        var bar = new DownloadProgressBar(error);
         var folder = await new HubDownloader(http, options).DownloadAsync(repo, modelsDir, bar.Report, ct);
         bar.Finish();
         await output.WriteLineAsync($"downloaded {repo} to {folder}");
