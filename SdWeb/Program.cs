@@ -21,6 +21,7 @@ app.UseAuthorization();
 app.UseAntiforgery();
 
 app.MapSdWebComponents();
+app.MapSdWebAccount();
 
 await app.RunAsync();
 return 0;
