@@ -5,6 +5,7 @@ public static class CliApp
 {
     private static readonly ICliCommand[] Commands =
     [
+        new GenerateCommand(),
     ];
 
     public static bool IsVerb(string[] args) =>
