@@ -1,0 +1,13 @@
+using TorchSharp;
+
+namespace SdWeb.Engine.Pipelines.Components;
+
+/// <summary>CLIP tokenizer + text encoder as the pipeline uses them.</summary>
+public interface IPromptEncoder
+{
+    /// <summary>Tokens of a prompt without BOS/EOS and without truncation.</summary>
+    int CountTokens(string prompt);
+
+    /// <summary>last_hidden_state [prompts, 77, C] of the padded, truncated prompts, on the model's device and dtype.</summary>
+    torch.Tensor Encode(IReadOnlyList<string> prompts);
+}

@@ -1,0 +1,214 @@
+using System.Diagnostics;
+using System.Reflection;
+using SdWeb.Engine.Imaging;
+using SdWeb.Engine.Pipelines.Components;
+using SdWeb.Engine.Pipelines.Previews;
+using SdWeb.Engine.Pipelines.Validation;
+using SdWeb.Engine.Schedulers;
+using TorchSharp;
+
+namespace SdWeb.Engine.Pipelines;
+
+/// <summary>
+/// diffusers 0.24's StableDiffusionPipeline and StableDiffusionImg2ImgPipeline in one loop: same prompt-embedding
+/// order, same draws from one CPU generator, same classifier-free guidance, same decode and postprocessing.
+/// </summary>
+public sealed class StableDiffusionPipeline : IImagePipeline
+{
+    /// <summary>Latent pixels per image pixel side (2^(VAE blocks − 1) for SD v1).</summary>
+    public const int LatentScale = 8;
+
+    public static string EngineVersion { get; } =
+        typeof(StableDiffusionPipeline).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+
+    private readonly StableDiffusionComponents _components;
+    private readonly GenerationLimits _limits;
+    private readonly LatentPreviewer _previewer;
+
+    public StableDiffusionPipeline(StableDiffusionComponents components, GenerationLimits? limits = null)
+    {
+        _components = components;
+        _limits = limits ?? GenerationLimits.Default;
+        _previewer = new LatentPreviewer(components.Placement.Device);
+    }
+
+    public ModelDescriptor Model => _components.Model;
+
+    public int CountTokens(string prompt) => _components.TextEncoder.CountTokens(prompt);
+
+    public GenerationResult Generate(GenerationRequest request, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        long seed = request.Seed ?? Random.Shared.NextInt64(0, 1L << 32);
+        using var run = Run(request, seed, progress, cancellationToken);
+        var images = new List<GeneratedImage>();
+        for (int k = 0; k < run.Images.shape[0]; k++)
+        {
+            using var hwc = run.Images[k];
+            int promptIndex = k / request.ImagesPerPrompt;
+            images.Add(new GeneratedImage(TensorImages.ToImage(hwc), request.Prompts[promptIndex], NegativePromptOf(request, promptIndex), k));
+        }
+        return new GenerationResult(images, ParametersOf(request, seed), clock.Elapsed);
+    }
+
+    /// <summary>The whole generation, returning diffusers' tensors. <see cref="Generate"/> is this plus image conversion.</summary>
+    internal DiffusionRun Run(GenerationRequest request, long seed, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
+    {
+        GenerationRequestValidator.ThrowIfInvalid(request, _limits);
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            using var noGrad = torch.no_grad();
+            using var scope = torch.NewDisposeScope();
+            using var generator = new torch.Generator((ulong)seed, torch.CPU);
+            var run = Sample(request, generator, progress, cancellationToken);
+            scope.MoveToOuter(run.PromptEmbeds, run.Timesteps, run.LatentsFinal, run.DecodedRaw, run.Images);
+            if (run.InitialNoise is not null) scope.MoveToOuter(run.InitialNoise);
+            return run;
+        }
+        catch (Exception e) when (OutOfMemory.IsOutOfMemory(e))
+        {
+            throw OutOfMemory.Explain(e, _components.Model.Device);
+        }
+    }
+
+    private DiffusionRun Sample(GenerationRequest request, torch.Generator generator, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
+    {
+        var (device, dtype) = (_components.Placement.Device, _components.Placement.DType);
+        bool guided = request.GuidanceScale > 1.0;
+        int batch = request.Prompts.Count * request.ImagesPerPrompt;
+
+        var promptEmbeds = EncodePrompts(request, guided);
+
+        var scheduler = _components.CreateScheduler(request.Sampler, _components.SchedulerConfig);
+        scheduler.SetTimesteps(request.Steps);
+        int start = request.InitImage is null ? 0 : Img2ImgSchedule.StartIndex(request.Steps, request.Strength, scheduler.Order);
+        var timesteps = scheduler.Timesteps.narrow(0, start, scheduler.Timesteps.shape[0] - start);
+
+        torch.Tensor? initialNoise = null;
+        torch.Tensor latents;
+        long[] latentShape = [batch, 4, request.Height / LatentScale, request.Width / LatentScale];
+        if (request.InitImage is null)
+        {
+            initialNoise = torch.randn(latentShape, dtype, torch.CPU, generator: generator).to(device);
+            latents = initialNoise * scheduler.InitNoiseSigma;
+        }
+        else
+        {
+            latents = NoisedInitLatents(request, batch, scheduler, timesteps, generator);
+        }
+
+        var timestepsOnDevice = timesteps.to(device);
+        var clock = Stopwatch.StartNew();
+        int total = (int)timesteps.shape[0];
+        for (int i = 0; i < total; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var stepScope = torch.NewDisposeScope();
+            var t = timesteps[i];
+            var modelInput = scheduler.ScaleModelInput(guided ? torch.cat([latents, latents]) : latents, t);
+            var noisePred = _components.Unet.PredictNoise(modelInput, timestepsOnDevice[i], promptEmbeds);
+            if (guided)
+            {
+                var halves = noisePred.chunk(2);
+                noisePred = halves[0] + request.GuidanceScale * (halves[1] - halves[0]);
+            }
+            var step = scheduler.Step(noisePred, t, latents, generator);
+            latents = step.PrevSample.MoveToOuterDisposeScope();
+            if (progress is not null)
+                ReportStep(progress, request, i + 1, total, clock.Elapsed, step.PredOriginalSample);
+        }
+
+        if (!AllFinite(latents))
+            throw new GenerationFailedException(
+                "The UNet produced NaN or infinite values while sampling (a known fp16 overflow of some models). Try fp32 or bf16.");
+
+        var decoded = DecodeChecked(latents);
+        return new DiffusionRun(promptEmbeds, initialNoise, timesteps, latents, decoded, TensorImages.Postprocess(decoded));
+    }
+
+    /// <summary>[negative…, prompt…] (or just the prompts without guidance), each repeated per image in diffusers' order.</summary>
+    private torch.Tensor EncodePrompts(GenerationRequest request, bool guided)
+    {
+        var encoder = _components.TextEncoder;
+        var conditional = encoder.Encode(request.Prompts).repeat_interleave(request.ImagesPerPrompt, dim: 0);
+        if (!guided) return conditional;
+        var negatives = Enumerable.Range(0, request.Prompts.Count).Select(p => NegativePromptOf(request, p)).ToList();
+        var unconditional = encoder.Encode(negatives).repeat_interleave(request.ImagesPerPrompt, dim: 0);
+        return torch.cat([unconditional, conditional]);
+    }
+
+    /// <summary>img2img's prepare_latents: one VAE sample of the init image (scaled, repeated per image), noised to the first timestep.</summary>
+    private torch.Tensor NoisedInitLatents(GenerationRequest request, int batch, IScheduler scheduler, torch.Tensor timesteps, torch.Generator generator)
+    {
+        var vae = _components.Vae;
+        var image = TensorImages.ToModelInput(request.InitImage!, request.Width, request.Height, _components.Placement.Device, vae.DType);
+        var initLatents = (vae.EncodeSample(image, generator) * vae.ScalingFactor).to(_components.Placement.DType);
+        initLatents = torch.cat(Enumerable.Repeat(initLatents, batch).ToArray());
+        var noise = torch.randn(initLatents.shape, initLatents.dtype, torch.CPU, generator: generator).to(initLatents.device);
+        return scheduler.AddNoise(initLatents, noise, timesteps.narrow(0, 0, 1).repeat(batch));
+    }
+
+    private void ReportStep(IProgress<StepProgress> progress, GenerationRequest request, int done, int total, TimeSpan elapsed, torch.Tensor predictedOriginal)
+    {
+        bool fullPreview = request.FullPreviewEvery > 0 && done % request.FullPreviewEvery == 0;
+        PreviewImage preview;
+        if (fullPreview)
+        {
+            using var first = Decode(predictedOriginal.narrow(0, 0, 1));
+            using var hwc = TensorImages.Postprocess(first)[0];
+            preview = new PreviewImage((int)hwc.shape[1], (int)hwc.shape[0], TensorImages.ToRgbBytes(hwc), IsFullDecode: true);
+        }
+        else
+        {
+            preview = _previewer.Preview(predictedOriginal[0]);
+        }
+        var eta = TimeSpan.FromTicks(elapsed.Ticks / done * (total - done));
+        progress.Report(new StepProgress(done, total, elapsed, eta, preview));
+    }
+
+    private torch.Tensor Decode(torch.Tensor latents)
+    {
+        var vae = _components.Vae;
+        return vae.Decode((latents / vae.ScalingFactor).to(vae.DType));
+    }
+
+    /// <summary>Decodes; a non-finite fp16/bf16 decode is retried with the VAE upcast to fp32 (diffusers' force_upcast cure).</summary>
+    private torch.Tensor DecodeChecked(torch.Tensor latents)
+    {
+        var decoded = Decode(latents);
+        if (AllFinite(decoded)) return decoded;
+        if (_components.Vae.DType != torch.ScalarType.Float32)
+        {
+            _components.Vae.UpcastToFloat32();
+            decoded = Decode(latents);
+            if (AllFinite(decoded)) return decoded;
+        }
+        throw new GenerationFailedException(
+            "The VAE decoded NaN or infinite values, even in fp32. The latents are out of range: try another seed, sampler or a lower CFG scale.");
+    }
+
+    private static bool AllFinite(torch.Tensor t)
+    {
+        using var finite = torch.isfinite(t).all();
+        return finite.item<bool>();
+    }
+
+    private static string NegativePromptOf(GenerationRequest request, int promptIndex) => request.NegativePrompts.Count switch
+    {
+        0 => "",
+        1 => request.NegativePrompts[0],
+        _ => request.NegativePrompts[promptIndex],
+    };
+
+    private GenerationParameters ParametersOf(GenerationRequest request, long seed) => new(
+        _components.Model.Name, _components.Model.Hash, request.Sampler, request.Steps, request.GuidanceScale, seed,
+        request.Width, request.Height, request.ImagesPerPrompt, request.InitImage is null ? null : request.Strength,
+        _components.Model.DType, _components.Model.Device, EngineVersion);
+
+    public void Dispose()
+    {
+        _previewer.Dispose();
+        _components.Owner.Dispose();
+    }
+}
