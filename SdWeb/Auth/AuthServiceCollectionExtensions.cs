@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Logging.Abstractions;
 using SdWeb.Options;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using SdWeb.Data;
 
 namespace SdWeb.Auth;
@@ -61,7 +60,6 @@ public static class AuthServiceCollectionExtensions
         services.AddOptions<KeyManagementOptions>().Configure<SdWebOptions>((keys, sdweb) =>
             keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(sdweb.DataPath, "keys")), NullLoggerFactory.Instance));
 
-        services.TryAddSingleton(TimeProvider.System);
         services.AddScoped<AccountService>();
         return services;
     }
