@@ -3,6 +3,7 @@ using SdWeb.Auth;
 using SdWeb.Cli;
 using SdWeb.Components;
 using SdWeb.Data;
+using SdWeb.Gallery;
 using SdWeb.Options;
 using SdWeb.Storage;
 
@@ -13,6 +14,7 @@ builder.Services.AddSdWebOptions(builder.Configuration);
 builder.Services.AddSdWebData();
 builder.Services.AddSdWebAuth();
 builder.Services.AddSdWebStorage();
+builder.Services.AddSdWebGallery();
 builder.Services.AddSdWebComponents();
 
 var app = builder.Build();
