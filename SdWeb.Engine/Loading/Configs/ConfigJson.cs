@@ -5,7 +5,8 @@ namespace SdWeb.Engine.Loading.Configs;
 
 /// <summary>
 /// Reads and writes the config records as the Hugging Face json files spell them: snake_case names, unknown fields
-/// ignored, and diffusers' habit of writing a per-block list either as one number or as a list.
+/// ignored (unless listed as unsupported features, which must then hold their neutral value), and diffusers' habit of
+/// writing a per-block list either as one number or as a list.
 /// </summary>
 public static class ConfigJson
 {
@@ -19,12 +20,50 @@ public static class ConfigJson
         Converters = { new IntOrListConverter() },
     };
 
-    public static T Read<T>(string path) where T : class
+    /// <param name="neutralValues">Keys of features this engine does not implement, each with the value that means
+    /// "not used" (null, false, a default string or number); any other value is refused with a clear message.</param>
+    public static T Read<T>(string path, IReadOnlyDictionary<string, object?>? neutralValues = null) where T : class
     {
         if (!File.Exists(path)) throw new ModelLoadException($"{path}: config file not found.");
+        if (neutralValues is { Count: > 0 }) CheckNeutral(path, neutralValues);
         using var stream = File.OpenRead(path);
         return Read<T>(stream, path);
     }
+
+    private static void CheckNeutral(string path, IReadOnlyDictionary<string, object?> neutralValues)
+    {
+        using var stream = File.OpenRead(path);
+        JsonDocument doc;
+        try { doc = JsonDocument.Parse(stream, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }); }
+        catch (JsonException e) { throw new ModelLoadException($"{path}: malformed JSON: {e.Message}. Fix or replace the file.", e); }
+        using (doc)
+        {
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+                throw new ModelLoadException($"{path}: not a model config: expected a JSON object.");
+            foreach (var (key, neutral) in neutralValues)
+                if (doc.RootElement.TryGetProperty(key, out var value) && !IsNeutral(value, neutral))
+                    throw new ModelLoadException(
+                        $"{path}: \"{key}\": {value.GetRawText()} is not supported (only {Describe(neutral)} is). " +
+                        "This engine runs Stable Diffusion v1-style models; use a model of that family.");
+        }
+    }
+
+    private static bool IsNeutral(JsonElement value, object? neutral) => neutral switch
+    {
+        null => value.ValueKind == JsonValueKind.Null,
+        bool b => value.ValueKind == (b ? JsonValueKind.True : JsonValueKind.False),
+        string s => value.ValueKind == JsonValueKind.String && value.GetString() == s,
+        double d => value.ValueKind == JsonValueKind.Number && value.GetDouble() == d,
+        _ => throw new ArgumentException($"Unsupported neutral value type {neutral.GetType()}.", nameof(neutral)),
+    };
+
+    private static string Describe(object? neutral) => neutral switch
+    {
+        null => "null",
+        bool b => b ? "true" : "false",
+        string s => $"\"{s}\"",
+        _ => Convert.ToString(neutral, System.Globalization.CultureInfo.InvariantCulture)!,
+    };
 
     /// <param name="description">Names the json's origin in error messages.</param>
     public static T Read<T>(Stream stream, string description) where T : class
