@@ -1,8 +1,10 @@
+using SdWeb.Api;
 using SdWeb.Auth;
 using SdWeb.Cli;
 using SdWeb.Components;
 using SdWeb.Data;
 using SdWeb.Options;
+using SdWeb.Storage;
 
 if (CliApp.IsVerb(args)) return await CliApp.RunAsync(args);
 
@@ -10,10 +12,12 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddSdWebOptions(builder.Configuration);
 builder.Services.AddSdWebData();
 builder.Services.AddSdWebAuth();
+builder.Services.AddSdWebStorage();
 builder.Services.AddSdWebComponents();
 
 var app = builder.Build();
 await app.InitializeSdWebDataAsync();
+await app.SweepSdWebStorageAsync();
 
 if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/Error", createScopeForErrors: true);
 app.UseAuthentication();
@@ -21,6 +25,8 @@ app.UseAuthorization();
 app.UseAntiforgery();
 
 app.MapSdWebComponents();
+app.MapSdWebAccount();
+app.MapSdWebImageApi();
 
 await app.RunAsync();
 return 0;

@@ -1,7 +1,11 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging.Abstractions;
+using SdWeb.Options;
 using SdWeb.Data;
 
 namespace SdWeb.Auth;
@@ -51,7 +55,11 @@ public static class AuthServiceCollectionExtensions
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
 
-        services.TryAddSingleton(TimeProvider.System);
+        // Cookie keys live with the data, so logins survive restarts and container rebuilds that keep the data volume.
+        services.AddDataProtection();
+        services.AddOptions<KeyManagementOptions>().Configure<SdWebOptions>((keys, sdweb) =>
+            keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(sdweb.DataPath, "keys")), NullLoggerFactory.Instance));
+
         services.AddScoped<AccountService>();
         return services;
     }

@@ -6,6 +6,7 @@ public static class CliApp
     private static readonly ICliCommand[] Commands =
     [
         new TokenizeCommand(),
+        new GenerateCommand(),
     ];
 
     public static bool IsVerb(string[] args) =>

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using SdWeb.Options;
 
 namespace SdWeb.Data;
@@ -13,6 +14,7 @@ public static class DataServiceCollectionExtensions
     {
         services.AddDbContextFactory<AppDbContext>((sp, db) =>
             db.UseSqlite(ConnectionString(sp.GetRequiredService<SdWebOptions>())));
+        services.TryAddSingleton(TimeProvider.System);
         services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext());
         return services;
     }

@@ -1,0 +1,22 @@
+namespace SdWeb.Engine.Imaging;
+
+/// <summary>
+/// What an AUTOMATIC1111-style "parameters" text says about an image. Fields are null when the text lacks them;
+/// <see cref="Settings"/> keeps every "Key: value" of the settings line as written (also the ones without a field here).
+/// <see cref="Sampler"/> is the engine's name (euler_a), null when the text names a sampler the engine lacks.
+/// </summary>
+public sealed record ImageParameters
+{
+    public string Prompt { get; init; } = "";
+    public string NegativePrompt { get; init; } = "";
+    public int? Steps { get; init; }
+    public string? Sampler { get; init; }
+    public double? CfgScale { get; init; }
+    public long? Seed { get; init; }
+    public int? Width { get; init; }
+    public int? Height { get; init; }
+    public string? ModelHash { get; init; }
+    public string? ModelName { get; init; }
+    public double? DenoisingStrength { get; init; }
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+}

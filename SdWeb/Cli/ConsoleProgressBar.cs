@@ -1,0 +1,19 @@
+using SdWeb.Engine.Pipelines;
+
+namespace SdWeb.Cli;
+
+/// <summary>A one-line progress bar on stderr: <c>[#####.....] step 5/10  0.8 s/step  ETA 00:04</c>.</summary>
+public sealed class ConsoleProgressBar(TextWriter output) : IProgress<StepProgress>
+{
+    private const int Width = 30;
+
+    public void Report(StepProgress p)
+    {
+        int filled = p.TotalSteps == 0 ? Width : Width * p.Step / p.TotalSteps;
+        double secondsPerStep = p.Step == 0 ? 0 : p.Elapsed.TotalSeconds / p.Step;
+        output.Write($"\r[{new string('#', filled)}{new string('.', Width - filled)}] step {p.Step}/{p.TotalSteps}  " +
+                     $"{secondsPerStep:0.00} s/step  ETA {p.Eta:mm\\:ss}");
+        if (p.Step == p.TotalSteps) output.WriteLine();
+        output.Flush();
+    }
+}
