@@ -1,3 +1,4 @@
+using SdWeb.Engine.Loading.Configs;
 namespace SdWeb.Engine.Models;
 
 /// <summary>diffusers' AutoencoderKL config (vae/config.json).</summary>
@@ -14,4 +15,17 @@ public sealed record AutoencoderKLConfig
     public int NormNumGroups { get; init; } = 32;
     public int SampleSize { get; init; } = 512;
     public double ScalingFactor { get; init; } = 0.18215;
+
+    /// <summary>Reads vae/config.json; rejects VAE variants this engine does not build.</summary>
+    public static AutoencoderKLConfig FromJson(string path) => ConfigJson.Read<AutoencoderKLConfig>(path, NeutralValues);
+
+    private static readonly Dictionary<string, object?> NeutralValues = new()
+    {
+        ["mid_block_add_attention"] = true,
+        ["use_quant_conv"] = true,
+        ["use_post_quant_conv"] = true,
+        ["shift_factor"] = null,
+        ["latents_mean"] = null,
+        ["latents_std"] = null,
+    };
 }

@@ -1,3 +1,4 @@
+using SdWeb.Engine.Loading.Configs;
 namespace SdWeb.Engine.Models;
 
 /// <summary>diffusers' UNet2DConditionModel config (unet/config.json), the fields SD v1 uses.</summary>
@@ -29,4 +30,33 @@ public sealed record UNet2DConditionConfig
     public bool OnlyCrossAttention { get; init; }
     public int ConvInKernel { get; init; } = 3;
     public int ConvOutKernel { get; init; } = 3;
+
+    /// <summary>Reads unet/config.json; rejects configs that use UNet features beyond SD v1/v2 (e.g. SDXL's added embeddings).</summary>
+    public static UNet2DConditionConfig FromJson(string path) => ConfigJson.Read<UNet2DConditionConfig>(path, NeutralValues);
+
+    private static readonly Dictionary<string, object?> NeutralValues = new()
+    {
+        ["center_input_sample"] = false,
+        ["time_embedding_type"] = "positional",
+        ["time_embedding_dim"] = null,
+        ["time_embedding_act_fn"] = null,
+        ["timestep_post_act"] = null,
+        ["time_cond_proj_dim"] = null,
+        ["class_embed_type"] = null,
+        ["num_class_embeds"] = null,
+        ["class_embeddings_concat"] = false,
+        ["projection_class_embeddings_input_dim"] = null,
+        ["addition_embed_type"] = null,
+        ["addition_time_embed_dim"] = null,
+        ["encoder_hid_dim"] = null,
+        ["encoder_hid_dim_type"] = null,
+        ["resnet_time_scale_shift"] = "default",
+        ["resnet_skip_time_act"] = false,
+        ["resnet_out_scale_factor"] = 1.0,
+        ["dual_cross_attention"] = false,
+        ["attention_type"] = "default",
+        ["cross_attention_norm"] = null,
+        ["mid_block_only_cross_attention"] = null,
+        ["reverse_transformer_layers_per_block"] = null,
+    };
 }

@@ -5,6 +5,7 @@ public static class CliApp
 {
     private static readonly ICliCommand[] Commands =
     [
+        new TokenizeCommand(),
         new GenerateCommand(),
     ];
 

@@ -74,7 +74,7 @@ public sealed class GenerationWorker(
         }
     }
 
-    private async Task RestoreQueueAsync(CancellationToken cancellationToken)
+    internal async Task RestoreQueueAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var interrupted = await db.Jobs.Where(j => j.Status == JobStatus.Running).ToListAsync(cancellationToken);

@@ -21,6 +21,10 @@ public static class SafeTensorDTypes
 
     public static bool IsKnown(string name) => Known.ContainsKey(name);
 
+    public static IEnumerable<string> Names => Known.Keys;
+
+    public static int ElementSize(torch.ScalarType type) => ElementSize(FromScalarType(type));
+
     public static torch.ScalarType ToScalarType(string name) =>
         Known.TryGetValue(name, out var t) ? t.Type : throw new NotSupportedException($"safetensors dtype '{name}' is not supported");
 

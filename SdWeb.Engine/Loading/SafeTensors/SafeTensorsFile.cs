@@ -51,9 +51,11 @@ public sealed class SafeTensorsFile : IDisposable
         if (length < 8) throw new SafeTensorsException($"{path}: truncated file ({length} bytes), too short for a safetensors header.");
         Span<byte> lenBytes = stackalloc byte[8];
         stream.ReadExactly(lenBytes);
+        if (PickleRefusal.LooksLikePickle(lenBytes)) throw PickleRefusal.Refuse(path);
         long headerLength = BitConverter.ToInt64(lenBytes);
         if (headerLength <= 0 || headerLength > MaxHeaderBytes)
-            throw new SafeTensorsException($"{path}: not a safetensors file (header length {headerLength} is impossible).");
+            throw new SafeTensorsException(
+                $"{path}: not a safetensors file (header length {headerLength} is impossible); the file is corrupt or in another format.");
         if (8 + headerLength > length)
             throw new SafeTensorsException($"{path}: truncated file: the header says {headerLength} bytes but only {length - 8} follow.");
         var headerBytes = new byte[headerLength];
@@ -98,19 +100,21 @@ public sealed class SafeTensorsFile : IDisposable
             var v = prop.Value;
             string dtype = v.GetProperty("dtype").GetString() ?? "";
             if (!SafeTensorDTypes.IsKnown(dtype))
-                throw new SafeTensorsException($"{path}: tensor '{name}': unsupported dtype '{dtype}'.");
+                throw new SafeTensorsException(
+                    $"{path}: tensor '{name}': unsupported dtype '{dtype}' (supported: {string.Join(", ", SafeTensorDTypes.Names)}); " +
+                    "convert the file to F16 or F32.");
             long[] shape = v.GetProperty("shape").EnumerateArray().Select(e => e.GetInt64()).ToArray();
             var offsets = v.GetProperty("data_offsets").EnumerateArray().Select(e => e.GetInt64()).ToArray();
             if (offsets.Length != 2 || offsets[0] < 0 || offsets[1] < offsets[0] || shape.Any(d => d < 0))
                 throw new SafeTensorsException($"{path}: tensor '{name}': malformed shape or data_offsets.");
             var info = new SafeTensorInfo(name, dtype, shape, offsets[0], offsets[1]);
-            long expected = info.ElementCount * SafeTensorDTypes.ElementSize(dtype);
+            long expected = checked(info.ElementCount * SafeTensorDTypes.ElementSize(dtype));
             if (offsets[1] - offsets[0] != expected)
                 throw new SafeTensorsException(
                     $"{path}: tensor '{name}': {offsets[1] - offsets[0]} bytes for a {dtype} tensor of shape [{string.Join(",", shape)}] (expected {expected}).");
             return info;
         }
-        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException or OverflowException)
         {
             throw new SafeTensorsException($"{path}: tensor '{name}': malformed header entry ({e.Message}).");
         }
@@ -151,14 +155,26 @@ public sealed class SafeTensorsFile : IDisposable
     /// <summary>Writes tensors (in name order) and optional metadata as a safetensors file.</summary>
     public static void Write(string path, IEnumerable<KeyValuePair<string, torch.Tensor>> tensors, IReadOnlyDictionary<string, string>? metadata = null)
     {
-        var list = tensors.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToList();
+        var byName = tensors.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+        var entries = byName.Select(kv => new SafeTensorEntry(kv.Key, kv.Value.dtype, kv.Value.shape)).ToList();
+        Write(path, entries, name => byName[name], ownsTensors: false, metadata);
+    }
+
+    /// <summary>
+    /// Writes tensors that <paramref name="produce"/> makes one at a time (in name order), so a model far larger than
+    /// memory can be written; with <paramref name="ownsTensors"/> each is disposed once written.
+    /// </summary>
+    public static void Write(string path, IReadOnlyList<SafeTensorEntry> entries, Func<string, torch.Tensor> produce,
+        bool ownsTensors, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        var list = entries.OrderBy(e => e.Name, StringComparer.Ordinal).ToList();
         var header = new Dictionary<string, object>();
         if (metadata is { Count: > 0 }) header["__metadata__"] = metadata;
         long offset = 0;
-        foreach (var (name, t) in list)
+        foreach (var e in list)
         {
-            long bytes = t.NumberOfElements * t.ElementSize;
-            header[name] = new { dtype = SafeTensorDTypes.FromScalarType(t.dtype), shape = t.shape, data_offsets = new[] { offset, offset + bytes } };
+            long bytes = e.Shape.Aggregate(1L, (a, b) => a * b) * SafeTensorDTypes.ElementSize(e.DType);
+            header[e.Name] = new { dtype = SafeTensorDTypes.FromScalarType(e.DType), shape = e.Shape, data_offsets = new[] { offset, offset + bytes } };
             offset += bytes;
         }
         var json = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(header));
@@ -170,10 +186,21 @@ public sealed class SafeTensorsFile : IDisposable
         using var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
         stream.Write(BitConverter.GetBytes((long)headerBytes.Length));
         stream.Write(headerBytes);
-        foreach (var (_, t) in list)
+        foreach (var e in list)
         {
-            using var cpu = t.detach().cpu().contiguous();
-            stream.Write(cpu.bytes);
+            var t = produce(e.Name);
+            try
+            {
+                if (t.dtype != e.DType || !t.shape.SequenceEqual(e.Shape))
+                    throw new ArgumentException($"{path}: tensor '{e.Name}' was announced as {e.DType} [{string.Join(",", e.Shape)}] " +
+                                                $"but is {t.dtype} [{string.Join(",", t.shape)}].");
+                using var cpu = t.detach().cpu().contiguous();
+                stream.Write(cpu.bytes);
+            }
+            finally
+            {
+                if (ownsTensors) t.Dispose();
+            }
         }
     }
 }

@@ -1,0 +1,52 @@
+using SdWeb.Engine.Loading.Diffusers;
+
+namespace SdWeb.Engine.Loading;
+
+/// <summary>A model found in the models folder. <see cref="Name"/> is its path relative to the folder ('/'-separated).</summary>
+public sealed record ModelEntry(string Name, string Path, ModelFormat Format);
+
+/// <summary>
+/// The models in a models folder: diffusers folders (with model_index.json) and .safetensors checkpoints, also in
+/// subfolders. Names given by users are resolved only inside the folder.
+/// </summary>
+public static class ModelCatalog
+{
+    private const int MaxDepth = 4;
+
+    public static IReadOnlyList<ModelEntry> Discover(string modelsDir)
+    {
+        if (!Directory.Exists(modelsDir)) return [];
+        var root = Path.GetFullPath(modelsDir);
+        var found = new List<ModelEntry>();
+        Walk(root, root, 0, found);
+        return found.OrderBy(e => e.Name, StringComparer.OrdinalIgnoreCase).ToList();
+    }
+
+    private static void Walk(string root, string dir, int depth, List<ModelEntry> found)
+    {
+        foreach (var sub in Directory.EnumerateDirectories(dir))
+        {
+            if (Path.GetFileName(sub).StartsWith('.')) continue; // hidden, and the downloader's partial files
+            if (DiffusersFolder.IsDiffusersFolder(sub)) found.Add(Entry(root, sub, ModelFormat.DiffusersFolder));
+            else if (depth + 1 < MaxDepth) Walk(root, sub, depth + 1, found);
+        }
+        foreach (var file in Directory.EnumerateFiles(dir, "*.safetensors"))
+            if (!file.EndsWith(".vae.safetensors", StringComparison.OrdinalIgnoreCase)) // A1111's naming for VAE files
+                found.Add(Entry(root, file, ModelFormat.SingleFile));
+    }
+
+    private static ModelEntry Entry(string root, string path, ModelFormat format) =>
+        new(Path.GetRelativePath(root, path).Replace(Path.DirectorySeparatorChar, '/'), path, format);
+
+    /// <summary>The full path of a model named relative to the models folder; names that lead outside it are refused.</summary>
+    public static string Resolve(string modelsDir, string name)
+    {
+        var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(modelsDir)) + Path.DirectorySeparatorChar;
+        if (string.IsNullOrWhiteSpace(name) || Path.IsPathRooted(name))
+            throw new ModelLoadException($"'{name}': give a model name relative to the models folder {root}.");
+        var full = Path.GetFullPath(Path.Combine(root, name));
+        if (!full.StartsWith(root, StringComparison.Ordinal))
+            throw new ModelLoadException($"'{name}' points outside the models folder {root}; only models inside it can be used.");
+        return full;
+    }
+}

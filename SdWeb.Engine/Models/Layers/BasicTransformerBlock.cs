@@ -1,0 +1,46 @@
+using SdWeb.Engine.Devices;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SdWeb.Engine.Models.Layers;
+
+/// <summary>
+/// diffusers' BasicTransformerBlock (attention.py) with "layer_norm" norms: self-attention, cross-attention on the
+/// text embeddings, then the GEGLU feed-forward, each pre-normed and added back.
+/// </summary>
+public sealed class BasicTransformerBlock : nn.Module<Tensor, Tensor, Tensor>
+{
+    private readonly LayerNorm norm1;
+    private readonly Attention attn1;
+    private readonly LayerNorm norm2;
+    private readonly Attention attn2;
+    private readonly LayerNorm norm3;
+    private readonly FeedForward ff;
+    private readonly bool _onlyCrossAttention;
+
+    /// <param name="onlyCrossAttention">attn1 also attends to the encoder states instead of to itself.</param>
+    public BasicTransformerBlock(int dim, int numAttentionHeads, int attentionHeadDim, int crossAttentionDim,
+        bool onlyCrossAttention, ModelPlacement placement) : base(nameof(BasicTransformerBlock))
+    {
+        var (device, dtype) = (placement.Device, placement.DType);
+        norm1 = nn.LayerNorm(dim, eps: 1e-5, device: device, dtype: dtype);
+        attn1 = new Attention(dim, onlyCrossAttention ? crossAttentionDim : null, numAttentionHeads, attentionHeadDim,
+            bias: false, placement);
+        norm2 = nn.LayerNorm(dim, eps: 1e-5, device: device, dtype: dtype);
+        attn2 = new Attention(dim, crossAttentionDim, numAttentionHeads, attentionHeadDim, bias: false, placement);
+        norm3 = nn.LayerNorm(dim, eps: 1e-5, device: device, dtype: dtype);
+        ff = new FeedForward(dim, placement);
+        _onlyCrossAttention = onlyCrossAttention;
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor hiddenStates, Tensor encoderHiddenStates)
+    {
+        using var scope = NewDisposeScope();
+        hiddenStates = attn1.forward(norm1.forward(hiddenStates), _onlyCrossAttention ? encoderHiddenStates : null) + hiddenStates;
+        hiddenStates = attn2.forward(norm2.forward(hiddenStates), encoderHiddenStates) + hiddenStates;
+        hiddenStates = ff.forward(norm3.forward(hiddenStates)) + hiddenStates;
+        return hiddenStates.MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,56 @@
+using SdWeb.Engine.Devices;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SdWeb.Engine.Models.Layers;
+
+/// <summary>
+/// diffusers' ResnetBlock2D (resnet.py) as Stable Diffusion uses it: pre-norm, "default" time-embedding norm
+/// (the projected embedding is added after conv1), no up/down-sampling inside, a 1×1 shortcut when channels change.
+/// </summary>
+public sealed class ResnetBlock2D : nn.Module<Tensor, Tensor?, Tensor>
+{
+    private readonly GroupNorm norm1;
+    private readonly Conv2d conv1;
+    private readonly Linear? time_emb_proj;
+    private readonly GroupNorm norm2;
+    private readonly Conv2d conv2;
+    private readonly nn.Module<Tensor, Tensor> nonlinearity;
+    private readonly Conv2d? conv_shortcut;
+    private readonly double _outputScaleFactor;
+
+    /// <param name="tembChannels">Width of the time embedding; null for blocks without one (the VAE).</param>
+    public ResnetBlock2D(int inChannels, int outChannels, int? tembChannels, int groups, double eps, string actFn,
+        double outputScaleFactor, ModelPlacement placement) : base(nameof(ResnetBlock2D))
+    {
+        var (device, dtype) = (placement.Device, placement.DType);
+        norm1 = nn.GroupNorm(groups, inChannels, eps, affine: true, device: device, dtype: dtype);
+        conv1 = nn.Conv2d(inChannels, outChannels, 3, stride: 1, padding: 1, device: device, dtype: dtype);
+        if (tembChannels is int temb) time_emb_proj = nn.Linear(temb, outChannels, device: device, dtype: dtype);
+        norm2 = nn.GroupNorm(groups, outChannels, eps, affine: true, device: device, dtype: dtype);
+        conv2 = nn.Conv2d(outChannels, outChannels, 3, stride: 1, padding: 1, device: device, dtype: dtype);
+        nonlinearity = Activations.Create(actFn);
+        if (inChannels != outChannels)
+            conv_shortcut = nn.Conv2d(inChannels, outChannels, 1, device: device, dtype: dtype);
+        _outputScaleFactor = outputScaleFactor;
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor inputTensor, Tensor? temb)
+    {
+        using var scope = NewDisposeScope();
+        var hidden = conv1.forward(nonlinearity.forward(norm1.forward(inputTensor)));
+        if (time_emb_proj is not null && temb is not null)
+        {
+            var projected = time_emb_proj.forward(nonlinearity.forward(temb));
+            hidden = hidden + projected.unsqueeze(-1).unsqueeze(-1);
+        }
+        hidden = conv2.forward(nonlinearity.forward(norm2.forward(hidden)));
+        var shortcut = conv_shortcut?.forward(inputTensor) ?? inputTensor;
+        var output = shortcut + hidden;
+        // Dividing by 1 (every SD v1 block) would only cost a pass over the tensor.
+        if (_outputScaleFactor != 1) output = output / _outputScaleFactor;
+        return output.MoveToOuterDisposeScope();
+    }
+}

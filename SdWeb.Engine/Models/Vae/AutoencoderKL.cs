@@ -1,0 +1,55 @@
+using SdWeb.Engine.Devices;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SdWeb.Engine.Models.Vae;
+
+/// <summary>
+/// diffusers' AutoencoderKL (autoencoder_kl.py): <see cref="Encode"/> maps an image in [-1, 1] to a latent distribution,
+/// <see cref="Decode"/> maps latents back to an image. Neither applies the scaling factor; the pipeline does.
+/// </summary>
+public sealed class AutoencoderKL : nn.Module
+{
+    private readonly Encoder encoder;
+    private readonly Decoder decoder;
+    private readonly Conv2d quant_conv;
+    private readonly Conv2d post_quant_conv;
+
+    public AutoencoderKLConfig Config { get; }
+    public ModelPlacement Placement { get; }
+
+    public AutoencoderKL(AutoencoderKLConfig config, ModelPlacement placement) : base(nameof(AutoencoderKL))
+    {
+        VaeConfigValidation.Check(config);
+        Config = config;
+        Placement = placement;
+        var latent = config.LatentChannels;
+        encoder = new Encoder(config, placement);
+        decoder = new Decoder(config, placement);
+        quant_conv = nn.Conv2d(2 * latent, 2 * latent, 1, device: placement.Device, dtype: placement.DType);
+        post_quant_conv = nn.Conv2d(latent, latent, 1, device: placement.Device, dtype: placement.DType);
+        RegisterComponents();
+    }
+
+    /// <param name="image">[B, in_channels, H, W] in [-1, 1], on the model's device and dtype.</param>
+    /// <returns>The latent distribution; its tensors belong to the caller (dispose it).</returns>
+    public DiagonalGaussianDistribution Encode(Tensor image)
+    {
+        VaeConfigValidation.CheckInput(Config.InChannels, Placement, image, nameof(image));
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var moments = quant_conv.forward(encoder.forward(image));
+        return new DiagonalGaussianDistribution(moments).MoveToOuterDisposeScope();
+    }
+
+    /// <param name="latents">[B, latent_channels, h, w], already divided by the scaling factor.</param>
+    /// <returns>[B, out_channels, 8h, 8w] (for SD's four blocks), roughly in [-1, 1].</returns>
+    public Tensor Decode(Tensor latents)
+    {
+        VaeConfigValidation.CheckInput(Config.LatentChannels, Placement, latents, nameof(latents));
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        return decoder.forward(post_quant_conv.forward(latents)).MoveToOuterDisposeScope();
+    }
+}

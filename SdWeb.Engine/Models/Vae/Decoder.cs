@@ -1,0 +1,42 @@
+using SdWeb.Engine.Devices;
+using SdWeb.Engine.Models.Layers;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SdWeb.Engine.Models.Vae;
+
+/// <summary>diffusers' vae.Decoder: latent → image, ×2 per up block but the last.</summary>
+public sealed class Decoder : nn.Module<Tensor, Tensor>
+{
+    private readonly Conv2d conv_in;
+    private readonly UNetMidBlock2D mid_block;
+    private readonly ModuleList<UpDecoderBlock2D> up_blocks;
+    private readonly GroupNorm conv_norm_out;
+    private readonly nn.Module<Tensor, Tensor> conv_act;
+    private readonly Conv2d conv_out;
+
+    public Decoder(AutoencoderKLConfig config, ModelPlacement placement) : base(nameof(Decoder))
+    {
+        var (device, dtype) = (placement.Device, placement.DType);
+        var reversed = config.BlockOutChannels.Reverse().ToList();
+        conv_in = nn.Conv2d(config.LatentChannels, reversed[0], 3, stride: 1, padding: 1, device: device, dtype: dtype);
+        mid_block = new UNetMidBlock2D(reversed[0], Encoder.Eps, config.ActFn, config.NormNumGroups, attentionHeadDim: reversed[0], placement);
+        up_blocks = nn.ModuleList(reversed
+            .Select((output, i) => new UpDecoderBlock2D(reversed[Math.Max(i - 1, 0)], output, config.LayersPerBlock + 1, Encoder.Eps,
+                config.ActFn, config.NormNumGroups, addUpsample: i < reversed.Count - 1, placement))
+            .ToArray());
+        conv_norm_out = nn.GroupNorm(config.NormNumGroups, reversed[^1], Encoder.Eps, affine: true, device: device, dtype: dtype);
+        conv_act = Activations.Create(config.ActFn);
+        conv_out = nn.Conv2d(reversed[^1], config.OutChannels, 3, stride: 1, padding: 1, device: device, dtype: dtype);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor latents)
+    {
+        using var scope = NewDisposeScope();
+        var hidden = mid_block.forward(conv_in.forward(latents));
+        foreach (var block in up_blocks) hidden = block.forward(hidden);
+        return conv_out.forward(conv_act.forward(conv_norm_out.forward(hidden))).MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,33 @@
+using SdWeb.Engine.Devices;
+using SdWeb.Engine.Models.Layers;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SdWeb.Engine.Models.Vae;
+
+/// <summary>diffusers' UpDecoderBlock2D: resnets without time embedding, then an optional ×2 upsampler.</summary>
+public sealed class UpDecoderBlock2D : nn.Module<Tensor, Tensor>
+{
+    private readonly ModuleList<ResnetBlock2D> resnets;
+    private readonly ModuleList<Upsample2D>? upsamplers;
+
+    public UpDecoderBlock2D(int inChannels, int outChannels, int numLayers, double resnetEps, string resnetActFn,
+        int resnetGroups, bool addUpsample, ModelPlacement placement) : base(nameof(UpDecoderBlock2D))
+    {
+        resnets = nn.ModuleList(Enumerable.Range(0, numLayers)
+            .Select(i => new ResnetBlock2D(i == 0 ? inChannels : outChannels, outChannels, tembChannels: null, resnetGroups,
+                resnetEps, resnetActFn, outputScaleFactor: 1.0, placement))
+            .ToArray());
+        if (addUpsample) upsamplers = nn.ModuleList(new Upsample2D(outChannels, outChannels, placement));
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor hiddenStates)
+    {
+        using var scope = NewDisposeScope();
+        foreach (var resnet in resnets) hiddenStates = resnet.forward(hiddenStates, null);
+        if (upsamplers is not null) hiddenStates = upsamplers[0].forward(hiddenStates, null);
+        return hiddenStates.MoveToOuterDisposeScope();
+    }
+}

@@ -1,0 +1,44 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SdWeb.Engine.Schedulers;
+
+/// <summary>diffusers' DDIMScheduler with eta = 0 (deterministic DDIM).</summary>
+public sealed class DdimScheduler : AlphaProductScheduler
+{
+    private static readonly SchedulerConfig Defaults = new()
+    {
+        TimestepSpacing = "leading", StepsOffset = 0, SetAlphaToOne = true, ClipSample = true, ClipSampleRange = 1.0,
+    };
+
+    public DdimScheduler(SchedulerConfig config, string name = "ddim")
+        : base(name, config, Defaults, "epsilon", "v_prediction", "sample")
+    {
+    }
+
+    protected override long[] BuildIntegerSchedule(int numInferenceSteps) => TimestepSpacing.Integer(Config, numInferenceSteps);
+
+    public override SchedulerStepOutput Step(Tensor modelOutput, Tensor timestep, Tensor sample, Generator? generator)
+    {
+        var t = (long)ValueOf(timestep);
+        using var scope = NewDisposeScope();
+        var alphaProdT = AlphaProductAt(t);
+        var alphaProdPrev = AlphaProductAt(t - StepRatio);
+        var betaProdT = 1 - alphaProdT;
+
+        var (predOriginal, predEpsilon) = Config.PredictionType switch
+        {
+            "epsilon" => ((sample - betaProdT.pow(0.5) * modelOutput) / alphaProdT.pow(0.5), modelOutput),
+            "sample" => (modelOutput.alias(), (sample - alphaProdT.pow(0.5) * modelOutput) / betaProdT.pow(0.5)),
+            _ => (alphaProdT.pow(0.5) * sample - betaProdT.pow(0.5) * modelOutput,
+                  alphaProdT.pow(0.5) * modelOutput + betaProdT.pow(0.5) * sample),
+        };
+        if (Config.ClipSample == true)
+            predOriginal = predOriginal.clamp(-Config.ClipSampleRange!.Value, Config.ClipSampleRange!.Value);
+
+        // eta = 0: std_dev_t is 0, so the direction term uses sqrt(1 - ᾱ_prev) and no noise is added.
+        var direction = (1 - alphaProdPrev).pow(0.5) * predEpsilon;
+        var prev = alphaProdPrev.pow(0.5) * predOriginal + direction;
+        return new SchedulerStepOutput(prev.MoveToOuterDisposeScope(), predOriginal.MoveToOuterDisposeScope());
+    }
+}

@@ -1,0 +1,64 @@
+using System.Text.Json;
+using SdWeb.Cli;
+using SdWeb.Engine.Loading;
+using SdWeb.Tests.Support;
+using SdWeb.Tests.Tokenization;
+
+namespace SdWeb.Tests.Cli;
+
+public class TokenizeCommandTests
+{
+    private static async Task<(int Code, string Output, string Error)> Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = await new TokenizeCommand(output, error).RunAsync(new CliArgs(args), CancellationToken.None);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Theory]
+    [MemberData(nameof(TokenizerGoldenCase.Indexes), MemberType = typeof(TokenizerGoldenCase))]
+    public async Task PrintsTheGoldenInputIdsAsOneJsonArray(int index)
+    {
+        var golden = TokenizerGoldenCase.All[index];
+        var (code, output, _) = await Run("--model", Golden.TinySdFolder, "--prompt", golden.Prompt);
+
+        Assert.Equal(0, code);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.Equal(golden.InputIds, JsonSerializer.Deserialize<int[]>(lines[0]));
+    }
+
+    [Fact]
+    public async Task WarnsOnStandardErrorWhenThePromptIsCut()
+    {
+        var golden = TokenizerGoldenCase.All.First(c => c.UntruncatedInputIds.Length > 77);
+        var (_, _, error) = await Run("--model", Golden.TinySdFolder, "--prompt", golden.Prompt);
+        int cut = golden.UntruncatedInputIds.Length - 77;
+        Assert.Equal($"warning: the prompt has {golden.UntruncatedInputIds.Length - 2} tokens; the last {cut} do not fit and were cut off.",
+            error.Trim());
+    }
+
+    [Fact]
+    public async Task MissingPromptIsAUsageError()
+    {
+        var e = await Assert.ThrowsAsync<CliUsageException>(() => Run("--model", Golden.TinySdFolder));
+        Assert.Equal("--prompt is required.", e.Message);
+    }
+
+    [Fact]
+    public async Task UnknownArgumentsAreAUsageError()
+    {
+        var e = await Assert.ThrowsAsync<CliUsageException>(() => Run("--model", Golden.TinySdFolder, "--prompt", "a", "--steps", "3", "extra"));
+        Assert.Equal("unexpected argument(s): steps extra.", e.Message);
+    }
+
+    [Fact]
+    public async Task FolderWithoutTokenizerIsRejectedWithWhatToPass()
+    {
+        var folder = Golden.PathOf("tiny-sd", "text_encoder");
+        var e = await Assert.ThrowsAsync<ModelLoadException>(() => Run("--model", folder, "--prompt", "a"));
+        Assert.Equal($"{Path.Combine(folder, "tokenizer")} not found. --model must be a diffusers model folder (with model_index.json, tokenizer/, …).",
+            e.Message);
+    }
+}

@@ -1,0 +1,118 @@
+using SdWeb.Engine.Devices;
+using SdWeb.Engine.Loading;
+using SdWeb.Engine.Models;
+using SdWeb.Tests.Support;
+using TorchSharp;
+
+namespace SdWeb.Tests.Loading;
+
+public class SingleFileCheckpointTests
+{
+    [Fact]
+    public void EveryConvertedTensorEqualsTheDiffusersFolders()
+    {
+        using var single = ModelSource.Open(Golden.TinySdCheckpoint, ModelPlacement.CpuFloat32);
+        using var folder = ModelSource.Open(Golden.TinySdFolder, ModelPlacement.CpuFloat32);
+        Assert.Equal(ModelFormat.SingleFile, single.Format);
+
+        AssertSameTensors(folder.UNet.Weights, single.UNet.Weights);
+        AssertSameTensors(folder.Vae.Weights, single.Vae.Weights);
+        AssertSameTensors(folder.TextEncoder.Weights, single.TextEncoder.Weights);
+    }
+
+    [Fact]
+    public void InferredConfigsEqualTheDiffusersFolders()
+    {
+        using var single = ModelSource.Open(Golden.TinySdCheckpoint, ModelPlacement.CpuFloat32);
+        using var folder = ModelSource.Open(Golden.TinySdFolder, ModelPlacement.CpuFloat32);
+        AssertSameConfig(folder.UNet.Config, single.UNet.Config);
+        AssertSameConfig(folder.Vae.Config, single.Vae.Config);
+        AssertSameConfig(folder.TextEncoder.Config, single.TextEncoder.Config);
+        Assert.Equal(folder.Scheduler.ClassName, single.Scheduler.ClassName);
+        Assert.Equal(folder.Scheduler.Config, single.Scheduler.Config);
+    }
+
+    [Fact]
+    public void WithoutYamlSdV1DefaultsFillWhatShapesCannotTell()
+    {
+        using var dir = new TempDir();
+        var copy = dir["model.safetensors"];
+        File.Copy(Golden.TinySdCheckpoint, copy);
+        using var single = ModelSource.Open(copy, ModelPlacement.CpuFloat32);
+        Assert.Equal([8], single.UNet.Config.AttentionHeadDim);
+        Assert.Equal(64, single.UNet.Config.SampleSize);
+        Assert.Equal(512, single.Vae.Config.SampleSize);
+        Assert.Equal(0.18215, single.Vae.Config.ScalingFactor);
+        Assert.Equal(new[] { 32, 64, 64, 64 }, single.UNet.Config.BlockOutChannels);
+    }
+
+    [Fact]
+    public void YamlHeadWidthGivesPerLevelHeadCounts()
+    {
+        using var dir = new TempDir();
+        var copy = dir["model.safetensors"];
+        File.Copy(Golden.TinySdCheckpoint, copy);
+        File.WriteAllText(dir["model.yaml"], File.ReadAllText(Golden.PathOf("tiny-sd.yaml"))
+            .Replace("num_heads: 8", "num_heads: -1\n        num_head_channels: 16"));
+        using var single = ModelSource.Open(copy, ModelPlacement.CpuFloat32);
+        Assert.Equal(new[] { 2, 4, 4, 4 }, single.UNet.Config.AttentionHeadDim);
+    }
+
+    [Fact]
+    public void TokenizerAndSchedulerAreTheBuiltInSdV1Ones()
+    {
+        using var single = ModelSource.Open(Golden.TinySdCheckpoint, ModelPlacement.CpuFloat32);
+        using (var vocab = single.Tokenizer.OpenVocab())
+            Assert.Equal(File.ReadAllBytes(Golden.PathOf("tiny-sd", "tokenizer", "vocab.json")), ReadAll(vocab));
+        using (var merges = single.Tokenizer.OpenMerges())
+            Assert.Equal(File.ReadAllBytes(Golden.PathOf("tiny-sd", "tokenizer", "merges.txt")), ReadAll(merges));
+        Assert.Equal("PNDMScheduler", single.Scheduler.ClassName);
+    }
+
+    [Fact]
+    public void HashIsA1111sAutoV2()
+    {
+        using var single = ModelSource.Open(Golden.TinySdCheckpoint, ModelPlacement.CpuFloat32);
+        using var sha = System.Security.Cryptography.SHA256.Create();
+        using var stream = File.OpenRead(Golden.TinySdCheckpoint);
+        Assert.Equal(Convert.ToHexString(sha.ComputeHash(stream))[..10].ToLowerInvariant(), single.Hash);
+    }
+
+    internal static void AssertSameTensors(IWeightSource expected, IWeightSource actual)
+    {
+        Assert.Equal(expected.Names.Order(), actual.Names.Order());
+        foreach (var name in expected.Names)
+        {
+            using var e = expected.Read(name, torch.ScalarType.Float32, torch.CPU);
+            using var a = actual.Read(name, torch.ScalarType.Float32, torch.CPU);
+            Assert.Equal(e.shape, actual.ShapeOf(name));
+            Assert.True(e.eq(a).all().item<bool>(), $"{name} differs");
+        }
+    }
+
+    private static void AssertSameConfig(UNet2DConditionConfig e, UNet2DConditionConfig a)
+    {
+        Assert.Equal(e.BlockOutChannels, a.BlockOutChannels);
+        Assert.Equal(e.DownBlockTypes, a.DownBlockTypes);
+        Assert.Equal(e.UpBlockTypes, a.UpBlockTypes);
+        Assert.Equal(e.AttentionHeadDim, a.AttentionHeadDim);
+        Assert.Equal(e with { BlockOutChannels = a.BlockOutChannels, DownBlockTypes = a.DownBlockTypes, UpBlockTypes = a.UpBlockTypes, AttentionHeadDim = a.AttentionHeadDim }, a);
+    }
+
+    private static void AssertSameConfig(AutoencoderKLConfig e, AutoencoderKLConfig a)
+    {
+        Assert.Equal(e.BlockOutChannels, a.BlockOutChannels);
+        Assert.Equal(e.DownBlockTypes, a.DownBlockTypes);
+        Assert.Equal(e.UpBlockTypes, a.UpBlockTypes);
+        Assert.Equal(e with { BlockOutChannels = a.BlockOutChannels, DownBlockTypes = a.DownBlockTypes, UpBlockTypes = a.UpBlockTypes }, a);
+    }
+
+    private static void AssertSameConfig(ClipTextConfig e, ClipTextConfig a) => Assert.Equal(e, a);
+
+    private static byte[] ReadAll(Stream s)
+    {
+        using var m = new MemoryStream();
+        s.CopyTo(m);
+        return m.ToArray();
+    }
+}

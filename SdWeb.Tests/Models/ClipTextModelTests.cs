@@ -1,0 +1,146 @@
+using SdWeb.Engine.Devices;
+using SdWeb.Engine.Loading;
+using SdWeb.Engine.Loading.SafeTensors;
+using SdWeb.Engine.Models;
+using SdWeb.Engine.Models.Clip;
+using SdWeb.Engine.Tokenization;
+using SdWeb.Tests.Support;
+using TorchSharp;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+
+namespace SdWeb.Tests.Models;
+
+/// <summary>The CLIP text encoder against golden/cases/text_encoder.safetensors (transformers 4.35, CPU fp32).</summary>
+public class ClipTextModelTests(ITestOutputHelper output)
+{
+    private const double Tolerance = 1e-4;
+    private const string CheckpointPrefix = "cond_stage_model.transformer.";
+
+    private static string ConfigPath => Golden.PathOf("tiny-sd", "text_encoder", "config.json");
+    private static string WeightsPath => Golden.PathOf("tiny-sd", "text_encoder", "model.safetensors");
+
+    private static ClipTextModel LoadTinyModel(IWeightSource source)
+    {
+        var model = new ClipTextModel(ClipTextConfig.FromJson(ConfigPath), ModelPlacement.CpuFloat32);
+        model.LoadWeights(source);
+        return model;
+    }
+
+    [Fact]
+    public void EveryOutputMatchesTransformers()
+    {
+        using var golden = Golden.OpenCase("cases", "text_encoder.safetensors");
+        using var source = new SafeTensorsWeightSource(WeightsPath);
+        using var model = LoadTinyModel(source);
+        using var inputIds = golden.Read("input_ids");
+        using var result = model.Run(inputIds, outputHiddenStates: true);
+
+        Assert.Equal(3, result.HiddenStates!.Count);
+        AssertClose(golden, "last_hidden_state", result.LastHiddenState);
+        AssertClose(golden, "pooler_output", result.PoolerOutput);
+        for (int i = 0; i < result.HiddenStates.Count; i++)
+            AssertClose(golden, $"hidden_states.{i}", result.HiddenStates[i]);
+    }
+
+    [Fact]
+    public void ForwardReturnsTheLastHiddenState()
+    {
+        using var golden = Golden.OpenCase("cases", "text_encoder.safetensors");
+        using var source = new SafeTensorsWeightSource(WeightsPath);
+        using var model = LoadTinyModel(source);
+        using var inputIds = golden.Read("input_ids");
+        using var last = model.forward(inputIds);
+        AssertClose(golden, "last_hidden_state", last);
+    }
+
+    [Fact]
+    public void FinalLayerNormOfTheLastLayerGivesTheLastHiddenState()
+    {
+        using var golden = Golden.OpenCase("cases", "text_encoder.safetensors");
+        using var source = new SafeTensorsWeightSource(WeightsPath);
+        using var model = LoadTinyModel(source);
+        using var lastLayer = golden.Read("hidden_states.2");
+        using var normalised = model.ApplyFinalLayerNorm(lastLayer);
+        AssertClose(golden, "last_hidden_state", normalised);
+    }
+
+    [Fact]
+    public void SingleFileCheckpointWithoutPositionIdsGivesTheSameOutput()
+    {
+        using var golden = Golden.OpenCase("cases", "text_encoder.safetensors");
+        using var checkpoint = SafeTensorsFile.Open(Golden.TinySdCheckpoint);
+        Assert.DoesNotContain(CheckpointPrefix + "text_model.embeddings.position_ids", checkpoint.Tensors.Keys);
+        using var source = new SafeTensorsWeightSource(checkpoint, CheckpointPrefix, ownsFile: false);
+        using var model = LoadTinyModel(source);
+        using var inputIds = golden.Read("input_ids");
+        using var last = model.forward(inputIds);
+        AssertClose(golden, "last_hidden_state", last);
+    }
+
+    [Fact]
+    public void StoredPositionIdsAreIgnoredEvenWhenCorrupt()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"clip-with-position-ids-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            using (var original = SafeTensorsFile.Open(WeightsPath))
+            {
+                var tensors = original.Tensors.Keys.ToDictionary(k => k, k => original.Read(k));
+                // Some old checkpoints store float position ids that are off by a fraction; transformers 4.35 ignores them.
+                tensors["text_model.embeddings.position_ids"] = arange(77, dtype: ScalarType.Float32).unsqueeze(0) - 0.3f;
+                SafeTensorsFile.Write(path, tensors);
+                foreach (var t in tensors.Values) t.Dispose();
+            }
+            using var golden = Golden.OpenCase("cases", "text_encoder.safetensors");
+            using var source = new SafeTensorsWeightSource(path);
+            using var model = LoadTinyModel(source);
+            using var inputIds = golden.Read("input_ids");
+            using var last = model.forward(inputIds);
+            AssertClose(golden, "last_hidden_state", last);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void TokenizerGivesTheGoldenInputIdsForTheEncoderPrompts()
+    {
+        using var golden = Golden.OpenCase("cases", "text_encoder.safetensors");
+        var prompts = System.Text.Json.JsonSerializer.Deserialize<string[]>(golden.Metadata["prompts"])!;
+        var tokenizer = ClipTokenizer.FromFolder(Golden.PathOf("tiny-sd", "tokenizer"));
+        using var expected = golden.Read("input_ids");
+        var ids = prompts.SelectMany(p => tokenizer.Tokenize(p).InputIds).Select(i => (long)i).ToArray();
+        Assert.Equal(expected.data<long>().ToArray(), ids);
+    }
+
+    [Fact]
+    public void ModelParameterNamesAreTheTransformersKeys()
+    {
+        using var model = new ClipTextModel(ClipTextConfig.FromJson(ConfigPath), ModelPlacement.CpuFloat32);
+        using var file = SafeTensorsFile.Open(WeightsPath);
+        Assert.Equal(file.Tensors.Keys.Order(), model.named_parameters().Select(p => p.name).Order());
+        Assert.Empty(model.named_buffers());
+    }
+
+    [Fact]
+    public void TooLongSequenceIsRejectedWithAClearMessage()
+    {
+        using var model = new ClipTextModel(ClipTextConfig.FromJson(ConfigPath), ModelPlacement.CpuFloat32);
+        using var ids = zeros(1, 78, dtype: ScalarType.Int64);
+        var e = Assert.Throws<ArgumentException>(() => model.forward(ids));
+        Assert.Contains("at most 77 tokens per sequence, not 78", e.Message);
+    }
+
+    private void AssertClose(SafeTensorsFile golden, string name, Tensor actual)
+    {
+        using var expected = golden.Read(name);
+        Assert.Equal(expected.shape, actual.shape);
+        using var diff = (actual - expected).abs().max();
+        var maxDiff = diff.item<float>();
+        output.WriteLine($"{name}: max abs diff {maxDiff:E3}");
+        Assert.True(maxDiff <= Tolerance, $"{name}: max abs diff {maxDiff} exceeds {Tolerance}");
+    }
+}
