@@ -3,6 +3,7 @@ using SdWeb.Auth;
 using SdWeb.Cli;
 using SdWeb.Components;
 using SdWeb.Data;
+using SdWeb.Generation;
 using SdWeb.Options;
 using SdWeb.Storage;
 
@@ -13,6 +14,7 @@ builder.Services.AddSdWebOptions(builder.Configuration);
 builder.Services.AddSdWebData();
 builder.Services.AddSdWebAuth();
 builder.Services.AddSdWebStorage();
+builder.Services.AddSdWebGeneration(builder.Configuration);
 builder.Services.AddSdWebComponents();
 
 var app = builder.Build();
@@ -27,6 +29,7 @@ app.UseAntiforgery();
 app.MapSdWebComponents();
 app.MapSdWebAccount();
 app.MapSdWebImageApi();
+app.MapSdWebGeneration();
 
 await app.RunAsync();
 return 0;

@@ -5,6 +5,7 @@ using SdWeb.Data;
 using SdWeb.Engine.Pipelines.Validation;
 using SdWeb.Generation;
 using SdWeb.Options;
+using SdWeb.Storage;
 
 namespace SdWeb.Tests.Web.Support;
 
@@ -18,7 +19,9 @@ public sealed class GenerationHarness : IDisposable
         Notifier = new JobNotifier(1000, TimeProvider.System, NullLogger<JobNotifier>.Instance);
         Notifier.SubscribeToAll(u => { Updates.Add(u); return Task.CompletedTask; });
         Host = new PipelineHost(Factory, Catalog, NullLogger<PipelineHost>.Instance);
-        Executor = new JobExecutor(Database, Host, Saver, Notifier, Cancellations, Options, TimeProvider.System, NullLogger<JobExecutor>.Instance);
+        Paths = new ImagePaths(Options);
+        Images = new ImageStore(Database, Paths, TimeProvider.System, NullLogger<ImageStore>.Instance);
+        Executor = new JobExecutor(Database, Host, Images, Notifier, Cancellations, Paths, TimeProvider.System, NullLogger<JobExecutor>.Instance);
         Submitter = new JobSubmitter(Database, Catalog, Queue, GenerationLimits.Default);
         Canceller = new JobCanceller(Database, Queue, Cancellations, Notifier, TimeProvider.System);
     }
@@ -27,7 +30,8 @@ public sealed class GenerationHarness : IDisposable
     public SdWebOptions Options { get; }
     public FakeModelCatalog Catalog { get; } = new("model-a", "model-b");
     public FakePipelineFactory Factory { get; } = new();
-    public RecordingImageSaver Saver { get; } = new();
+    public ImagePaths Paths { get; }
+    public ImageStore Images { get; }
     public JobQueue Queue { get; } = new();
     public JobCancellations Cancellations { get; } = new();
     public JobNotifier Notifier { get; }
@@ -57,6 +61,13 @@ public sealed class GenerationHarness : IDisposable
     {
         await using var db = Database.CreateDbContext();
         return await db.Jobs.AsNoTracking().SingleAsync(j => j.Id == id);
+    }
+
+    /// <summary>The stored images, oldest first.</summary>
+    public async Task<List<ImageRecord>> SavedAsync()
+    {
+        await using var db = Database.CreateDbContext();
+        return await db.Images.AsNoTracking().OrderBy(i => i.CreatedAt).ThenBy(i => i.Seed).ToListAsync();
     }
 
     public void Dispose()
