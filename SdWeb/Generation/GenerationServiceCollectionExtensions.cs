@@ -33,6 +33,7 @@ public static class GenerationServiceCollectionExtensions
         services.AddSingleton<JobSubmitter>();
         services.AddSingleton<JobCanceller>();
         services.AddSingleton<JobReader>();
+        services.AddSingleton<TokenCounter>();
         services.AddHostedService<GenerationWorker>();
 
         services.AddSignalR();
