@@ -3,6 +3,7 @@ using SdWeb.Auth;
 using SdWeb.Cli;
 using SdWeb.Components;
 using SdWeb.Data;
+using SdWeb.Gallery;
 using SdWeb.Generation;
 using SdWeb.Options;
 using SdWeb.Storage;
@@ -15,6 +16,7 @@ builder.Services.AddSdWebData();
 builder.Services.AddSdWebAuth();
 builder.Services.AddSdWebStorage();
 builder.Services.AddSdWebGeneration(builder.Configuration);
+builder.Services.AddSdWebGallery();
 builder.Services.AddSdWebComponents();
 
 var app = builder.Build();

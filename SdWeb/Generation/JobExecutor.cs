@@ -16,7 +16,7 @@ namespace SdWeb.Generation;
 public sealed class JobExecutor(
     IDbContextFactory<AppDbContext> dbFactory,
     PipelineHost pipelines,
-    ImageStore images,
+    IImageSaver images,
     JobNotifier notifier,
     JobCancellations cancellations,
     ImagePaths paths,

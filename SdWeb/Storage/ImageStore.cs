@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using SdWeb.Data;
 using SdWeb.Engine.Imaging;
 using SdWeb.Engine.Pipelines;
+using SdWeb.Generation;
 
 namespace SdWeb.Storage;
 
@@ -11,6 +12,7 @@ namespace SdWeb.Storage;
 /// removed. Deleting moves the files aside, commits the row's removal, then removes the files (or moves them back).
 /// </summary>
 public sealed class ImageStore(IDbContextFactory<AppDbContext> dbFactory, ImagePaths paths, TimeProvider clock, ILogger<ImageStore> log)
+    : IImageSaver
 {
     /// <summary>Stores the images of one engine call made for <paramref name="job"/> (already in the database).</summary>
     public async Task<IReadOnlyList<ImageRecord>> SaveAsync(GenerationJob job, GenerationResult result, CancellationToken cancellationToken)

@@ -1,3 +1,5 @@
+using SdWeb.Generation;
+
 namespace SdWeb.Storage;
 
 public static class StorageExtensions
@@ -6,6 +8,7 @@ public static class StorageExtensions
     {
         services.AddSingleton<ImagePaths>();
         services.AddSingleton<ImageStore>();
+        services.AddSingleton<IImageSaver>(sp => sp.GetRequiredService<ImageStore>());
         services.AddSingleton<StorageSweep>();
         return services;
     }
