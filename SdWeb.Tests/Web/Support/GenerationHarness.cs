@@ -18,6 +18,7 @@ public sealed class GenerationHarness : IDisposable
         Options = new SdWebOptions { DataDir = database.Dir.Path, ModelsDir = database.Dir["models"] };
         Notifier = new JobNotifier(1000, TimeProvider.System, NullLogger<JobNotifier>.Instance);
         Notifier.SubscribeToAll(u => { Updates.Add(u); return Task.CompletedTask; });
+        Positions = new QueuePositions(Queue, Notifier);
         Host = new PipelineHost(Factory, Catalog, NullLogger<PipelineHost>.Instance);
         Paths = new ImagePaths(Options);
         Images = new ImageStore(Database, Paths, TimeProvider.System, NullLogger<ImageStore>.Instance);
@@ -36,6 +37,7 @@ public sealed class GenerationHarness : IDisposable
     public JobCancellations Cancellations { get; } = new();
     public JobNotifier Notifier { get; }
     public ConcurrentBag<JobUpdate> Updates { get; } = [];
+    public QueuePositions Positions { get; }
     public PipelineHost Host { get; }
     public JobExecutor Executor { get; }
     public JobSubmitter Submitter { get; }
@@ -43,7 +45,7 @@ public sealed class GenerationHarness : IDisposable
 
     public static async Task<GenerationHarness> CreateAsync() => new(await TestDatabase.CreateAsync("alice", "bob"));
 
-    public GenerationWorker Worker() => new(Database, Queue, Executor, Notifier, Host, NullLogger<GenerationWorker>.Instance);
+    public GenerationWorker Worker() => new(Database, Queue, Executor, Positions, Host, NullLogger<GenerationWorker>.Instance);
 
     /// <summary>Submits a valid small job (2 steps, 64²) with the given changes and returns its id.</summary>
     public async Task<Guid> SubmitAsync(string user = "alice", Func<JobRequest, JobRequest>? change = null)
@@ -73,6 +75,7 @@ public sealed class GenerationHarness : IDisposable
     public void Dispose()
     {
         Host.Dispose();
+        Positions.Dispose();
         Database.Dispose();
     }
 }
