@@ -4,6 +4,7 @@ using SdWeb.Cli;
 using SdWeb.Components;
 using SdWeb.Data;
 using SdWeb.Gallery;
+using SdWeb.Generation;
 using SdWeb.Options;
 using SdWeb.Storage;
 
@@ -14,6 +15,7 @@ builder.Services.AddSdWebOptions(builder.Configuration);
 builder.Services.AddSdWebData();
 builder.Services.AddSdWebAuth();
 builder.Services.AddSdWebStorage();
+builder.Services.AddSdWebGeneration(builder.Configuration);
 builder.Services.AddSdWebGallery();
 builder.Services.AddSdWebComponents();
 
@@ -29,6 +31,7 @@ app.UseAntiforgery();
 app.MapSdWebComponents();
 app.MapSdWebAccount();
 app.MapSdWebImageApi();
+app.MapSdWebGeneration();
 
 await app.RunAsync();
 return 0;

@@ -1,16 +1,92 @@
 using SdWeb.Engine.Devices;
+using SdWeb.Engine.Loading;
+using SdWeb.Engine.Models.Clip;
+using SdWeb.Engine.Models.Unet;
+using SdWeb.Engine.Models.Vae;
+using SdWeb.Engine.Pipelines.Components;
 using SdWeb.Engine.Pipelines.Validation;
+using SdWeb.Engine.Schedulers;
+using SdWeb.Engine.Tokenization;
 
 namespace SdWeb.Engine.Pipelines;
 
-/// <summary>Loads models into <see cref="StableDiffusionPipeline"/>s placed as <see cref="EngineOptions"/> say.</summary>
+/// <summary>
+/// Loads a model (diffusers folder or single-file checkpoint, optional VAE override) into a
+/// <see cref="StableDiffusionPipeline"/>, each model built directly on the placement <see cref="EngineOptions"/> resolve to.
+/// </summary>
 public sealed class PipelineFactory(EngineOptions options, GenerationLimits? limits = null) : IPipelineFactory
 {
-    public IImagePipeline Load(string modelPath, string? vaePath = null)
+    public IImagePipeline Load(string modelPath, string? vaePath = null) =>
+        new StableDiffusionPipeline(LoadComponents(modelPath, vaePath), limits);
+
+    public StableDiffusionComponents LoadComponents(string modelPath, string? vaePath = null)
     {
         PlacementResolver.ApplyThreads(options);
         var placement = PlacementResolver.Resolve(options);
-        _ = limits;
-        throw new Loading.ModelLoadException($"{modelPath}: model loading is not merged yet ({placement}).");
+        using var source = ModelSource.Open(modelPath, placement, vaePath);
+        var owned = new DisposableList();
+        try
+        {
+            var tokenizer = LoadTokenizer(source, modelPath);
+            var textEncoder = owned.Add(new ClipTextModel(source.TextEncoder.Config, placement));
+            textEncoder.LoadWeights(source.TextEncoder.Weights);
+            var unet = owned.Add(new UNet2DConditionModel(source.UNet.Config, placement));
+            ModuleWeightLoader.Load(unet, source.UNet.Weights);
+            var vae = owned.Add(new AutoencoderKLCodec(LoadVae(source, placement)));
+
+            var model = new ModelDescriptor(source.Name, modelPath, source.Hash, DeviceName(placement), ModelPlacement.DTypeName(placement.DType));
+            return new StableDiffusionComponents(model, placement, new ClipPromptEncoder(tokenizer, textEncoder),
+                new UNetNoisePredictor(unet), vae, source.Scheduler.Config, SchedulerFactory.Create, owned);
+        }
+        catch
+        {
+            owned.Dispose();
+            throw;
+        }
+    }
+
+    private static ClipTokenizer LoadTokenizer(ModelSource source, string modelPath)
+    {
+        var settings = source.Format == ModelFormat.DiffusersFolder
+            ? ClipTokenizerSettings.FromFolder(Path.Combine(modelPath, "tokenizer"))
+            : new ClipTokenizerSettings();
+        return ClipTokenizer.FromFiles(source.Tokenizer, settings);
+    }
+
+    private static AutoencoderKL LoadVae(ModelSource source, ModelPlacement placement)
+    {
+        var vae = new AutoencoderKL(source.Vae.Config, placement);
+        try
+        {
+            ModuleWeightLoader.Load(vae, source.Vae.Weights);
+            return vae;
+        }
+        catch
+        {
+            vae.Dispose();
+            throw;
+        }
+    }
+
+    private static string DeviceName(ModelPlacement placement) =>
+        placement.Device.index >= 0 ? $"{placement.Device.type.ToString().ToLowerInvariant()}:{placement.Device.index}"
+            : placement.Device.type.ToString().ToLowerInvariant();
+
+    /// <summary>The loaded models, disposed together with the pipeline.</summary>
+    private sealed class DisposableList : IDisposable
+    {
+        private readonly List<IDisposable> _items = [];
+
+        public T Add<T>(T item) where T : IDisposable
+        {
+            _items.Add(item);
+            return item;
+        }
+
+        public void Dispose()
+        {
+            foreach (var item in _items) item.Dispose();
+            _items.Clear();
+        }
     }
 }

@@ -1,6 +1,6 @@
 namespace SdWeb.Engine.Pipelines;
 
-/// <summary>The engine's sampler names and the names AUTOMATIC1111 writes in PNG parameters for the same samplers.</summary>
+/// <summary>The engine's sampler names (<see cref="Schedulers.SchedulerFactory.Names"/>) and the names AUTOMATIC1111 writes in PNG parameters for the same samplers.</summary>
 public static class SamplerNames
 {
     private static readonly (string Name, string A1111)[] Table =
@@ -17,8 +17,6 @@ public static class SamplerNames
     ];
 
     public static IReadOnlyList<string> All { get; } = Table.Select(e => e.Name).ToArray();
-
-    public static bool IsKnown(string name) => Table.Any(e => e.Name == name);
 
     /// <summary>"euler_a" → "Euler a"; unknown names pass through unchanged.</summary>
     public static string ToA1111(string name) => Table.FirstOrDefault(e => e.Name == name).A1111 ?? name;

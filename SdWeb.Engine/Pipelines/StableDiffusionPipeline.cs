@@ -41,6 +41,12 @@ public sealed class StableDiffusionPipeline : IImagePipeline
         var clock = Stopwatch.StartNew();
         long seed = request.Seed ?? Random.Shared.NextInt64(0, 1L << 32);
         using var run = Run(request, seed, progress, cancellationToken);
+        return ToResult(run, request, seed, clock.Elapsed);
+    }
+
+    /// <summary>The images of a run in batch order, each with its prompt, and the parameters that reproduce them.</summary>
+    internal GenerationResult ToResult(DiffusionRun run, GenerationRequest request, long seed, TimeSpan duration)
+    {
         var images = new List<GeneratedImage>();
         for (int k = 0; k < run.Images.shape[0]; k++)
         {
@@ -48,7 +54,7 @@ public sealed class StableDiffusionPipeline : IImagePipeline
             int promptIndex = k / request.ImagesPerPrompt;
             images.Add(new GeneratedImage(TensorImages.ToImage(hwc), request.Prompts[promptIndex], NegativePromptOf(request, promptIndex), k));
         }
-        return new GenerationResult(images, ParametersOf(request, seed), clock.Elapsed);
+        return new GenerationResult(images, ParametersOf(request, seed), duration);
     }
 
     /// <summary>The whole generation, returning diffusers' tensors. <see cref="Generate"/> is this plus image conversion.</summary>

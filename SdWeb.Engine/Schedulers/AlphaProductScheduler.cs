@@ -42,8 +42,8 @@ public abstract class AlphaProductScheduler : SchedulerBase
         using var scope = NewDisposeScope();
         var alphasCumprod = Train.AlphasCumprod.to(originalSamples.dtype, originalSamples.device);
         var a = alphasCumprod[timesteps.to(ScalarType.Int64, originalSamples.device)];
-        var sqrtAlpha = Broadcastable(a.pow(0.5), originalSamples);
-        var sqrtOneMinusAlpha = Broadcastable((1 - a).pow(0.5), originalSamples);
+        var sqrtAlpha = Broadcastable(a.sqrt(), originalSamples);
+        var sqrtOneMinusAlpha = Broadcastable((1 - a).sqrt(), originalSamples);
         return (sqrtAlpha * originalSamples + sqrtOneMinusAlpha * noise).MoveToOuterDisposeScope();
     }
 }

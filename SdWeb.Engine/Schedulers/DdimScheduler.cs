@@ -28,17 +28,17 @@ public sealed class DdimScheduler : AlphaProductScheduler
 
         var (predOriginal, predEpsilon) = Config.PredictionType switch
         {
-            "epsilon" => ((sample - betaProdT.pow(0.5) * modelOutput) / alphaProdT.pow(0.5), modelOutput),
-            "sample" => (modelOutput.alias(), (sample - alphaProdT.pow(0.5) * modelOutput) / betaProdT.pow(0.5)),
-            _ => (alphaProdT.pow(0.5) * sample - betaProdT.pow(0.5) * modelOutput,
-                  alphaProdT.pow(0.5) * modelOutput + betaProdT.pow(0.5) * sample),
+            "epsilon" => ((sample - betaProdT.sqrt() * modelOutput) / alphaProdT.sqrt(), modelOutput),
+            "sample" => (modelOutput.alias(), (sample - alphaProdT.sqrt() * modelOutput) / betaProdT.sqrt()),
+            _ => (alphaProdT.sqrt() * sample - betaProdT.sqrt() * modelOutput,
+                  alphaProdT.sqrt() * modelOutput + betaProdT.sqrt() * sample),
         };
         if (Config.ClipSample == true)
             predOriginal = predOriginal.clamp(-Config.ClipSampleRange!.Value, Config.ClipSampleRange!.Value);
 
         // eta = 0: std_dev_t is 0, so the direction term uses sqrt(1 - ᾱ_prev) and no noise is added.
-        var direction = (1 - alphaProdPrev).pow(0.5) * predEpsilon;
-        var prev = alphaProdPrev.pow(0.5) * predOriginal + direction;
+        var direction = (1 - alphaProdPrev).sqrt() * predEpsilon;
+        var prev = alphaProdPrev.sqrt() * predOriginal + direction;
         return new SchedulerStepOutput(prev.MoveToOuterDisposeScope(), predOriginal.MoveToOuterDisposeScope());
     }
 }

@@ -99,12 +99,12 @@ public sealed class PndmScheduler : AlphaProductScheduler
         var betaProdT = 1 - alphaProdT;
         var betaProdPrev = 1 - alphaProdPrev;
         if (Config.PredictionType == "v_prediction")
-            modelOutput = alphaProdT.pow(0.5) * modelOutput + betaProdT.pow(0.5) * sample;
+            modelOutput = alphaProdT.sqrt() * modelOutput + betaProdT.sqrt() * sample;
 
-        var sampleCoeff = (alphaProdPrev / alphaProdT).pow(0.5);
-        var denominator = alphaProdT * betaProdPrev.pow(0.5) + (alphaProdT * betaProdT * alphaProdPrev).pow(0.5);
+        var sampleCoeff = (alphaProdPrev / alphaProdT).sqrt();
+        var denominator = alphaProdT * betaProdPrev.sqrt() + (alphaProdT * betaProdT * alphaProdPrev).sqrt();
         var prev = sampleCoeff * sample - (alphaProdPrev - alphaProdT) * modelOutput / denominator;
-        var predOriginal = (sample - betaProdT.pow(0.5) * modelOutput) / alphaProdT.pow(0.5);
+        var predOriginal = (sample - betaProdT.sqrt() * modelOutput) / alphaProdT.sqrt();
         return (prev, predOriginal);
     }
 }

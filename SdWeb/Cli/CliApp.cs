@@ -7,6 +7,7 @@ public static class CliApp
     [
         new TokenizeCommand(),
         new GenerateCommand(),
+        new BenchCommand(),
     ];
 
     public static bool IsVerb(string[] args) =>
@@ -19,7 +20,7 @@ public static class CliApp
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
         try
         {
-            return await command.RunAsync(new CliArgs(args.Skip(1)), cts.Token);
+            return await command.RunAsync(new CliArgs(args.Skip(1), command.Flags), cts.Token);
         }
         catch (CliUsageException e)
         {

@@ -33,13 +33,7 @@ public sealed class GenerateCommand(Func<EngineOptions, IPipelineFactory> create
         var result = await Task.Run(
             () => pipeline.Generate(request, new ConsoleProgressBar(Console.Error), cancellationToken), cancellationToken);
 
-        Directory.CreateDirectory(outDir);
-        foreach (var image in result.Images)
-        {
-            var path = Path.Combine(outDir, $"{image.BatchIndex}.png");
-            ParametersPng.Save(image.Image, A1111ParametersText.Format(image, result.Parameters, result.Images.Count), path);
-            Console.WriteLine(path);
-        }
+        foreach (var path in GenerationPngs.Write(result, outDir)) Console.WriteLine(path);
         await Console.Error.WriteLineAsync(
             $"{result.Images.Count} image(s), seed {result.Parameters.Seed}, {result.Duration.TotalSeconds:0.0} s on {pipeline.Model.Device}/{pipeline.Model.DType}");
         foreach (var image in result.Images) image.Image.Dispose();

@@ -5,5 +5,9 @@ public interface ICliCommand
 {
     string Verb { get; }
     string Usage { get; }
+
+    /// <summary>Options that take no value (`--pipeline`); every other `--name` takes one.</summary>
+    IReadOnlySet<string> Flags => new HashSet<string>();
+
     Task<int> RunAsync(CliArgs args, CancellationToken cancellationToken);
 }

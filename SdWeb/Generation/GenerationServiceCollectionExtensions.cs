@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SdWeb.Api;
+using SdWeb.Engine.Devices;
+using SdWeb.Engine.Pipelines;
 using SdWeb.Engine.Pipelines.Validation;
 using SdWeb.Hubs;
 using SdWeb.Options;
@@ -17,13 +19,22 @@ public static class GenerationServiceCollectionExtensions
             sp.GetRequiredService<SdWebOptions>().PreviewsPerSecond, sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<JobNotifier>>()));
         services.AddSingleton<JobQueue>();
+        services.AddSingleton<QueuePositions>();
         services.AddSingleton<JobCancellations>();
         services.AddSingleton<IModelCatalog, ModelCatalog>();
+        services.AddSingleton<IPipelineFactory>(sp =>
+        {
+            var options = sp.GetRequiredService<SdWebOptions>();
+            return new PipelineFactory(
+                new EngineOptions { Device = options.Device, DType = options.DType, Threads = options.Threads },
+                sp.GetRequiredService<GenerationLimits>());
+        });
         services.AddSingleton<PipelineHost>();
         services.AddSingleton<JobExecutor>();
         services.AddSingleton<JobSubmitter>();
         services.AddSingleton<JobCanceller>();
         services.AddSingleton<JobReader>();
+        services.AddSingleton<TokenCounter>();
         services.AddHostedService<GenerationWorker>();
 
         services.AddSignalR();

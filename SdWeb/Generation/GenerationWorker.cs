@@ -5,13 +5,13 @@ namespace SdWeb.Generation;
 
 /// <summary>
 /// The engine's one owner: at start it rebuilds the queue from the database (a job interrupted by a crash waits again,
-/// once), then runs jobs one at a time on a dedicated thread, and publishes queue positions whenever they change.
+/// once), then runs jobs one at a time on a dedicated thread.
 /// </summary>
 public sealed class GenerationWorker(
     IDbContextFactory<AppDbContext> dbFactory,
     JobQueue queue,
     JobExecutor executor,
-    JobNotifier notifier,
+    QueuePositions positions,
     PipelineHost pipelines,
     ILogger<GenerationWorker> logger) : BackgroundService
 {
@@ -24,8 +24,7 @@ public sealed class GenerationWorker(
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         await RestoreQueueAsync(cancellationToken);
-        queue.Changed += PublishPositions;
-        PublishPositions();
+        positions.Publish();
         await base.StartAsync(cancellationToken);
     }
 
@@ -52,7 +51,6 @@ public sealed class GenerationWorker(
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        queue.Changed -= PublishPositions;
         await base.StopAsync(cancellationToken);
         pipelines.Dispose();
     }
@@ -100,12 +98,5 @@ public sealed class GenerationWorker(
         queue.Restore(waiting);
         if (interrupted.Count > 0 || waiting.Count > 0)
             logger.LogInformation("Queue restored: {Waiting} waiting, {Interrupted} interrupted by the last stop", waiting.Count, interrupted.Count);
-    }
-
-    private void PublishPositions()
-    {
-        var waiting = queue.Snapshot();
-        for (var i = 0; i < waiting.Count; i++)
-            notifier.Publish(new JobUpdate(waiting[i].JobId, waiting[i].UserId, JobStatus.Queued, QueuePosition: i + 1));
     }
 }

@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using SdWeb.Data;
 using SdWeb.Engine.Loading;
 using SdWeb.Engine.Pipelines;
-using SdWeb.Options;
+using SdWeb.Storage;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
@@ -16,10 +16,10 @@ namespace SdWeb.Generation;
 public sealed class JobExecutor(
     IDbContextFactory<AppDbContext> dbFactory,
     PipelineHost pipelines,
-    IImageSaver saver,
+    IImageSaver images,
     JobNotifier notifier,
     JobCancellations cancellations,
-    SdWebOptions options,
+    ImagePaths paths,
     TimeProvider time,
     ILogger<JobExecutor> logger)
 {
@@ -66,7 +66,7 @@ public sealed class JobExecutor(
                 var progress = new SyncProgress<StepProgress>(step => Publish(job, Progress(job, i, step)));
                 var result = pipeline.Generate(request, progress, cancellation);
                 // Saving is not cancelled half-way: an image the engine finished is kept whole.
-                var saved = saver.SaveAsync(job, result, CancellationToken.None).GetAwaiter().GetResult();
+                var saved = images.SaveAsync(job, result, CancellationToken.None).GetAwaiter().GetResult();
                 imageIds.AddRange(saved.Select(r => r.Id));
             }
             Finish(db, job, JobStatus.Succeeded, null, imageIds);
@@ -103,7 +103,7 @@ public sealed class JobExecutor(
         if (job.SourceImageId is not { } sourceId) return null;
         var path = db.Images.Where(i => i.Id == sourceId).Select(i => i.FilePath).FirstOrDefault()
             ?? throw new InvalidOperationException($"Source image {sourceId} was deleted before the job ran; pick another one.");
-        return Image.Load<Rgb24>(Path.Combine(options.DataPath, path));
+        return Image.Load<Rgb24>(paths.Full(path));
     }
 
     /// <summary>What went wrong, for the job's user: the engine's own messages already say what to do.</summary>

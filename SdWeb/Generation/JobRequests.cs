@@ -26,6 +26,23 @@ public static class JobRequests
         ReproducesImageId = request.ReproducesImageId,
     };
 
+    /// <summary>The parameters a stored image was made with, as a request for one image (Reuse, Reproduce).</summary>
+    public static JobRequest FromImage(ImageRecord image) => new()
+    {
+        Prompt = image.Prompt,
+        NegativePrompt = image.NegativePrompt,
+        Sampler = image.Sampler,
+        Steps = image.Steps,
+        CfgScale = image.GuidanceScale,
+        Seed = image.Seed,
+        Width = image.Width,
+        Height = image.Height,
+        ImageCount = 1,
+        Model = image.ModelName,
+        SourceImageId = image.SourceImageId,
+        Strength = image.Strength ?? new JobRequest().Strength,
+    };
+
     /// <summary>The engine request for <paramref name="imagesPerPrompt"/> images starting at <paramref name="seed"/>.</summary>
     public static GenerationRequest ToGenerationRequest(GenerationJob job, long? seed, int imagesPerPrompt, Image<Rgb24>? initImage) => new()
     {

@@ -4,6 +4,7 @@ using SdWeb.Engine.Loading.Checkpoints;
 using SdWeb.Engine.Loading.Configs;
 using SdWeb.Engine.Loading.SafeTensors;
 using SdWeb.Engine.Models;
+using ConfigJson = SdWeb.Engine.Loading.Configs.ConfigJson;
 using TorchSharp;
 
 namespace SdWeb.Engine.Loading.Diffusers;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using SdWeb.Engine.Schedulers;
 
 namespace SdWeb.Engine.Pipelines.Validation;
 
@@ -25,8 +26,8 @@ public static class GenerationRequestValidator
                 $"{negatives.Count} negative prompts for {promptCount} prompt(s); give none, one for all prompts, or exactly one per prompt.");
         CheckLengths(nameof(request.NegativePrompts), "Negative prompt", negatives, limits, Fail);
 
-        if (!SamplerNames.IsKnown(request.Sampler))
-            Fail(nameof(request.Sampler), $"Unknown sampler '{request.Sampler}'. Valid samplers: {string.Join(", ", SamplerNames.All)}.");
+        if (!SchedulerFactory.Names.Contains(request.Sampler))
+            Fail(nameof(request.Sampler), $"Unknown sampler '{request.Sampler}'. Valid samplers: {string.Join(", ", SchedulerFactory.Names)}.");
 
         if (request.Steps < 1 || request.Steps > limits.MaxSteps)
             Fail(nameof(request.Steps), $"Steps must be between 1 and {limits.MaxSteps}, not {request.Steps}.");

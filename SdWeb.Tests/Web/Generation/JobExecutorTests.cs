@@ -24,7 +24,7 @@ public class JobExecutorTests
         var requests = h.Factory.Loaded.Single().Requests;
         Assert.Equal([41L, 42L, 43L], requests.Select(r => r.Seed!.Value));
         Assert.All(requests, r => Assert.Equal(1, r.ImagesPerPrompt));
-        Assert.Equal([41L, 42L, 43L], h.Saver.Saved.Select(s => s.Seed));
+        Assert.Equal([41L, 42L, 43L], (await h.SavedAsync()).Select(s => s.Seed));
     }
 
     [Fact]
@@ -70,7 +70,7 @@ public class JobExecutorTests
         Assert.Equal(TimeSpan.FromSeconds(2), midway.Eta); // 2 s left of this image, none after it
         Assert.NotNull(seen.First(u => u.Progress is { Step: 1 }).Progress!.Preview);
         Assert.Equal(JobStatus.Succeeded, update.Status);
-        Assert.Equal(h.Saver.Saved.Select(s => s.Id), update.ImageIds);
+        Assert.Equal((await h.SavedAsync()).Select(s => s.Id), update.ImageIds);
     }
 
     [Fact]
@@ -161,7 +161,7 @@ public class JobExecutorTests
         await run.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(JobStatus.Cancelled, (await h.JobAsync(id)).Status);
-        Assert.Equal([100L], h.Saver.Saved.Select(s => s.Seed));
+        Assert.Equal([100L], (await h.SavedAsync()).Select(s => s.Seed));
     }
 
     [Fact]

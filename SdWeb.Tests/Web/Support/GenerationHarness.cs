@@ -5,6 +5,7 @@ using SdWeb.Data;
 using SdWeb.Engine.Pipelines.Validation;
 using SdWeb.Generation;
 using SdWeb.Options;
+using SdWeb.Storage;
 
 namespace SdWeb.Tests.Web.Support;
 
@@ -17,8 +18,11 @@ public sealed class GenerationHarness : IDisposable
         Options = new SdWebOptions { DataDir = database.Dir.Path, ModelsDir = database.Dir["models"] };
         Notifier = new JobNotifier(1000, TimeProvider.System, NullLogger<JobNotifier>.Instance);
         Notifier.SubscribeToAll(u => { Updates.Add(u); return Task.CompletedTask; });
+        Positions = new QueuePositions(Queue, Notifier);
         Host = new PipelineHost(Factory, Catalog, NullLogger<PipelineHost>.Instance);
-        Executor = new JobExecutor(Database, Host, Saver, Notifier, Cancellations, Options, TimeProvider.System, NullLogger<JobExecutor>.Instance);
+        Paths = new ImagePaths(Options);
+        Images = new ImageStore(Database, Paths, TimeProvider.System, NullLogger<ImageStore>.Instance);
+        Executor = new JobExecutor(Database, Host, Images, Notifier, Cancellations, Paths, TimeProvider.System, NullLogger<JobExecutor>.Instance);
         Submitter = new JobSubmitter(Database, Catalog, Queue, GenerationLimits.Default);
         Canceller = new JobCanceller(Database, Queue, Cancellations, Notifier, TimeProvider.System);
     }
@@ -27,11 +31,13 @@ public sealed class GenerationHarness : IDisposable
     public SdWebOptions Options { get; }
     public FakeModelCatalog Catalog { get; } = new("model-a", "model-b");
     public FakePipelineFactory Factory { get; } = new();
-    public RecordingImageSaver Saver { get; } = new();
+    public ImagePaths Paths { get; }
+    public ImageStore Images { get; }
     public JobQueue Queue { get; } = new();
     public JobCancellations Cancellations { get; } = new();
     public JobNotifier Notifier { get; }
     public ConcurrentBag<JobUpdate> Updates { get; } = [];
+    public QueuePositions Positions { get; }
     public PipelineHost Host { get; }
     public JobExecutor Executor { get; }
     public JobSubmitter Submitter { get; }
@@ -39,7 +45,7 @@ public sealed class GenerationHarness : IDisposable
 
     public static async Task<GenerationHarness> CreateAsync() => new(await TestDatabase.CreateAsync("alice", "bob"));
 
-    public GenerationWorker Worker() => new(Database, Queue, Executor, Notifier, Host, NullLogger<GenerationWorker>.Instance);
+    public GenerationWorker Worker() => new(Database, Queue, Executor, Positions, Host, NullLogger<GenerationWorker>.Instance);
 
     /// <summary>Submits a valid small job (2 steps, 64²) with the given changes and returns its id.</summary>
     public async Task<Guid> SubmitAsync(string user = "alice", Func<JobRequest, JobRequest>? change = null)
@@ -59,9 +65,17 @@ public sealed class GenerationHarness : IDisposable
         return await db.Jobs.AsNoTracking().SingleAsync(j => j.Id == id);
     }
 
+    /// <summary>The stored images, oldest first.</summary>
+    public async Task<List<ImageRecord>> SavedAsync()
+    {
+        await using var db = Database.CreateDbContext();
+        return await db.Images.AsNoTracking().OrderBy(i => i.CreatedAt).ThenBy(i => i.Seed).ToListAsync();
+    }
+
     public void Dispose()
     {
         Host.Dispose();
+        Positions.Dispose();
         Database.Dispose();
     }
 }
