@@ -1,5 +1,6 @@
 using SdWeb.Engine.Devices;
 using SdWeb.Engine.Loading;
+using SdWeb.Engine.Loading.SafeTensors;
 using SdWeb.Engine.Models;
 using SdWeb.Tests.Support;
 using TorchSharp;
@@ -17,6 +18,23 @@ public class SingleFileCheckpointTests
 
         AssertSameTensors(folder.UNet.Weights, single.UNet.Weights);
         AssertSameTensors(folder.Vae.Weights, single.Vae.Weights);
+        AssertSameTensors(folder.TextEncoder.Weights, single.TextEncoder.Weights);
+    }
+
+    [Fact]
+    public void OlderFilesWithoutTextModelInTheClipKeysConvertToo()
+    {
+        using var dir = new TempDir();
+        var path = dir["old.safetensors"];
+        using (var source = SafeTensorsFile.Open(Golden.TinySdCheckpoint))
+        {
+            const string modern = "cond_stage_model.transformer.text_model.";
+            var names = source.Tensors.Keys.ToDictionary(k => k.Replace(modern, "cond_stage_model.transformer."), k => k);
+            var entries = names.Select(kv => new SafeTensorEntry(kv.Key, source.Tensors[kv.Value].ScalarType, source.Tensors[kv.Value].Shape)).ToList();
+            SafeTensorsFile.Write(path, entries, n => source.Read(names[n]), ownsTensors: true);
+        }
+        using var single = ModelSource.Open(path, ModelPlacement.CpuFloat32);
+        using var folder = ModelSource.Open(Golden.TinySdFolder, ModelPlacement.CpuFloat32);
         AssertSameTensors(folder.TextEncoder.Weights, single.TextEncoder.Weights);
     }
 
@@ -95,7 +113,7 @@ public class SingleFileCheckpointTests
         using var dir = new TempDir();
         var path = dir["other.safetensors"];
         using (var t = torch.zeros(4))
-            SdWeb.Engine.Loading.SafeTensors.SafeTensorsFile.Write(path, [new(key, t)]);
+            SafeTensorsFile.Write(path, [new(key, t)]);
         var e = Assert.Throws<ModelLoadException>(() => ModelSource.Open(path, ModelPlacement.CpuFloat32));
         Assert.Equal($"{path}: {expected}", e.Message);
     }
