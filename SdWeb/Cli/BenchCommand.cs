@@ -13,9 +13,9 @@ namespace SdWeb.Cli;
 /// VAE decode, preview); --component NAME times one model call (min/median ms over --runs after a warm-up).
 /// Both print the achieved GFLOP/s, the weights' size and the peak resident (and, on CUDA, GPU) memory.
 /// </summary>
-public sealed class BenchCommand(Func<EngineOptions, PipelineFactory> createFactory) : ICliCommand
+public sealed class BenchCommand(Func<EngineOptions, PipelineFactory> createFactory, TextWriter output) : ICliCommand
 {
-    public BenchCommand() : this(options => new PipelineFactory(options)) { }
+    public BenchCommand() : this(options => new PipelineFactory(options), Console.Out) { }
 
     public string Verb => "bench";
 
@@ -52,7 +52,7 @@ public sealed class BenchCommand(Func<EngineOptions, PipelineFactory> createFact
         var components = createFactory(EngineOptionsArgs.Read(args)).LoadComponents(modelPath, args.Get("vae"));
         var model = BenchModel.Read(modelPath, args.Get("vae"), components.Placement);
         using var pipelineInstance = new StableDiffusionPipeline(components);
-        Console.WriteLine($"{components.Model.Name} on {components.Placement}, {size}x{size}, {torch.get_num_threads()} threads, " +
+        output.WriteLine($"{components.Model.Name} on {components.Placement}, {size}x{size}, {torch.get_num_threads()} threads, " +
                           $"load average {LoadAverage()}");
         if (pipeline) BenchPipeline(pipelineInstance, components, model, request, runs, cancellationToken);
         else
@@ -65,7 +65,7 @@ public sealed class BenchCommand(Func<EngineOptions, PipelineFactory> createFact
         return Task.FromResult(0);
     }
 
-    private static void BenchPipeline(StableDiffusionPipeline pipeline, StableDiffusionComponents components, BenchModel model,
+    private void BenchPipeline(StableDiffusionPipeline pipeline, StableDiffusionComponents components, BenchModel model,
         GenerationRequest request, int runs, CancellationToken cancellationToken)
     {
         var device = components.Placement.Device;
@@ -76,9 +76,9 @@ public sealed class BenchCommand(Func<EngineOptions, PipelineFactory> createFact
         var stepTimes = steps.Skip(1).Select((s, i) => (s.Elapsed - steps[i].Elapsed).TotalMilliseconds).ToArray();
         var sampling = Timing.Summarize(stepTimes);
         int latent = request.Width / StableDiffusionPipeline.LatentScale;
-        Print("sampling step", $"{request.Sampler}, {request.Steps} steps, batch 2 (CFG); whole run {result.Duration.TotalSeconds:0.00} s",
-            sampling, FlopCounts.UNet(model.UNet, 2, latent, latent));
-        Console.WriteLine($"{"",-17} {1000 / sampling.MedianMs:0.000} it/s");
+        Print("sampling step", $"batch 2 (CFG), steps after the first", sampling, FlopCounts.UNet(model.UNet, 2, latent, latent));
+        output.WriteLine($"sampling          {sampling.MedianMs / 1000:0.000} s/step ({request.Steps} steps, {request.Sampler}), " +
+                         $"{1000 / sampling.MedianMs:0.000} it/s; whole run {result.Duration.TotalSeconds:0.00} s");
         Print("text encoding", "both prompts", Timing.Measure(BenchComponents.All["text"].Prepare(components, request.Width), device, runs),
             BenchComponents.All["text"].Flops(model, request.Width));
         Print("VAE decode", "1 image", Timing.Measure(BenchComponents.All["vae-decode"].Prepare(components, request.Width), device, runs),
@@ -88,22 +88,22 @@ public sealed class BenchCommand(Func<EngineOptions, PipelineFactory> createFact
         Print("preview", "latent → RGB, 1 image", Timing.Measure(() => previewer.Preview(latentImage), device, runs), flops: null);
     }
 
-    private static void Print(string what, string description, Timing.Stats stats, double? flops)
+    private void Print(string what, string description, Timing.Stats stats, double? flops)
     {
-        var rate = flops is double f ? $"; {f / 1e12:0.000} TFLOP, {f / stats.MinMs / 1e6:0} GFLOP/s at min" : "";
-        Console.WriteLine($"{what,-17} {stats.MinMs:0.0} ms min, {stats.MedianMs:0.0} ms median over {stats.Runs} runs ({description}){rate}");
+        var rate = flops is double f ? $"; {f / 1e9:0.###} GFLOP, {f / stats.MinMs / 1e6:0.#} GFLOP/s at min" : "";
+        output.WriteLine($"{what,-17} {stats.MinMs:0.0} ms min, {stats.MedianMs:0.0} ms median over {stats.Runs} runs ({description}){rate}");
     }
 
-    private static void PrintMemory(ModelPlacement placement, BenchModel model)
+    private void PrintMemory(ModelPlacement placement, BenchModel model)
     {
         double weightsMiB = model.WeightBytes(placement.DType) / (1024 * 1024);
-        Console.WriteLine($"weights           {model.Parameters / 1e6:0.0} M parameters, {weightsMiB:0} MiB in {ModelPlacement.DTypeName(placement.DType)}");
+        output.WriteLine($"weights           {model.Parameters / 1e6:0.0} M parameters, {weightsMiB:0} MiB in {ModelPlacement.DTypeName(placement.DType)}");
         var rss = PeakMemory.ResidentMiB();
-        Console.WriteLine(rss is double r ? $"peak RSS          {r:0} MiB ({r / weightsMiB:0.00}× the weights)" : "peak RSS          n/a");
+        output.WriteLine(rss is double r ? $"peak RSS          {r:0} MiB ({r / weightsMiB:0.00}× the weights)" : "peak RSS          n/a");
         if (placement.Device.type == DeviceType.CUDA)
         {
             var gpu = GpuMemory.UsedMiB(placement.Device.index);
-            Console.WriteLine($"GPU memory        {gpu?.ToString("0", CultureInfo.InvariantCulture) ?? "n/a (no NVML)"} MiB in use at the end " +
+            output.WriteLine($"GPU memory        {gpu?.ToString("0", CultureInfo.InvariantCulture) ?? "n/a (no NVML)"} MiB in use at the end " +
                               "(libtorch's caching allocator keeps its peak reservation)");
         }
     }

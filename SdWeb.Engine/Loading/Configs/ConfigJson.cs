@@ -96,10 +96,17 @@ public static class ConfigJson
         }
     }
 
-    public static void Write<T>(string path, T config) where T : class
+    /// <param name="extra">Fields the record does not hold but the Hugging Face libraries expect (e.g. _class_name), written first.</param>
+    public static void Write<T>(string path, T config, IReadOnlyDictionary<string, object>? extra = null) where T : class
     {
+        var json = new System.Text.Json.Nodes.JsonObject();
+        foreach (var (key, value) in extra ?? new Dictionary<string, object>())
+            json[key] = JsonSerializer.SerializeToNode(value, Options);
+        foreach (var (key, value) in JsonSerializer.SerializeToNode(config, Options)!.AsObject().ToList())
+            json[key] = value?.DeepClone();
         using var stream = new FileStream(path, FileMode.Create, FileAccess.Write);
-        JsonSerializer.Serialize(stream, config, Options);
+        using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        json.WriteTo(writer);
     }
 
     /// <summary>Accepts <c>8</c> as well as <c>[5, 10, 20, 20]</c> for a list of ints (e.g. attention_head_dim).</summary>
