@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
+using SdWeb.Engine.Devices;
 using SdWeb.Engine.Imaging;
 using SdWeb.Engine.Pipelines.Components;
 using SdWeb.Engine.Pipelines.Previews;
@@ -96,7 +97,7 @@ public sealed class StableDiffusionPipeline : IImagePipeline
         long[] latentShape = [batch, 4, request.Height / LatentScale, request.Width / LatentScale];
         if (request.InitImage is null)
         {
-            initialNoise = torch.randn(latentShape, dtype, torch.CPU, generator: generator).to(device);
+            initialNoise = SeededNoise.Randn(latentShape, dtype, device, generator);
             latents = initialNoise * scheduler.InitNoiseSigma;
         }
         else
@@ -151,7 +152,7 @@ public sealed class StableDiffusionPipeline : IImagePipeline
         var image = TensorImages.ToModelInput(request.InitImage!, request.Width, request.Height, _components.Placement.Device, vae.DType);
         var initLatents = (vae.EncodeSample(image, generator) * vae.ScalingFactor).to(_components.Placement.DType);
         initLatents = torch.cat(Enumerable.Repeat(initLatents, batch).ToArray());
-        var noise = torch.randn(initLatents.shape, initLatents.dtype, torch.CPU, generator: generator).to(initLatents.device);
+        var noise = SeededNoise.Randn(initLatents, generator);
         return scheduler.AddNoise(initLatents, noise, timesteps.narrow(0, 0, 1).repeat(batch));
     }
 

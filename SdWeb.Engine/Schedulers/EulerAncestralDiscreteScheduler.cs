@@ -1,3 +1,4 @@
+using SdWeb.Engine.Devices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -33,7 +34,7 @@ public sealed class EulerAncestralDiscreteScheduler : SigmaScheduler
 
         var derivative = (sample - predOriginal) / sigma;
         var prev = sample + derivative * (sigmaDown - sigma);
-        prev = prev + Noise.Randn(modelOutput, generator) * sigmaUp;
+        prev = prev + SeededNoise.Randn(modelOutput, generator) * sigmaUp;
         StepIndex = index + 1;
         return new SchedulerStepOutput(prev.MoveToOuterDisposeScope(), predOriginal.MoveToOuterDisposeScope());
     }

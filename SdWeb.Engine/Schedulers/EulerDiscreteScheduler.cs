@@ -1,3 +1,4 @@
+using SdWeb.Engine.Devices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -27,7 +28,7 @@ public sealed class EulerDiscreteScheduler : SigmaScheduler
         var x = sample.to_type(ScalarType.Float32);
         var sigma = Sigmas[index];
         // gamma = 0 (no churn): sigma_hat == sigma, and the noise is drawn but not added.
-        Noise.Randn(modelOutput, generator);
+        SeededNoise.Randn(modelOutput, generator);
         var predOriginal = PredictOriginal(modelOutput, x, sigma);
         var derivative = (x - predOriginal) / sigma;
         var dt = Sigmas[index + 1] - sigma;

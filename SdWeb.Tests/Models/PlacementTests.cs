@@ -1,6 +1,7 @@
 using SdWeb.Engine.Devices;
 using SdWeb.Engine.Loading;
 using SdWeb.Engine.Models;
+using SdWeb.Engine.Models.Layers;
 using SdWeb.Engine.Models.Unet;
 using SdWeb.Engine.Models.Vae;
 using SdWeb.Tests.Support;
@@ -15,15 +16,21 @@ public sealed class PlacementTests(ITestOutputHelper output)
     private static readonly ModelPlacement CpuBFloat16 = new(CPU, ScalarType.BFloat16);
 
     [Fact]
-    public void EveryWeightIsCreatedInThePlacementDType()
+    public void EveryWeightIsCreatedInThePlacementDTypeExceptTheFloat32Norms()
     {
         using var unet = new UNet2DConditionModel(UNet2DConditionConfig.FromJson(Golden.PathOf("tiny-sd", "unet", "config.json")), CpuBFloat16);
         using var vae = new AutoencoderKL(AutoencoderKLConfig.FromJson(Golden.PathOf("tiny-sd", "vae", "config.json")), CpuBFloat16);
+        var modules = unet.named_modules().Concat(vae.named_modules()).ToList();
+        var parameters = unet.named_parameters().Concat(vae.named_parameters()).ToList();
+        var normParameters = modules.Where(m => m.module is Float32GroupNorm or Float32LayerNorm)
+            .SelectMany(m => new[] { $"{m.name}.weight", $"{m.name}.bias" }).ToHashSet();
 
-        var others = unet.named_parameters().Concat(vae.named_parameters())
-            .Where(p => p.parameter.dtype != ScalarType.BFloat16).Select(p => p.name).ToList();
+        var others = parameters.Where(p => !normParameters.Contains(p.name) && p.parameter.dtype != ScalarType.BFloat16).Select(p => p.name);
+        var narrowNorms = parameters.Where(p => normParameters.Contains(p.name) && p.parameter.dtype != ScalarType.Float32).Select(p => p.name);
 
         Assert.Empty(others);
+        Assert.Empty(narrowNorms);
+        Assert.Contains("conv_norm_out.weight", normParameters);
     }
 
     [Fact]

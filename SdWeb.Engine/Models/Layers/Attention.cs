@@ -12,7 +12,7 @@ namespace SdWeb.Engine.Models.Layers;
 /// </summary>
 public sealed class Attention : nn.Module<Tensor, Tensor?, Tensor>
 {
-    private readonly GroupNorm? group_norm;
+    private readonly Float32GroupNorm? group_norm;
     private readonly Linear to_q;
     private readonly Linear to_k;
     private readonly Linear to_v;
@@ -31,7 +31,7 @@ public sealed class Attention : nn.Module<Tensor, Tensor?, Tensor>
         var innerDim = dimHead * heads;
         var keyDim = crossAttentionDim ?? queryDim;
         if (normNumGroups is int groups)
-            group_norm = GroupNorms.Create(groups, queryDim, eps, placement);
+            group_norm = new Float32GroupNorm(groups, queryDim, eps, placement);
         to_q = nn.Linear(queryDim, innerDim, hasBias: bias, device: device, dtype: dtype);
         to_k = nn.Linear(keyDim, innerDim, hasBias: bias, device: device, dtype: dtype);
         to_v = nn.Linear(keyDim, innerDim, hasBias: bias, device: device, dtype: dtype);
@@ -56,14 +56,14 @@ public sealed class Attention : nn.Module<Tensor, Tensor?, Tensor>
         if (isFeatureMap) hiddenStates = hiddenStates.view(batch, channels, height * width).transpose(1, 2);
         if (group_norm is not null) hiddenStates = group_norm.forward(hiddenStates.transpose(1, 2)).transpose(1, 2);
 
-        var context = encoderHiddenStates ?? hiddenStates;
-        var query = SplitHeads(to_q.forward(hiddenStates), batch);
-        var key = SplitHeads(to_k.forward(context), batch);
-        var value = SplitHeads(to_v.forward(context), batch);
+        var context = encoderHiddenStates?.to(hiddenStates.dtype) ?? hiddenStates;
+        var query = SplitHeads(to_q.RunInInputDType(hiddenStates), batch);
+        var key = SplitHeads(to_k.RunInInputDType(context), batch);
+        var value = SplitHeads(to_v.RunInInputDType(context), batch);
         var attended = nn.functional.scaled_dot_product_attention(query, key, value, p: 0.0, is_casual: false);
         var merged = attended.transpose(1, 2).reshape(batch, -1, query.shape[1] * query.shape[3]);
 
-        var output = to_out[0].forward(merged);
+        var output = to_out[0].RunInInputDType(merged);
         if (isFeatureMap) output = output.transpose(-1, -2).reshape(batch, channels, height, width);
         if (_residualConnection) output = output + residual;
         if (_rescaleOutputFactor != 1) output = output / _rescaleOutputFactor;

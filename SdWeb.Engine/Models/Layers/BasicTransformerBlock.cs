@@ -11,11 +11,11 @@ namespace SdWeb.Engine.Models.Layers;
 /// </summary>
 public sealed class BasicTransformerBlock : nn.Module<Tensor, Tensor, Tensor>
 {
-    private readonly LayerNorm norm1;
+    private readonly Float32LayerNorm norm1;
     private readonly Attention attn1;
-    private readonly LayerNorm norm2;
+    private readonly Float32LayerNorm norm2;
     private readonly Attention attn2;
-    private readonly LayerNorm norm3;
+    private readonly Float32LayerNorm norm3;
     private readonly FeedForward ff;
     private readonly bool _onlyCrossAttention;
 
@@ -24,12 +24,12 @@ public sealed class BasicTransformerBlock : nn.Module<Tensor, Tensor, Tensor>
         bool onlyCrossAttention, ModelPlacement placement) : base(nameof(BasicTransformerBlock))
     {
         var (device, dtype) = (placement.Device, placement.DType);
-        norm1 = nn.LayerNorm(dim, eps: 1e-5, device: device, dtype: dtype);
+        norm1 = new Float32LayerNorm(dim, 1e-5, placement);
         attn1 = new Attention(dim, onlyCrossAttention ? crossAttentionDim : null, numAttentionHeads, attentionHeadDim,
             bias: false, placement);
-        norm2 = nn.LayerNorm(dim, eps: 1e-5, device: device, dtype: dtype);
+        norm2 = new Float32LayerNorm(dim, 1e-5, placement);
         attn2 = new Attention(dim, crossAttentionDim, numAttentionHeads, attentionHeadDim, bias: false, placement);
-        norm3 = nn.LayerNorm(dim, eps: 1e-5, device: device, dtype: dtype);
+        norm3 = new Float32LayerNorm(dim, 1e-5, placement);
         ff = new FeedForward(dim, placement);
         _onlyCrossAttention = onlyCrossAttention;
         RegisterComponents();

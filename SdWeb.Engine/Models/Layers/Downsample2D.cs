@@ -23,8 +23,8 @@ public sealed class Downsample2D : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor hiddenStates)
     {
-        if (_padding != 0) return conv.forward(hiddenStates);
+        if (_padding != 0) return conv.RunInInputDType(hiddenStates);
         using var padded = nn.functional.pad(hiddenStates, (0, 1, 0, 1), PaddingModes.Constant, 0);
-        return conv.forward(padded);
+        return conv.RunInInputDType(padded);
     }
 }

@@ -24,7 +24,7 @@ public sealed class FeedForward : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var output = hiddenStates;
-        foreach (var module in net) output = module.forward(output);
+        foreach (var module in net) output = module.RunInInputDType(output);
         return output.MoveToOuterDisposeScope();
     }
 }

@@ -19,7 +19,7 @@ public sealed class GEGLU : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor hiddenStates)
     {
         using var scope = NewDisposeScope();
-        var halves = proj.forward(hiddenStates).chunk(2, dim: -1);
+        var halves = proj.RunInInputDType(hiddenStates).chunk(2, dim: -1);
         return (halves[0] * nn.functional.gelu(halves[1])).MoveToOuterDisposeScope();
     }
 }

@@ -11,10 +11,10 @@ namespace SdWeb.Engine.Models.Layers;
 /// </summary>
 public sealed class ResnetBlock2D : nn.Module<Tensor, Tensor?, Tensor>
 {
-    private readonly GroupNorm norm1;
+    private readonly Float32GroupNorm norm1;
     private readonly Conv2d conv1;
     private readonly Linear? time_emb_proj;
-    private readonly GroupNorm norm2;
+    private readonly Float32GroupNorm norm2;
     private readonly Conv2d conv2;
     private readonly nn.Module<Tensor, Tensor> nonlinearity;
     private readonly Conv2d? conv_shortcut;
@@ -25,10 +25,10 @@ public sealed class ResnetBlock2D : nn.Module<Tensor, Tensor?, Tensor>
         double outputScaleFactor, ModelPlacement placement) : base(nameof(ResnetBlock2D))
     {
         var (device, dtype) = (placement.Device, placement.DType);
-        norm1 = GroupNorms.Create(groups, inChannels, eps, placement);
+        norm1 = new Float32GroupNorm(groups, inChannels, eps, placement);
         conv1 = nn.Conv2d(inChannels, outChannels, 3, stride: 1, padding: 1, device: device, dtype: dtype);
         if (tembChannels is int temb) time_emb_proj = nn.Linear(temb, outChannels, device: device, dtype: dtype);
-        norm2 = GroupNorms.Create(groups, outChannels, eps, placement);
+        norm2 = new Float32GroupNorm(groups, outChannels, eps, placement);
         conv2 = nn.Conv2d(outChannels, outChannels, 3, stride: 1, padding: 1, device: device, dtype: dtype);
         nonlinearity = Activations.Create(actFn);
         if (inChannels != outChannels)
@@ -40,14 +40,14 @@ public sealed class ResnetBlock2D : nn.Module<Tensor, Tensor?, Tensor>
     public override Tensor forward(Tensor inputTensor, Tensor? temb)
     {
         using var scope = NewDisposeScope();
-        var hidden = conv1.forward(nonlinearity.forward(norm1.forward(inputTensor)));
+        var hidden = conv1.RunInInputDType(nonlinearity.forward(norm1.forward(inputTensor)));
         if (time_emb_proj is not null && temb is not null)
         {
-            var projected = time_emb_proj.forward(nonlinearity.forward(temb));
+            var projected = time_emb_proj.RunInInputDType(nonlinearity.forward(temb));
             hidden = hidden + projected.unsqueeze(-1).unsqueeze(-1);
         }
-        hidden = conv2.forward(nonlinearity.forward(norm2.forward(hidden)));
-        var shortcut = conv_shortcut?.forward(inputTensor) ?? inputTensor;
+        hidden = conv2.RunInInputDType(nonlinearity.forward(norm2.forward(hidden)));
+        var shortcut = conv_shortcut?.RunInInputDType(inputTensor) ?? inputTensor;
         var output = shortcut + hidden;
         // Dividing by 1 (every SD v1 block) would only cost a pass over the tensor.
         if (_outputScaleFactor != 1) output = output / _outputScaleFactor;

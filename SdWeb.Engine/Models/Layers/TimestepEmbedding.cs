@@ -23,6 +23,6 @@ public sealed class TimestepEmbedding : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor sample)
     {
         using var scope = NewDisposeScope();
-        return linear_2.forward(act.forward(linear_1.forward(sample))).MoveToOuterDisposeScope();
+        return linear_2.RunInInputDType(act.forward(linear_1.RunInInputDType(sample))).MoveToOuterDisposeScope();
     }
 }

@@ -12,7 +12,7 @@ namespace SdWeb.Engine.Models.Layers;
 /// </summary>
 public sealed class Transformer2DModel : nn.Module<Tensor, Tensor, Tensor>
 {
-    private readonly GroupNorm norm;
+    private readonly Float32GroupNorm norm;
     private readonly nn.Module<Tensor, Tensor> proj_in;
     private readonly ModuleList<BasicTransformerBlock> transformer_blocks;
     private readonly nn.Module<Tensor, Tensor> proj_out;
@@ -24,7 +24,7 @@ public sealed class Transformer2DModel : nn.Module<Tensor, Tensor, Tensor>
     {
         var (device, dtype) = (placement.Device, placement.DType);
         var innerDim = numAttentionHeads * attentionHeadDim;
-        norm = GroupNorms.Create(normNumGroups, inChannels, 1e-6, placement);
+        norm = new Float32GroupNorm(normNumGroups, inChannels, 1e-6, placement);
         proj_in = useLinearProjection
             ? nn.Linear(inChannels, innerDim, device: device, dtype: dtype)
             : nn.Conv2d(inChannels, innerDim, 1, device: device, dtype: dtype);
@@ -46,14 +46,14 @@ public sealed class Transformer2DModel : nn.Module<Tensor, Tensor, Tensor>
         var residual = hiddenStates;
         var tokens = norm.forward(hiddenStates);
         tokens = _useLinearProjection
-            ? proj_in.forward(ToTokens(tokens, batch, height, width))
-            : ToTokens(proj_in.forward(tokens), batch, height, width);
+            ? proj_in.RunInInputDType(ToTokens(tokens, batch, height, width))
+            : ToTokens(proj_in.RunInInputDType(tokens), batch, height, width);
 
         foreach (var block in transformer_blocks) tokens = block.forward(tokens, encoderHiddenStates);
 
         var output = _useLinearProjection
-            ? ToFeatureMap(proj_out.forward(tokens), batch, height, width)
-            : proj_out.forward(ToFeatureMap(tokens, batch, height, width));
+            ? ToFeatureMap(proj_out.RunInInputDType(tokens), batch, height, width)
+            : proj_out.RunInInputDType(ToFeatureMap(tokens, batch, height, width));
         return (output + residual).MoveToOuterDisposeScope();
     }
 

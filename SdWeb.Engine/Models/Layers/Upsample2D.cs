@@ -26,6 +26,6 @@ public sealed class Upsample2D : nn.Module<Tensor, long[]?, Tensor>
         using var upsampled = outputSize is null
             ? nn.functional.interpolate(hiddenStates, scale_factor: TwoByTwo, mode: InterpolationMode.Nearest)
             : nn.functional.interpolate(hiddenStates, size: outputSize, mode: InterpolationMode.Nearest);
-        return conv.forward(upsampled);
+        return conv.RunInInputDType(upsampled);
     }
 }

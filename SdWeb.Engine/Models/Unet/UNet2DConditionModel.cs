@@ -19,7 +19,7 @@ public sealed class UNet2DConditionModel : nn.Module<Tensor, Tensor, Tensor, Ten
     private readonly ModuleList<UNetDownBlock> down_blocks;
     private readonly UNetMidBlock2DCrossAttn mid_block;
     private readonly ModuleList<UNetUpBlock> up_blocks;
-    private readonly GroupNorm conv_norm_out;
+    private readonly Float32GroupNorm conv_norm_out;
     private readonly nn.Module<Tensor, Tensor> conv_act;
     private readonly Conv2d conv_out;
     private readonly int _numUpsamplers;
@@ -82,7 +82,7 @@ public sealed class UNet2DConditionModel : nn.Module<Tensor, Tensor, Tensor, Ten
         up_blocks = nn.ModuleList(upBlocks.ToArray());
         _numUpsamplers = blockCount - 1;
 
-        conv_norm_out = GroupNorms.Create(config.NormNumGroups, channels[0], config.NormEps, placement);
+        conv_norm_out = new Float32GroupNorm(config.NormNumGroups, channels[0], config.NormEps, placement);
         conv_act = Activations.Create(config.ActFn);
         conv_out = nn.Conv2d(channels[0], config.OutChannels, config.ConvOutKernel, stride: 1, padding: (config.ConvOutKernel - 1) / 2,
             device: device, dtype: dtype);
@@ -104,9 +104,11 @@ public sealed class UNet2DConditionModel : nn.Module<Tensor, Tensor, Tensor, Ten
         var forwardUpsampleSize = sample.shape[2] % upFactor != 0 || sample.shape[3] % upFactor != 0;
 
         var timesteps = (timestep.dim() == 0 ? timestep.unsqueeze(0) : timestep).to(sample.device).expand(sample.shape[0]);
-        var emb = time_embedding.forward(time_proj.forward(timesteps).to_type(sample.dtype));
+        var activationDType = MixedPrecision.ActivationDType(Placement);
+        var emb = time_embedding.forward(time_proj.forward(timesteps).to_type(activationDType));
 
-        var hidden = conv_in.forward(sample);
+        encoderHiddenStates = encoderHiddenStates.to(activationDType);
+        var hidden = conv_in.RunInInputDType(sample.to(activationDType));
         var skips = new List<Tensor> { hidden };
         foreach (var block in down_blocks)
         {
@@ -126,7 +128,7 @@ public sealed class UNet2DConditionModel : nn.Module<Tensor, Tensor, Tensor, Ten
             hidden = block.forward(hidden, blockSkips, emb, encoderHiddenStates, upsampleSize);
         }
 
-        var output = conv_out.forward(conv_act.forward(conv_norm_out.forward(hidden)));
-        return output.MoveToOuterDisposeScope();
+        var output = conv_out.RunInInputDType(conv_act.forward(conv_norm_out.forward(hidden)));
+        return output.to(Placement.DType).MoveToOuterDisposeScope();
     }
 }

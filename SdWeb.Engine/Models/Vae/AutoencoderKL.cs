@@ -1,4 +1,5 @@
 using SdWeb.Engine.Devices;
+using SdWeb.Engine.Models.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -39,7 +40,7 @@ public sealed class AutoencoderKL : nn.Module
         VaeConfigValidation.CheckInput(Config.InChannels, Placement, image, nameof(image));
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var moments = quant_conv.forward(encoder.forward(image));
+        var moments = quant_conv.RunInInputDType(encoder.forward(image.to(MixedPrecision.ActivationDType(Placement)))).to(Placement.DType);
         return new DiagonalGaussianDistribution(moments).MoveToOuterDisposeScope();
     }
 
@@ -50,6 +51,7 @@ public sealed class AutoencoderKL : nn.Module
         VaeConfigValidation.CheckInput(Config.LatentChannels, Placement, latents, nameof(latents));
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        return decoder.forward(post_quant_conv.forward(latents)).MoveToOuterDisposeScope();
+        var activations = latents.to(MixedPrecision.ActivationDType(Placement));
+        return decoder.forward(post_quant_conv.RunInInputDType(activations)).to(Placement.DType).MoveToOuterDisposeScope();
     }
 }

@@ -12,7 +12,7 @@ public sealed class Decoder : nn.Module<Tensor, Tensor>
     private readonly Conv2d conv_in;
     private readonly UNetMidBlock2D mid_block;
     private readonly ModuleList<UpDecoderBlock2D> up_blocks;
-    private readonly GroupNorm conv_norm_out;
+    private readonly Float32GroupNorm conv_norm_out;
     private readonly nn.Module<Tensor, Tensor> conv_act;
     private readonly Conv2d conv_out;
 
@@ -26,7 +26,7 @@ public sealed class Decoder : nn.Module<Tensor, Tensor>
             .Select((output, i) => new UpDecoderBlock2D(reversed[Math.Max(i - 1, 0)], output, config.LayersPerBlock + 1, Encoder.Eps,
                 config.ActFn, config.NormNumGroups, addUpsample: i < reversed.Count - 1, placement))
             .ToArray());
-        conv_norm_out = GroupNorms.Create(config.NormNumGroups, reversed[^1], Encoder.Eps, placement);
+        conv_norm_out = new Float32GroupNorm(config.NormNumGroups, reversed[^1], Encoder.Eps, placement);
         conv_act = Activations.Create(config.ActFn);
         conv_out = nn.Conv2d(reversed[^1], config.OutChannels, 3, stride: 1, padding: 1, device: device, dtype: dtype);
         RegisterComponents();
@@ -35,8 +35,8 @@ public sealed class Decoder : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor latents)
     {
         using var scope = NewDisposeScope();
-        var hidden = mid_block.forward(conv_in.forward(latents));
+        var hidden = mid_block.forward(conv_in.RunInInputDType(latents));
         foreach (var block in up_blocks) hidden = block.forward(hidden);
-        return conv_out.forward(conv_act.forward(conv_norm_out.forward(hidden))).MoveToOuterDisposeScope();
+        return conv_out.RunInInputDType(conv_act.forward(conv_norm_out.forward(hidden))).MoveToOuterDisposeScope();
     }
 }

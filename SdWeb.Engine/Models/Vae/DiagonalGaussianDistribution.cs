@@ -1,3 +1,4 @@
+using SdWeb.Engine.Devices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -25,13 +26,13 @@ public sealed class DiagonalGaussianDistribution : IDisposable
     }
 
     /// <summary>
-    /// mean + std·ε with ε drawn from <paramref name="generator"/>, a CPU generator, in the latent's dtype on the CPU and then
+    /// mean + std·ε with ε drawn from <paramref name="generator"/>, a CPU generator, on the CPU (see <see cref="SeededNoise"/>) and then
     /// moved to the latent's device — as diffusers' randn_tensor does — so a seed gives the same latents on every device.
     /// </summary>
     public Tensor Sample(Generator generator)
     {
         using var scope = NewDisposeScope();
-        var noise = randn(Mean.shape, dtype: Mean.dtype, device: CPU, generator: generator).to(Mean.device);
+        var noise = SeededNoise.Randn(Mean, generator);
         return (Mean + Std * noise).MoveToOuterDisposeScope();
     }
 

@@ -15,7 +15,7 @@ public sealed class Encoder : nn.Module<Tensor, Tensor>
     private readonly Conv2d conv_in;
     private readonly ModuleList<DownEncoderBlock2D> down_blocks;
     private readonly UNetMidBlock2D mid_block;
-    private readonly GroupNorm conv_norm_out;
+    private readonly Float32GroupNorm conv_norm_out;
     private readonly nn.Module<Tensor, Tensor> conv_act;
     private readonly Conv2d conv_out;
 
@@ -29,7 +29,7 @@ public sealed class Encoder : nn.Module<Tensor, Tensor>
                 config.ActFn, config.NormNumGroups, addDownsample: i < channels.Count - 1, downsamplePadding: 0, placement))
             .ToArray());
         mid_block = new UNetMidBlock2D(channels[^1], Eps, config.ActFn, config.NormNumGroups, attentionHeadDim: channels[^1], placement);
-        conv_norm_out = GroupNorms.Create(config.NormNumGroups, channels[^1], Eps, placement);
+        conv_norm_out = new Float32GroupNorm(config.NormNumGroups, channels[^1], Eps, placement);
         conv_act = Activations.Create(config.ActFn);
         // double_z: the encoder outputs a mean and a log-variance per latent channel.
         conv_out = nn.Conv2d(channels[^1], 2 * config.LatentChannels, 3, stride: 1, padding: 1, device: device, dtype: dtype);
@@ -39,9 +39,9 @@ public sealed class Encoder : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor sample)
     {
         using var scope = NewDisposeScope();
-        var hidden = conv_in.forward(sample);
+        var hidden = conv_in.RunInInputDType(sample);
         foreach (var block in down_blocks) hidden = block.forward(hidden);
         hidden = mid_block.forward(hidden);
-        return conv_out.forward(conv_act.forward(conv_norm_out.forward(hidden))).MoveToOuterDisposeScope();
+        return conv_out.RunInInputDType(conv_act.forward(conv_norm_out.forward(hidden))).MoveToOuterDisposeScope();
     }
 }

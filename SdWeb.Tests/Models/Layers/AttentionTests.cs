@@ -38,12 +38,38 @@ public sealed class AttentionTests
     }
 
     [Fact]
-    public void GroupNormStartsAsTheIdentityAffine()
+    public void GroupNormStartsAsTheIdentityAffineInFloat32UnderTheDiffusersNames()
     {
-        using var norm = GroupNorms.Create(4, 16, 1e-6, ModelPlacement.CpuFloat32);
+        using var norm = new Float32GroupNorm(4, 16, 1e-6, new ModelPlacement(CPU, ScalarType.BFloat16));
+        var parameters = norm.state_dict();
 
-        Assert.True(norm.weight!.eq(1).all().item<bool>());
-        Assert.True(norm.bias!.eq(0).all().item<bool>());
+        Assert.Equal(["bias", "weight"], parameters.Keys.Order());
+        Assert.All(parameters.Values, p => Assert.Equal(ScalarType.Float32, p.dtype));
+        Assert.True(parameters["weight"].eq(1).all().item<bool>());
+        Assert.True(parameters["bias"].eq(0).all().item<bool>());
+    }
+
+    [Fact]
+    public void BFloat16GroupNormIsTheExactNormToWithinOneBf16Ulp()
+    {
+        manual_seed(3);
+        using var norm = new Float32GroupNorm(4, 16, 1e-6, new ModelPlacement(CPU, ScalarType.BFloat16));
+        using (no_grad())
+        {
+            norm.state_dict()["weight"].uniform_(0.5, 1.5);
+            norm.state_dict()["bias"].uniform_(-1, 1);
+        }
+        // An offset large against the spread is where a norm computed in bf16 loses its digits.
+        using var input = (randn(2, 16, 5, 5) + 30).to(ScalarType.BFloat16);
+
+        using var actual = norm.forward(input);
+
+        Assert.Equal(ScalarType.BFloat16, actual.dtype);
+        using var exact = nn.functional.group_norm(input.to(ScalarType.Float64), 4,
+            norm.state_dict()["weight"].to(ScalarType.Float64), norm.state_dict()["bias"].to(ScalarType.Float64), 1e-6);
+        // Within one bf16 unit in the last place (2^-7 relative at most) of the exact result.
+        using var relative = ((actual.to(ScalarType.Float64) - exact).abs() / exact.abs()).max();
+        Assert.True(relative.item<double>() <= 1.0 / 128, $"bf16 group norm off by {relative.item<double>():E3} relative");
     }
 
     [Fact]
