@@ -103,14 +103,14 @@ public sealed class CrashRecoveryTests
     }
 
     /// <summary>Polls until the job is in the state; fails with the app's output after five minutes (CI machines are slow).</summary>
-    internal static async Task WaitForAsync(HttpClient client, Guid job, Func<JobState, bool> condition, AppProcess app)
+    internal static async Task WaitForAsync(HttpClient client, Guid job, Func<JobState, bool> condition, AppProcess app, int pollMilliseconds = 100)
     {
         var deadline = DateTime.UtcNow.AddMinutes(5);
         JobState state;
         while (!condition(state = await LiveTeam.ReadAsync(client, job)))
         {
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"Job {job} is still {state.Status} after 5 minutes. App output:\n{app.Output}");
-            await Task.Delay(100);
+            await Task.Delay(pollMilliseconds);
         }
     }
 }
