@@ -99,12 +99,12 @@ public sealed class PndmScheduler : AlphaProductScheduler
         var betaProdT = 1 - alphaProdT;
         var betaProdPrev = 1 - alphaProdPrev;
         if (Config.PredictionType == "v_prediction")
-            modelOutput = alphaProdT.sqrt() * modelOutput + betaProdT.sqrt() * sample;
+            modelOutput = Float32Math.Sqrt(alphaProdT) * modelOutput + Float32Math.Sqrt(betaProdT) * sample;
 
-        var sampleCoeff = (alphaProdPrev / alphaProdT).sqrt();
-        var denominator = alphaProdT * betaProdPrev.sqrt() + (alphaProdT * betaProdT * alphaProdPrev).sqrt();
+        var sampleCoeff = Float32Math.Sqrt(alphaProdPrev / alphaProdT);
+        var denominator = alphaProdT * Float32Math.Sqrt(betaProdPrev) + Float32Math.Sqrt(alphaProdT * betaProdT * alphaProdPrev);
         var prev = sampleCoeff * sample - (alphaProdPrev - alphaProdT) * modelOutput / denominator;
-        var predOriginal = (sample - betaProdT.sqrt() * modelOutput) / alphaProdT.sqrt();
+        var predOriginal = (sample - Float32Math.Sqrt(betaProdT) * modelOutput) / Float32Math.Sqrt(alphaProdT);
         return (prev, predOriginal);
     }
 }

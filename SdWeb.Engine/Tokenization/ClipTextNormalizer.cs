@@ -12,6 +12,8 @@ public sealed class ClipTextNormalizer : Normalizer
 {
     public static ClipTextNormalizer Instance { get; } = new();
 
+    private ClipTextNormalizer() { }
+
     public override string Normalize(string original) => PythonLower(CollapseWhitespace(TextFixer.Fix(original)));
 
     public override string Normalize(ReadOnlySpan<char> original) => Normalize(original.ToString());

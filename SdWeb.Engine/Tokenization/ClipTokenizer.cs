@@ -30,6 +30,14 @@ public sealed class ClipTokenizer
         FromFiles(TokenizerFiles.FromFolder(folder), ClipTokenizerSettings.FromFolder(folder));
 
     /// <summary>
+    /// The tokenizer of an opened model: a diffusers folder's own tokenizer/ (with its token configs), or for a single-file
+    /// checkpoint, which carries none, the standard CLIP files with SD v1's settings.
+    /// </summary>
+    public static ClipTokenizer FromModel(ModelSource model) => model.Format == ModelFormat.DiffusersFolder
+        ? FromFiles(model.Tokenizer, ClipTokenizerSettings.FromFolder(Path.Combine(model.Path, "tokenizer")))
+        : FromFiles(model.Tokenizer, new ClipTokenizerSettings());
+
+    /// <summary>
     /// Builds the tokenizer from a model's vocabulary and merges (a folder's, or the built-in standard CLIP files a
     /// single-file checkpoint uses) with the given special tokens and length.
     /// </summary>

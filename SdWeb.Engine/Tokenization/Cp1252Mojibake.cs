@@ -119,7 +119,11 @@ internal static class Cp1252Mojibake
     private static Dictionary<char, byte> BuildByteMap()
     {
         var map = new Dictionary<char, byte>();
-        for (int b = 0x80; b <= 0x9F; b++) map[HighControlRange[b - 0x80]] = (byte)b;
+        for (int b = 0x80; b <= 0x9F; b++)
+        {
+            map[HighControlRange[b - 0x80]] = (byte)b;
+            map[(char)b] = (byte)b; // the same byte mis-decoded as Latin-1 instead
+        }
         for (int b = 0xA0; b <= 0xFF; b++) map[(char)b] = (byte)b;
         return map;
     }

@@ -13,7 +13,7 @@ public sealed class GenerateCommandValidationTests : IDisposable
     private bool _loaded;
 
     private GenerateCommand Command(GenerationLimits? limits = null) =>
-        new(_ => new RecordingFactory(() => _loaded = true), limits ?? GenerationLimits.Default);
+        new(_ => new RecordingFactory(() => _loaded = true), limits ?? GenerationLimits.Default, TextWriter.Null, TextWriter.Null);
 
     private async Task<Exception> Fails(params string[] extra)
     {

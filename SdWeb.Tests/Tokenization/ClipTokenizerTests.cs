@@ -64,6 +64,14 @@ public class ClipTokenizerTests
     }
 
     [Fact]
+    public void SpecialTokensMapOverridesTheTokenizerConfig()
+    {
+        using var folder = new TokenizerFolder("""{"pad_token": "!", "model_max_length": 77}""");
+        File.WriteAllText(System.IO.Path.Combine(folder.Path, "special_tokens_map.json"), """{"pad_token": "<|endoftext|>"}""");
+        Assert.Equal(ClipTokenizerSettings.EndOfText, ClipTokenizer.FromFolder(folder.Path).Settings.PadToken);
+    }
+
+    [Fact]
     public void MissingConfigsMeanSdV1Settings()
     {
         using var folder = new TokenizerFolder(tokenizerConfig: null);

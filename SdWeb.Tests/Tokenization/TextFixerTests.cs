@@ -9,6 +9,8 @@ public class TextFixerTests
     [InlineData("Ãºnico", "único")]
     [InlineData("This text is fine already :þ", "This text is fine already :þ")]
     [InlineData("This â€” should be an em dash", "This — should be an em dash")]
+    [InlineData("This â\u0080\u0094 was read as Latin-1", "This — was read as Latin-1")]
+    [InlineData("This text is sad .â\u0081”.", "This text is sad .⁔.")]
     [InlineData("not such a fan of Charlotte Brontë…”", "not such a fan of Charlotte Brontë…\"")]
     [InlineData("\u00c3\u00a0\u00c2\u00b2\u00c2\u00a0_\u00c3\u00a0\u00c2\u00b2\u00c2\u00a0", "ಠ_ಠ")]
     [InlineData("This text was never UTF-8 at all\u0085", "This text was never UTF-8 at all…")]
@@ -27,6 +29,7 @@ public class TextFixerTests
     [InlineData("ΣΑΣ ΣΕ", "σας σε")]
     [InlineData("İstanbul", "i\u0307stanbul")]
     [InlineData("ÀÉÎ ΑΒΓ АБВ", "àéî αβγ абв")]
+    [InlineData("\U00010400\U00010401 Σ\U0001D400", "\U00010428\U00010429 σ\U0001D400")]
     public void LowerCasesAsPython(string input, string expected) => Assert.Equal(expected, ClipTextNormalizer.PythonLower(input));
 
     [Theory]

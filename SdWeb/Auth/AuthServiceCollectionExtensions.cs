@@ -28,7 +28,7 @@ public static class AuthServiceCollectionExtensions
         services.ConfigureApplicationCookie(cookie =>
         {
             cookie.LoginPath = "/Account/Login";
-            cookie.AccessDeniedPath = "/Account/Login";
+            cookie.AccessDeniedPath = "/Account/AccessDenied";
             cookie.Cookie.Name = "SdWeb.Auth";
             cookie.Events.OnRedirectToLogin = ctx => AnswerMachinesWithStatus(ctx, StatusCodes.Status401Unauthorized);
             cookie.Events.OnRedirectToAccessDenied = ctx => AnswerMachinesWithStatus(ctx, StatusCodes.Status403Forbidden);

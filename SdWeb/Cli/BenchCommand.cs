@@ -13,9 +13,9 @@ namespace SdWeb.Cli;
 /// VAE decode, preview); --component NAME times one model call (min/median ms over --runs after a warm-up).
 /// Both print the peak resident memory.
 /// </summary>
-public sealed class BenchCommand(Func<EngineOptions, PipelineFactory> createFactory) : ICliCommand
+public sealed class BenchCommand(Func<EngineOptions, PipelineFactory> createFactory, TextWriter output) : ICliCommand
 {
-    public BenchCommand() : this(options => new PipelineFactory(options)) { }
+    public BenchCommand() : this(options => new PipelineFactory(options), Console.Out) { }
 
     public string Verb => "bench";
 
@@ -50,14 +50,14 @@ public sealed class BenchCommand(Func<EngineOptions, PipelineFactory> createFact
 
         var components = createFactory(EngineOptionsArgs.Read(args)).LoadComponents(modelPath, args.Get("vae"));
         using var pipelineInstance = new StableDiffusionPipeline(components);
-        Console.WriteLine($"{components.Model.Name} on {components.Placement}, {size}x{size}, {torch.get_num_threads()} threads");
+        output.WriteLine($"{components.Model.Name} on {components.Placement}, {size}x{size}, {torch.get_num_threads()} threads");
         if (pipeline) BenchPipeline(pipelineInstance, components, request, runs, cancellationToken);
         else Print(component!, BenchComponents.All[component!].Description, Timing.Measure(BenchComponents.All[component!].Prepare(components, size), components.Placement.Device, runs));
-        Console.WriteLine($"peak RSS          {PeakMemory.ResidentMiB()?.ToString("0", CultureInfo.InvariantCulture) ?? "n/a"} MiB");
+        output.WriteLine($"peak RSS          {PeakMemory.ResidentMiB()?.ToString("0", CultureInfo.InvariantCulture) ?? "n/a"} MiB");
         return Task.FromResult(0);
     }
 
-    private static void BenchPipeline(StableDiffusionPipeline pipeline, StableDiffusionComponents components, GenerationRequest request, int runs, CancellationToken cancellationToken)
+    private void BenchPipeline(StableDiffusionPipeline pipeline, StableDiffusionComponents components, GenerationRequest request, int runs, CancellationToken cancellationToken)
     {
         var device = components.Placement.Device;
         var steps = new List<StepProgress>();
@@ -67,7 +67,7 @@ public sealed class BenchCommand(Func<EngineOptions, PipelineFactory> createFact
         double secondsPerStep = steps.Count > 1
             ? (steps[^1].Elapsed - steps[0].Elapsed).TotalSeconds / (steps.Count - 1)
             : steps[0].Elapsed.TotalSeconds;
-        Console.WriteLine($"sampling          {secondsPerStep:0.000} s/step ({request.Steps} steps, {request.Sampler}); whole run {result.Duration.TotalSeconds:0.00} s");
+        output.WriteLine($"sampling          {secondsPerStep:0.000} s/step ({request.Steps} steps, {request.Sampler}); whole run {result.Duration.TotalSeconds:0.00} s");
         Print("text encoding", "both prompts", Timing.Measure(BenchComponents.All["text"].Prepare(components, request.Width), device, runs));
         Print("VAE decode", "1 image", Timing.Measure(BenchComponents.All["vae-decode"].Prepare(components, request.Width), device, runs));
         using var previewer = new LatentPreviewer(device);
@@ -75,8 +75,8 @@ public sealed class BenchCommand(Func<EngineOptions, PipelineFactory> createFact
         Print("preview", "latent → RGB, 1 image", Timing.Measure(() => previewer.Preview(latent), device, runs));
     }
 
-    private static void Print(string what, string description, Timing.Stats stats) =>
-        Console.WriteLine($"{what,-17} {stats.MinMs:0.0} ms min, {stats.MedianMs:0.0} ms median over {stats.Runs} runs ({description})");
+    private void Print(string what, string description, Timing.Stats stats) =>
+        output.WriteLine($"{what,-17} {stats.MinMs:0.0} ms min, {stats.MedianMs:0.0} ms median over {stats.Runs} runs ({description})");
 
     private sealed class Progress(List<StepProgress> steps) : IProgress<StepProgress>
     {

@@ -9,9 +9,10 @@ namespace SdWeb.Cli;
 /// `generate`: txt2img / img2img to PNG files 0.png, 1.png, … in diffusers' batch order, each with A1111 parameters.
 /// Every argument is checked before the model loads.
 /// </summary>
-public sealed class GenerateCommand(Func<EngineOptions, IPipelineFactory> createFactory, GenerationLimits limits) : ICliCommand
+public sealed class GenerateCommand(
+    Func<EngineOptions, IPipelineFactory> createFactory, GenerationLimits limits, TextWriter output, TextWriter error) : ICliCommand
 {
-    public GenerateCommand() : this(options => new PipelineFactory(options), GenerationLimits.Default) { }
+    public GenerateCommand() : this(options => new PipelineFactory(options), GenerationLimits.Default, Console.Out, Console.Error) { }
 
     public string Verb => "generate";
 
@@ -31,10 +32,10 @@ public sealed class GenerateCommand(Func<EngineOptions, IPipelineFactory> create
 
         using var pipeline = createFactory(EngineOptionsArgs.Read(args)).Load(modelPath, args.Get("vae"));
         var result = await Task.Run(
-            () => pipeline.Generate(request, new ConsoleProgressBar(Console.Error), cancellationToken), cancellationToken);
+            () => pipeline.Generate(request, new ConsoleProgressBar(error), cancellationToken), cancellationToken);
 
-        foreach (var path in GenerationPngs.Write(result, outDir)) Console.WriteLine(path);
-        await Console.Error.WriteLineAsync(
+        foreach (var path in GenerationPngs.Write(result, outDir)) await output.WriteLineAsync(path);
+        await error.WriteLineAsync(
             $"{result.Images.Count} image(s), seed {result.Parameters.Seed}, {result.Duration.TotalSeconds:0.0} s on {pipeline.Model.Device}/{pipeline.Model.DType}");
         foreach (var image in result.Images) image.Image.Dispose();
         return 0;

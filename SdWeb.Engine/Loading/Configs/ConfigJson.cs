@@ -81,25 +81,16 @@ public static class ConfigJson
         }
     }
 
-    /// <summary>The <c>_class_name</c> diffusers writes into its configs, or null when there is none.</summary>
-    public static string? ReadClassName(Stream stream, string description)
+    public static void Write<T>(string path, T config, IReadOnlyDictionary<string, object>? extra = null) where T : class
     {
-        try
-        {
-            using var doc = JsonDocument.Parse(stream, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("_class_name", out var c) &&
-                   c.ValueKind == JsonValueKind.String ? c.GetString() : null;
-        }
-        catch (JsonException e)
-        {
-            throw new ModelLoadException($"{description}: malformed JSON: {e.Message}. Fix or replace the file.", e);
-        }
-    }
-
-    public static void Write<T>(string path, T config) where T : class
-    {
+        var json = new System.Text.Json.Nodes.JsonObject();
+        foreach (var (key, value) in extra ?? new Dictionary<string, object>())
+            json[key] = JsonSerializer.SerializeToNode(value, Options);
+        foreach (var (key, value) in JsonSerializer.SerializeToNode(config, Options)!.AsObject().ToList())
+            json[key] = value?.DeepClone();
         using var stream = new FileStream(path, FileMode.Create, FileAccess.Write);
-        JsonSerializer.Serialize(stream, config, Options);
+        using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
+        json.WriteTo(writer);
     }
 
     /// <summary>Accepts <c>8</c> as well as <c>[5, 10, 20, 20]</c> for a list of ints (e.g. attention_head_dim).</summary>

@@ -87,7 +87,7 @@ public sealed partial class HubDownloader(HttpClient http, HubDownloadOptions op
         var partial = destination + PartialSuffix;
         long have = File.Exists(partial) ? new FileInfo(partial).Length : 0;
 
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"{options.BaseUrl.TrimEnd('/')}/{repo}/resolve/{options.Revision}/{file}");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{options.BaseUrl.TrimEnd('/')}/{repo}/resolve/{Uri.EscapeDataString(options.Revision)}/{file}");
         if (options.Token is { Length: > 0 } token) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         if (have > 0) request.Headers.Range = new RangeHeaderValue(have, null);
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);

@@ -195,8 +195,10 @@ public sealed class SafeTensorsFile : IDisposable
                 if (t.dtype != e.DType || !t.shape.SequenceEqual(e.Shape))
                     throw new ArgumentException($"{path}: tensor '{e.Name}' was announced as {e.DType} [{string.Join(",", e.Shape)}] " +
                                                 $"but is {t.dtype} [{string.Join(",", t.shape)}].");
-                using var cpu = t.detach().cpu().contiguous();
-                stream.Write(cpu.bytes);
+                // The scope frees the detached/CPU/contiguous views at once: left to the GC, they would keep every
+                // written tensor's storage alive.
+                using var scope = torch.NewDisposeScope();
+                stream.Write(t.detach().cpu().contiguous().bytes);
             }
             finally
             {

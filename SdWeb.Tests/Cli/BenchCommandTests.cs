@@ -1,0 +1,65 @@
+using SdWeb.Cli;
+using SdWeb.Cli.Bench;
+using SdWeb.Engine.Pipelines;
+using SdWeb.Tests.Support;
+
+namespace SdWeb.Tests.Cli;
+
+public class BenchCommandTests
+{
+    public static IEnumerable<object[]> Components() => BenchComponents.All.Keys.Select(k => new object[] { k });
+
+    [Theory]
+    [MemberData(nameof(Components))]
+    public async Task TimesEachComponent(string component)
+    {
+        var output = new StringWriter();
+        Assert.Equal(0, await new BenchCommand(o => new PipelineFactory(o), output).RunAsync(
+            new CliArgs(["--model", Golden.TinySdFolder, "--component", component, "--size", "64", "--runs", "3", "--threads", "1"]),
+            CancellationToken.None));
+        Assert.Matches($@"^{component} +[0-9.]+ ms min, [0-9.]+ ms median over 3 runs", output.ToString().Split('\n')[1]);
+        Assert.Contains("peak RSS", output.ToString());
+    }
+
+    [Fact]
+    public async Task TimesAWholeGeneration()
+    {
+        var output = new StringWriter();
+        var command = new BenchCommand(o => new PipelineFactory(o), output);
+        Assert.Equal(0, await command.RunAsync(
+            new CliArgs(["--model", Golden.TinySdFolder, "--pipeline", "--size", "64", "--steps", "3", "--runs", "1", "--threads", "1"], command.Flags),
+            CancellationToken.None));
+        var text = output.ToString();
+        foreach (var line in new[] { "sampling", "text encoding", "VAE decode", "preview", "peak RSS" })
+            Assert.Contains("\n" + line, text);
+        Assert.Matches(@"sampling +[0-9.]+ s/step \(3 steps, euler_a\)", text);
+    }
+
+    [Fact]
+    public async Task UnknownComponentListsTheValidOnes()
+    {
+        var e = await Assert.ThrowsAsync<CliUsageException>(() => Bench().RunAsync(
+            new CliArgs(["--model", "m", "--component", "clip"]), CancellationToken.None));
+        Assert.Equal("Unknown component 'clip'. Valid: text, unet, vae-decode, vae-encode.", e.Message);
+    }
+
+    [Fact]
+    public async Task NeedsPipelineOrComponent()
+    {
+        var e = await Assert.ThrowsAsync<CliUsageException>(() => Bench().RunAsync(new CliArgs(["--model", "m"]), CancellationToken.None));
+        Assert.Equal("Give either --pipeline or --component NAME.", e.Message);
+    }
+
+    [Fact]
+    public async Task SizeMustBeAMultipleOfEight()
+    {
+        var e = await Assert.ThrowsAsync<CliUsageException>(() => Bench().RunAsync(
+            new CliArgs(["--model", "m", "--component", "unet", "--size", "100"]), CancellationToken.None));
+        Assert.Equal("--size must be a positive multiple of 8, not 100.", e.Message);
+    }
+
+    private static BenchCommand Bench() => new(o => new PipelineFactory(o), TextWriter.Null);
+
+    [Fact]
+    public void PeakMemoryIsRead() => Assert.True(PeakMemory.ResidentMiB() > 0);
+}

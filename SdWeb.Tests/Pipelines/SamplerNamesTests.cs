@@ -1,0 +1,17 @@
+using SdWeb.Engine.Pipelines;
+using SdWeb.Engine.Schedulers;
+
+namespace SdWeb.Tests.Pipelines;
+
+public class SamplerNamesTests
+{
+    [Fact]
+    public void EverySchedulerHasAnA1111NameThatMapsBack()
+    {
+        Assert.Equal(SchedulerFactory.Names.Order(), SamplerNames.All.Order());
+        foreach (var name in SchedulerFactory.Names)
+            Assert.Equal(name, SamplerNames.FromA1111(SamplerNames.ToA1111(name)));
+        Assert.Equal("Euler a", SamplerNames.ToA1111("euler_a"));
+        Assert.Equal("DPM++ 2M Karras", SamplerNames.ToA1111("dpmpp_2m_karras"));
+    }
+}
