@@ -5,7 +5,6 @@ using SdWeb.Engine.Models.Unet;
 using SdWeb.Engine.Models.Vae;
 using SdWeb.Engine.Pipelines.Components;
 using SdWeb.Engine.Pipelines.Validation;
-using SdWeb.Engine.Schedulers;
 using SdWeb.Engine.Tokenization;
 
 namespace SdWeb.Engine.Pipelines;
@@ -36,7 +35,7 @@ public sealed class PipelineFactory(EngineOptions options, GenerationLimits? lim
 
             var model = new ModelDescriptor(source.Name, modelPath, source.Hash, DeviceName(placement), ModelPlacement.DTypeName(placement.DType));
             return new StableDiffusionComponents(model, placement, new ClipPromptEncoder(tokenizer, textEncoder),
-                new UNetNoisePredictor(unet), vae, source.Scheduler.Config, SchedulerFactory.Create, owned);
+                new UNetNoisePredictor(unet), vae, source.Scheduler.Config, owned);
         }
         catch
         {
