@@ -1,9 +1,40 @@
+using SdWeb.Api;
+using SdWeb.Auth;
 using SdWeb.Cli;
+using SdWeb.Components;
+using SdWeb.Data;
+using SdWeb.Gallery;
+using SdWeb.Generation;
+using SdWeb.Options;
+using SdWeb.Storage;
 
 if (CliApp.IsVerb(args)) return await CliApp.RunAsync(args);
 
 var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddSdWebOptions(builder.Configuration);
+builder.Services.AddSdWebData();
+builder.Services.AddSdWebAuth();
+builder.Services.AddSdWebStorage();
+builder.Services.AddSdWebGeneration(builder.Configuration);
+builder.Services.AddSdWebGallery();
+builder.Services.AddSdWebComponents();
+
 var app = builder.Build();
-app.MapGet("/", () => "SdWeb");
+await app.InitializeSdWebDataAsync();
+await app.SweepSdWebStorageAsync();
+
+if (!app.Environment.IsDevelopment()) app.UseExceptionHandler("/Error", createScopeForErrors: true);
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseAntiforgery();
+
+app.MapSdWebComponents();
+app.MapSdWebAccount();
+app.MapSdWebImageApi();
+app.MapSdWebGeneration();
+
 await app.RunAsync();
 return 0;
+
+/// <summary>Entry point; public so integration tests can start the app in-process.</summary>
+public partial class Program;

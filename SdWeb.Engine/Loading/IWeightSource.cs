@@ -13,7 +13,7 @@ public interface IWeightSource : IDisposable
 
     IReadOnlyCollection<string> Names { get; }
 
-    /// <summary>The stored shape of a weight (before any reshaping the source applies).</summary>
+    /// <summary>The shape a weight is served in (after any reshaping the source applies, e.g. a 1×1 conv served as a Linear).</summary>
     long[] ShapeOf(string name);
 
     /// <summary>The stored element type of a weight.</summary>

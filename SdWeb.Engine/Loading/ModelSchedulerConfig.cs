@@ -8,7 +8,9 @@ public sealed record ModelSchedulerConfig(string ClassName, SchedulerConfig Conf
 {
     /// <summary>The SD v1 scheduler config (PNDM, scaled_linear 0.00085–0.012, leading, steps_offset 1), for single-file checkpoints.</summary>
     public static ModelSchedulerConfig StandardV1 { get; } = FromStream(
-        () => EmbeddedResources.Open("sd-v1-scheduler_config.json"), "built-in SD v1 scheduler config");
+        () => EmbeddedResources.Open(StandardV1ResourceName), "built-in SD v1 scheduler config");
+
+    internal const string StandardV1ResourceName = "sd-v1-scheduler_config.json";
 
     public static ModelSchedulerConfig FromFile(string path) => FromStream(() => File.OpenRead(path), path);
 

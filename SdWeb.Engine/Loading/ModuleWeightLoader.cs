@@ -14,6 +14,26 @@ public static class ModuleWeightLoader
     public static void Load(nn.Module module, IWeightSource source,
         Func<string, bool>? optionalNames = null, Func<string, bool>? ignoredSourceNames = null)
     {
+        var targets = Check(module, source, optionalNames, ignoredSourceNames);
+        var sourceNames = source.Names.ToHashSet(StringComparer.Ordinal);
+        using var _ = no_grad();
+        foreach (var (name, target) in targets)
+        {
+            if (!sourceNames.Contains(name)) continue;
+            // Read at the file's dtype on the CPU; copy_ converts and moves it into the module's own storage,
+            // so only one tensor is ever held twice.
+            using var value = source.Read(name, source.DTypeOf(name), CPU);
+            target.copy_(value);
+        }
+    }
+
+    /// <summary>
+    /// Checks, without reading any weight, that the source fits the module (also one built on the "meta" device);
+    /// throws the report of every mismatch. Returns the module's parameters and buffers by name.
+    /// </summary>
+    public static Dictionary<string, Tensor> Check(nn.Module module, IWeightSource source,
+        Func<string, bool>? optionalNames = null, Func<string, bool>? ignoredSourceNames = null)
+    {
         var targets = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var (name, p) in module.named_parameters()) targets[name] = p;
         foreach (var (name, b) in module.named_buffers()) targets[name] = b;
@@ -39,15 +59,7 @@ public static class ModuleWeightLoader
                 "Check that the file belongs to a Stable Diffusion v1 model and that its config matches.");
         }
 
-        using var _ = no_grad();
-        foreach (var (name, target) in targets)
-        {
-            if (!sourceNames.Contains(name)) continue;
-            // Read at the file's dtype on the CPU; copy_ converts and moves it into the module's own storage,
-            // so only one tensor is ever held twice.
-            using var value = source.Read(name, source.DTypeOf(name), CPU);
-            target.copy_(value);
-        }
+        return targets;
     }
 
     private static bool IsFloating(ScalarType t) =>

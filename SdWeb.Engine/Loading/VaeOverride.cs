@@ -17,7 +17,7 @@ public static class VaeOverride
     public static ModelComponent<AutoencoderKLConfig> Open(string path, ModelPlacement placement, List<IDisposable> owned)
     {
         if (Directory.Exists(path))
-            return DiffusersFolder.OpenComponent<AutoencoderKLConfig>(path, DiffusersFolder.UNetWeightsBaseName, placement.DType, owned,
+            return DiffusersFolder.OpenComponent(path, DiffusersFolder.UNetWeightsBaseName, AutoencoderKLConfig.FromJson, placement.DType, owned,
                 file => CheckpointViews.Vae(file, ""));
         if (!File.Exists(path)) throw new ModelLoadException($"{path}: no such VAE file or folder.");
         if (PickleRefusal.HasPickleExtension(path)) throw PickleRefusal.Refuse(path, "VAE");

@@ -1,3 +1,4 @@
+using SdWeb.Engine.Loading.Configs;
 namespace SdWeb.Engine.Models;
 
 /// <summary>diffusers' AutoencoderKL config (vae/config.json).</summary>
@@ -16,7 +17,7 @@ public sealed record AutoencoderKLConfig
     public double ScalingFactor { get; init; } = 0.18215;
 
     /// <summary>Reads vae/config.json; rejects VAE variants this engine does not build.</summary>
-    public static AutoencoderKLConfig FromJson(string path) => DiffusersConfigJson.Read<AutoencoderKLConfig>(path, NeutralValues);
+    public static AutoencoderKLConfig FromJson(string path) => ConfigJson.Read<AutoencoderKLConfig>(path, NeutralValues);
 
     private static readonly Dictionary<string, object?> NeutralValues = new()
     {

@@ -1,3 +1,4 @@
+using SdWeb.Engine.Loading.Configs;
 using SdWeb.Engine.Loading;
 
 namespace SdWeb.Engine.Models;

@@ -1,3 +1,4 @@
+using SdWeb.Engine.Loading.Configs;
 namespace SdWeb.Engine.Models;
 
 /// <summary>diffusers' UNet2DConditionModel config (unet/config.json), the fields SD v1 uses.</summary>
@@ -31,7 +32,7 @@ public sealed record UNet2DConditionConfig
     public int ConvOutKernel { get; init; } = 3;
 
     /// <summary>Reads unet/config.json; rejects configs that use UNet features beyond SD v1/v2 (e.g. SDXL's added embeddings).</summary>
-    public static UNet2DConditionConfig FromJson(string path) => DiffusersConfigJson.Read<UNet2DConditionConfig>(path, NeutralValues);
+    public static UNet2DConditionConfig FromJson(string path) => ConfigJson.Read<UNet2DConditionConfig>(path, NeutralValues);
 
     private static readonly Dictionary<string, object?> NeutralValues = new()
     {

@@ -26,7 +26,7 @@ public sealed class PipelineFactory(EngineOptions options, GenerationLimits? lim
         var owned = new DisposableList();
         try
         {
-            var tokenizer = LoadTokenizer(source, modelPath);
+            var tokenizer = ClipTokenizer.FromModel(source);
             var textEncoder = owned.Add(new ClipTextModel(source.TextEncoder.Config, placement));
             textEncoder.LoadWeights(source.TextEncoder.Weights);
             var unet = owned.Add(new UNet2DConditionModel(source.UNet.Config, placement));
@@ -42,16 +42,6 @@ public sealed class PipelineFactory(EngineOptions options, GenerationLimits? lim
             owned.Dispose();
             throw;
         }
-    }
-
-    private static ClipTokenizer LoadTokenizer(ModelSource source, string modelPath)
-    {
-        var settings = source.Format == ModelFormat.DiffusersFolder
-            ? ClipTokenizerSettings.FromFolder(Path.Combine(modelPath, "tokenizer"))
-            : new ClipTokenizerSettings();
-        using var vocab = source.Tokenizer.OpenVocab();
-        using var merges = source.Tokenizer.OpenMerges();
-        return ClipTokenizer.FromStreams(vocab, merges, settings, source.Tokenizer.Description);
     }
 
     private static AutoencoderKL LoadVae(ModelSource source, ModelPlacement placement)

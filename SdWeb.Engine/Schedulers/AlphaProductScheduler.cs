@@ -42,8 +42,8 @@ public abstract class AlphaProductScheduler : SchedulerBase
         using var scope = NewDisposeScope();
         var alphasCumprod = Train.AlphasCumprod.to(originalSamples.dtype, originalSamples.device);
         var a = alphasCumprod[timesteps.to(ScalarType.Int64, originalSamples.device)];
-        var sqrtAlpha = Broadcastable(a.pow(0.5), originalSamples);
-        var sqrtOneMinusAlpha = Broadcastable((1 - a).pow(0.5), originalSamples);
+        var sqrtAlpha = Broadcastable(Float32Math.Sqrt(a), originalSamples);
+        var sqrtOneMinusAlpha = Broadcastable(Float32Math.Sqrt(1 - a), originalSamples);
         return (sqrtAlpha * originalSamples + sqrtOneMinusAlpha * noise).MoveToOuterDisposeScope();
     }
 }

@@ -28,17 +28,17 @@ public sealed class DdimScheduler : AlphaProductScheduler
 
         var (predOriginal, predEpsilon) = Config.PredictionType switch
         {
-            "epsilon" => ((sample - betaProdT.pow(0.5) * modelOutput) / alphaProdT.pow(0.5), modelOutput),
-            "sample" => (modelOutput.alias(), (sample - alphaProdT.pow(0.5) * modelOutput) / betaProdT.pow(0.5)),
-            _ => (alphaProdT.pow(0.5) * sample - betaProdT.pow(0.5) * modelOutput,
-                  alphaProdT.pow(0.5) * modelOutput + betaProdT.pow(0.5) * sample),
+            "epsilon" => ((sample - Float32Math.Sqrt(betaProdT) * modelOutput) / Float32Math.Sqrt(alphaProdT), modelOutput),
+            "sample" => (modelOutput.alias(), (sample - Float32Math.Sqrt(alphaProdT) * modelOutput) / Float32Math.Sqrt(betaProdT)),
+            _ => (Float32Math.Sqrt(alphaProdT) * sample - Float32Math.Sqrt(betaProdT) * modelOutput,
+                  Float32Math.Sqrt(alphaProdT) * modelOutput + Float32Math.Sqrt(betaProdT) * sample),
         };
         if (Config.ClipSample == true)
             predOriginal = predOriginal.clamp(-Config.ClipSampleRange!.Value, Config.ClipSampleRange!.Value);
 
         // eta = 0: std_dev_t is 0, so the direction term uses sqrt(1 - ᾱ_prev) and no noise is added.
-        var direction = (1 - alphaProdPrev).pow(0.5) * predEpsilon;
-        var prev = alphaProdPrev.pow(0.5) * predOriginal + direction;
+        var direction = Float32Math.Sqrt(1 - alphaProdPrev) * predEpsilon;
+        var prev = Float32Math.Sqrt(alphaProdPrev) * predOriginal + direction;
         return new SchedulerStepOutput(prev.MoveToOuterDisposeScope(), predOriginal.MoveToOuterDisposeScope());
     }
 }

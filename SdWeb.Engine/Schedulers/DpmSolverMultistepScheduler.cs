@@ -37,7 +37,7 @@ public sealed class DpmSolverMultistepScheduler : MultistepScheduler
         var (alphaT, sigmaT) = AlphaSigma(Sigmas[index + 1]);
         var (_, sigmaS) = AlphaSigma(Sigmas[index]);
         var h = Lambda(index + 1) - Lambda(index);
-        return sigmaT / sigmaS * sample - alphaT * ((-h).exp() - 1.0) * x0;
+        return sigmaT / sigmaS * sample - alphaT * (Float32Math.Exp(-h) - 1.0) * x0;
     }
 
     /// <summary>DPM-Solver++(2M) with the midpoint correction.</summary>
@@ -54,7 +54,7 @@ public sealed class DpmSolverMultistepScheduler : MultistepScheduler
         var h0 = lambdaS0 - lambdaS1;
         var r0 = h0 / h;
         var d1 = (1.0 / r0) * (m0 - m1);
-        var phi = alphaT * ((-h).exp() - 1.0);
+        var phi = alphaT * (Float32Math.Exp(-h) - 1.0);
         return sigmaT / sigmaS0 * sample - phi * m0 - 0.5 * phi * d1;
     }
 }

@@ -28,8 +28,8 @@ public sealed class EulerAncestralDiscreteScheduler : SigmaScheduler
 
         var sigmaFrom = Sigmas[index];
         var sigmaTo = Sigmas[index + 1];
-        var sigmaUp = (sigmaTo.pow(2) * (sigmaFrom.pow(2) - sigmaTo.pow(2)) / sigmaFrom.pow(2)).pow(0.5);
-        var sigmaDown = (sigmaTo.pow(2) - sigmaUp.pow(2)).pow(0.5);
+        var sigmaUp = Float32Math.Sqrt(sigmaTo.pow(2) * (sigmaFrom.pow(2) - sigmaTo.pow(2)) / sigmaFrom.pow(2));
+        var sigmaDown = Float32Math.Sqrt(sigmaTo.pow(2) - sigmaUp.pow(2));
 
         var derivative = (sample - predOriginal) / sigma;
         var prev = sample + derivative * (sigmaDown - sigma);

@@ -67,7 +67,7 @@ public abstract class MultistepScheduler : SchedulerBase
     /// <summary>(alpha_t, sigma_t) of the VP process at noise level sigma, as 0-d tensors.</summary>
     protected static (Tensor Alpha, Tensor Sigma) AlphaSigma(Tensor sigma)
     {
-        var alpha = (sigma.pow(2) + 1).pow(0.5).reciprocal();
+        var alpha = Float32Math.Sqrt(sigma.pow(2) + 1).reciprocal();
         return (alpha, sigma * alpha);
     }
 

@@ -18,8 +18,9 @@ internal sealed class NoiseSchedule
         var alphasCumprod = cumprod(1.0 - betas, 0);
         AlphasCumprod = alphasCumprod.DetachFromDisposeScope();
         AlphasCumprodValues = alphasCumprod.data<float>().ToArray();
-        var sigmas = ((1 - alphasCumprod) / alphasCumprod).pow(0.5);
-        Sigmas = sigmas.data<float>().ToArray();
+        // Host float32 arithmetic: correctly rounded like torch 1.13's vectorised div and sqrt, where recent
+        // libtorch's pow(0.5) is off by an ulp at a few timesteps.
+        Sigmas = AlphasCumprodValues.Select(a => MathF.Sqrt((1f - a) / a)).ToArray();
         Betas = betas.DetachFromDisposeScope();
     }
 
@@ -44,8 +45,8 @@ internal sealed class NoiseSchedule
         }
         return c.BetaSchedule switch
         {
-            "linear" => linspace(c.BetaStart, c.BetaEnd, c.NumTrainTimesteps, dtype: ScalarType.Float32),
-            "scaled_linear" => linspace(Math.Sqrt(c.BetaStart), Math.Sqrt(c.BetaEnd), c.NumTrainTimesteps, dtype: ScalarType.Float32).pow(2),
+            "linear" => tensor(TorchLinspace.Float32(c.BetaStart, c.BetaEnd, c.NumTrainTimesteps)),
+            "scaled_linear" => tensor(TorchLinspace.Float32(Math.Sqrt(c.BetaStart), Math.Sqrt(c.BetaEnd), c.NumTrainTimesteps)).pow(2),
             "squaredcos_cap_v2" => tensor(CosineBetas(c.NumTrainTimesteps), dtype: ScalarType.Float32),
             _ => throw new ArgumentException(
                 $"Unknown beta_schedule '{c.BetaSchedule}'. Valid: {string.Join(", ", BetaSchedules)} (or give trained_betas)."),

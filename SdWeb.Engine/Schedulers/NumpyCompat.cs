@@ -38,7 +38,7 @@ internal static class NumpyCompat
             if (xv >= fp.Count - 1) { result[i] = fp[^1]; continue; }
             var j = (int)Math.Floor(xv);
             if (j == xv) { result[i] = fp[j]; continue; }
-            var slope = ((double)fp[j + 1] - fp[j]) / 1.0;
+            var slope = (double)fp[j + 1] - fp[j]; // over a unit step of xp
             result[i] = slope * (xv - j) + fp[j];
         }
         return result;

@@ -99,12 +99,12 @@ public sealed class PndmScheduler : AlphaProductScheduler
         var betaProdT = 1 - alphaProdT;
         var betaProdPrev = 1 - alphaProdPrev;
         if (Config.PredictionType == "v_prediction")
-            modelOutput = alphaProdT.pow(0.5) * modelOutput + betaProdT.pow(0.5) * sample;
+            modelOutput = Float32Math.Sqrt(alphaProdT) * modelOutput + Float32Math.Sqrt(betaProdT) * sample;
 
-        var sampleCoeff = (alphaProdPrev / alphaProdT).pow(0.5);
-        var denominator = alphaProdT * betaProdPrev.pow(0.5) + (alphaProdT * betaProdT * alphaProdPrev).pow(0.5);
+        var sampleCoeff = Float32Math.Sqrt(alphaProdPrev / alphaProdT);
+        var denominator = alphaProdT * Float32Math.Sqrt(betaProdPrev) + Float32Math.Sqrt(alphaProdT * betaProdT * alphaProdPrev);
         var prev = sampleCoeff * sample - (alphaProdPrev - alphaProdT) * modelOutput / denominator;
-        var predOriginal = (sample - betaProdT.pow(0.5) * modelOutput) / alphaProdT.pow(0.5);
+        var predOriginal = (sample - Float32Math.Sqrt(betaProdT) * modelOutput) / Float32Math.Sqrt(alphaProdT);
         return (prev, predOriginal);
     }
 }

@@ -22,7 +22,7 @@ public abstract class SchedulerBase : IScheduler
         if (!predictionTypes.Contains(Config.PredictionType))
             throw new ArgumentException(
                 $"The {name} scheduler does not support prediction_type '{Config.PredictionType}'. Valid: {string.Join(", ", predictionTypes)}.");
-        TimestepSpacing.Spacing(Config);
+        TimestepSpacing.Spacing(Config); // fail on an unknown spacing now rather than at SetTimesteps
         Train = new NoiseSchedule(Config);
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace SdWeb.Engine.Schedulers;
 
@@ -7,7 +8,7 @@ namespace SdWeb.Engine.Schedulers;
 /// (null here) take each scheduler class's diffusers default (so a config made for one class configures another the way
 /// <c>X.from_config(config)</c> does); <see cref="WithDefaults"/> fills them in.
 /// </summary>
-public sealed record SchedulerConfig
+public sealed partial record SchedulerConfig
 {
     public int NumTrainTimesteps { get; init; } = 1000;
     public double BetaStart { get; init; } = 0.0001;
@@ -41,7 +42,7 @@ public sealed record SchedulerConfig
             throw new FileNotFoundException($"Scheduler config not found: {path}. Expected a diffusers scheduler_config.json.", path);
         try
         {
-            using var doc = JsonDocument.Parse(File.ReadAllText(path));
+            using var doc = ParsePythonJson(File.ReadAllText(path));
             return FromJson(doc.RootElement);
         }
         catch (JsonException e)
@@ -92,6 +93,16 @@ public sealed record SchedulerConfig
             _ => config,
         };
     }
+
+    /// <summary>
+    /// Parses JSON as Python's json module writes it: bare NaN/Infinity/-Infinity values (diffusers saves
+    /// lambda_min_clipped = -inf) are read as null, which no field here needs.
+    /// </summary>
+    internal static JsonDocument ParsePythonJson(string text) =>
+        JsonDocument.Parse(PythonNonFinite().Replace(text, "null"));
+
+    [GeneratedRegex(@"(?<=[:\[,]\s*)(-?Infinity|NaN)(?=\s*[,\]}])")]
+    private static partial Regex PythonNonFinite();
 
     private static string RequireString(JsonProperty p) =>
         p.Value.ValueKind == JsonValueKind.String

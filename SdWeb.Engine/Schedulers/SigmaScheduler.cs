@@ -62,14 +62,14 @@ public abstract class SigmaScheduler : SchedulerBase
         InitStepIndex(timestep);
         using var scope = NewDisposeScope();
         var sigma = Sigmas[StepIndex!.Value];
-        return (sample / (sigma.pow(2) + 1).pow(0.5)).MoveToOuterDisposeScope();
+        return (sample / Float32Math.Sqrt(sigma.pow(2) + 1)).MoveToOuterDisposeScope();
     }
 
     /// <summary>x0 from the model output at noise level sigma (epsilon, v_prediction or sample).</summary>
     protected Tensor PredictOriginal(Tensor modelOutput, Tensor sample, Tensor sigma) => Config.PredictionType switch
     {
         "epsilon" => sample - sigma * modelOutput,
-        "v_prediction" => modelOutput * (-sigma / (sigma.pow(2) + 1).pow(0.5)) + sample / (sigma.pow(2) + 1),
+        "v_prediction" => modelOutput * (-sigma / Float32Math.Sqrt(sigma.pow(2) + 1)) + sample / (sigma.pow(2) + 1),
         _ => modelOutput.alias(),
     };
 

@@ -59,17 +59,26 @@ public sealed class ClipTextNormalizer : Normalizer
     /// <summary>Unicode's Final_Sigma condition: a cased letter before (skipping case-ignorable ones), none after.</summary>
     private static bool IsFinalSigma(string text, int index)
     {
-        int before = index - 1;
-        while (before >= 0 && IsCaseIgnorable(text[before])) before--;
-        int after = index + 1;
-        while (after < text.Length && IsCaseIgnorable(text[after])) after++;
-        return before >= 0 && IsCased(text[before]) && !(after < text.Length && IsCased(text[after]));
+        return NearestNotIgnorable(text.AsSpan(0, index), backwards: true) is { } before && IsCased(before) &&
+            !(NearestNotIgnorable(text.AsSpan(index + 1), backwards: false) is { } after && IsCased(after));
     }
 
-    private static bool IsCased(char c) => char.GetUnicodeCategory(c) is
+    /// <summary>The first code point from one end of the span that is not case-ignorable (code points, not UTF-16 units).</summary>
+    private static Rune? NearestNotIgnorable(ReadOnlySpan<char> span, bool backwards)
+    {
+        while (!span.IsEmpty)
+        {
+            var status = backwards ? Rune.DecodeLastFromUtf16(span, out var rune, out int used) : Rune.DecodeFromUtf16(span, out rune, out used);
+            if (status != System.Buffers.OperationStatus.Done || !IsCaseIgnorable(rune)) return rune;
+            span = backwards ? span[..^used] : span[used..];
+        }
+        return null;
+    }
+
+    private static bool IsCased(Rune r) => Rune.GetUnicodeCategory(r) is
         UnicodeCategory.UppercaseLetter or UnicodeCategory.LowercaseLetter or UnicodeCategory.TitlecaseLetter;
 
-    private static bool IsCaseIgnorable(char c) => c is '\'' or '.' or ':' or '^' or '`' or '\u00B7' or '\u2019' ||
-        char.GetUnicodeCategory(c) is UnicodeCategory.NonSpacingMark or UnicodeCategory.EnclosingMark
+    private static bool IsCaseIgnorable(Rune r) => r.Value is '\'' or '.' or ':' or '^' or '`' or '\u00B7' or '\u2019' ||
+        Rune.GetUnicodeCategory(r) is UnicodeCategory.NonSpacingMark or UnicodeCategory.EnclosingMark
             or UnicodeCategory.Format or UnicodeCategory.ModifierLetter or UnicodeCategory.ModifierSymbol;
 }

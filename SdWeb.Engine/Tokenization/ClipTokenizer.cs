@@ -1,4 +1,4 @@
-using System.Text.RegularExpressions;
+using System.Text.Json;
 using Microsoft.ML.Tokenizers;
 using SdWeb.Engine.Loading;
 
@@ -9,7 +9,7 @@ namespace SdWeb.Engine.Tokenization;
 /// text fixing and lower-casing (<see cref="ClipTextNormalizer"/>), CLIP's word regex, BPE with the "&lt;/w&gt;"
 /// end-of-word suffix, then BOS + tokens + EOS, truncated and padded to <see cref="ClipTokenizerSettings.MaxLength"/>.
 /// </summary>
-public sealed partial class ClipTokenizer
+public sealed class ClipTokenizer
 {
     private readonly BpeTokenizer _bpe;
     private readonly int _bosId, _eosId, _padId;
@@ -26,41 +26,27 @@ public sealed partial class ClipTokenizer
     }
 
     /// <summary>Loads a diffusers <c>tokenizer/</c> folder: vocab.json, merges.txt and, where present, the token configs.</summary>
-    public static ClipTokenizer FromFolder(string folder)
-    {
-        var vocabPath = Path.Combine(folder, "vocab.json");
-        var mergesPath = Path.Combine(folder, "merges.txt");
-        foreach (var required in new[] { vocabPath, mergesPath })
-        {
-            if (!File.Exists(required))
-                throw new ModelLoadException(
-                    $"{required} not found. A CLIP tokenizer folder needs vocab.json and merges.txt (the model's tokenizer/ folder).");
-        }
-
-        using var vocab = File.OpenRead(vocabPath);
-        using var merges = File.OpenRead(mergesPath);
-        return FromStreams(vocab, merges, ClipTokenizerSettings.FromFolder(folder), vocabPath);
-    }
+    public static ClipTokenizer FromFolder(string folder) =>
+        FromFiles(TokenizerFiles.FromFolder(folder), ClipTokenizerSettings.FromFolder(folder));
 
     /// <summary>
-    /// A tokenizer from vocab.json and merges.txt contents (e.g. <see cref="TokenizerFiles"/> of a single-file checkpoint).
+    /// The tokenizer of an opened model: a diffusers folder's own tokenizer/ (with its token configs), or for a single-file
+    /// checkpoint, which carries none, the standard CLIP files with SD v1's settings.
     /// </summary>
-    /// <param name="vocabDescription">Names the vocabulary in error messages.</param>
-    public static ClipTokenizer FromStreams(Stream vocabJson, Stream mergesText, ClipTokenizerSettings settings, string vocabDescription)
-    {
-        Dictionary<string, int> vocab;
-        try
-        {
-            vocab = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, int>>(vocabJson)
-                ?? throw new System.Text.Json.JsonException("the file holds null");
-        }
-        catch (System.Text.Json.JsonException e)
-        {
-            throw new ModelLoadException($"{vocabDescription}: not a JSON object of token → id ({e.Message}). Replace it with the model's original file.", e);
-        }
+    public static ClipTokenizer FromModel(ModelSource model) => model.Format == ModelFormat.DiffusersFolder
+        ? FromFiles(model.Tokenizer, ClipTokenizerSettings.FromFolder(Path.Combine(model.Path, "tokenizer")))
+        : FromFiles(model.Tokenizer, new ClipTokenizerSettings());
 
+    /// <summary>
+    /// Builds the tokenizer from a model's vocabulary and merges (a folder's, or the built-in standard CLIP files a
+    /// single-file checkpoint uses) with the given special tokens and length.
+    /// </summary>
+    public static ClipTokenizer FromFiles(TokenizerFiles files, ClipTokenizerSettings settings)
+    {
+        var vocab = ReadVocabulary(files);
         int IdOf(string token) => vocab.TryGetValue(token, out var id) ? id
-            : throw new ModelLoadException($"{vocabDescription}: the special token \"{token}\" is not in the vocabulary. Check that the folder's files belong together.");
+            : throw new ModelLoadException(
+                $"{files.Description}: the special token \"{token}\" is not in the vocabulary. Check that the tokenizer files belong together.");
 
         var specialTokens = new Dictionary<string, int>
         {
@@ -69,9 +55,9 @@ public sealed partial class ClipTokenizer
         };
         var bpe = BpeTokenizer.Create(new BpeOptions(vocab)
         {
-            Merges = ReadMerges(mergesText),
+            Merges = ReadMerges(files),
             SpecialTokens = specialTokens,
-            PreTokenizer = new RegexPreTokenizer(WordPattern(), specialTokens),
+            PreTokenizer = new RegexPreTokenizer(ClipWordPattern.Regex, specialTokens),
             Normalizer = ClipTextNormalizer.Instance,
             ByteLevel = true,
             EndOfWordSuffix = "</w>",
@@ -100,18 +86,30 @@ public sealed partial class ClipTokenizer
     /// <summary>CLIP uses the first 49152-256-2 merges: its vocabulary is 256 bytes, their "&lt;/w&gt;" forms, one token per merge, BOS and EOS.</summary>
     private const int MergeCount = 49152 - 256 - 2;
 
-    /// <summary>merges.txt: one "left right" pair per line after a "#version" header, as the BPE engine takes them.</summary>
-    private static List<string> ReadMerges(Stream merges) =>
-        ReadLines(merges).Where(line => line.Length > 0 && !line.StartsWith("#version", StringComparison.Ordinal))
-            .Take(MergeCount).ToList();
-
-    private static IEnumerable<string> ReadLines(Stream stream)
+    private static Dictionary<string, int> ReadVocabulary(TokenizerFiles files)
     {
-        using var reader = new StreamReader(stream, leaveOpen: true);
-        while (reader.ReadLine() is { } line) yield return line;
+        try
+        {
+            using var stream = files.OpenVocab();
+            return JsonSerializer.Deserialize<Dictionary<string, int>>(stream) ?? throw new JsonException("the file holds null");
+        }
+        catch (JsonException e)
+        {
+            throw new ModelLoadException(
+                $"{files.Description}: {TokenizerFiles.VocabFileName} is not a JSON object of token → id ({e.Message}). " +
+                "Replace it with the model's original file.", e);
+        }
     }
 
-    /// <summary>CLIP's word pattern (tokenization_clip.py), matched against the already lower-cased text.</summary>
-    [GeneratedRegex(@"<\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+", RegexOptions.IgnoreCase)]
-    private static partial Regex WordPattern();
+    /// <summary>merges.txt: one "left right" pair per line after a "#version" header, as the BPE engine takes them.</summary>
+    private static List<string> ReadMerges(TokenizerFiles files)
+    {
+        using var reader = new StreamReader(files.OpenMerges());
+        var merges = new List<string>(MergeCount);
+        while (merges.Count < MergeCount && reader.ReadLine() is { } line)
+        {
+            if (line.Length > 0 && !line.StartsWith("#version", StringComparison.Ordinal)) merges.Add(line);
+        }
+        return merges;
+    }
 }

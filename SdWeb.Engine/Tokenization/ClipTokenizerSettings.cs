@@ -5,7 +5,7 @@ namespace SdWeb.Engine.Tokenization;
 
 /// <summary>
 /// The special tokens and sequence length of a CLIP tokenizer, from the diffusers <c>tokenizer/</c> folder's
-/// tokenizer_config.json (first) and special_tokens_map.json; absent entries take SD v1's values.
+/// tokenizer_config.json and special_tokens_map.json; absent entries take SD v1's values.
 /// </summary>
 public sealed record ClipTokenizerSettings
 {
@@ -22,8 +22,8 @@ public sealed record ClipTokenizerSettings
     public static ClipTokenizerSettings FromFolder(string folder)
     {
         var settings = new ClipTokenizerSettings();
-        // special_tokens_map.json first, so that tokenizer_config.json (what transformers reads last) wins.
-        foreach (var file in new[] { "special_tokens_map.json", "tokenizer_config.json" })
+        // transformers 4.35 lets special_tokens_map.json override tokenizer_config.json's special tokens.
+        foreach (var file in new[] { "tokenizer_config.json", "special_tokens_map.json" })
         {
             var path = Path.Combine(folder, file);
             if (File.Exists(path)) settings = settings.With(Parse(path), path);

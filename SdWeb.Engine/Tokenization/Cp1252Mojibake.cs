@@ -3,9 +3,10 @@ using System.Text;
 namespace SdWeb.Engine.Tokenization;
 
 /// <summary>
-/// Repairs "mojibake": UTF-8 bytes that were wrongly decoded as Windows-1252/Latin-1 ("cafÃ©" → "café"),
-/// as ftfy's fix_encoding does for the common case. Each run of characters that, read back as Windows-1252 bytes,
-/// forms one valid multi-byte UTF-8 character is decoded, repeatedly (text can be mis-decoded more than once).
+/// Repairs "mojibake": UTF-8 bytes that were wrongly decoded as Windows-1252/Latin-1 ("cafÃ©" → "café"), the common
+/// case of ftfy's fix_encoding. ftfy weighs candidates with a "badness" score; this keeps its two moves with a simpler test
+/// of evidence: the whole text is re-decoded when all of it reads back as UTF-8 and some part clearly is mojibake, otherwise
+/// only the clear mojibake runs are; repeated, since text can be mis-decoded more than once.
 /// </summary>
 internal static class Cp1252Mojibake
 {
@@ -17,18 +18,41 @@ internal static class Cp1252Mojibake
     private static readonly Dictionary<char, byte> ByteOf = BuildByteMap();
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    /// <summary>Continuation bytes that are ordinary punctuation after an accented capital ("É…", "Ü”"): too ambiguous to decode.</summary>
+    /// <summary>
+    /// Continuation bytes that are also punctuation commonly found after an accented letter ("Brontë…”", "É–"):
+    /// a run whose continuations are all of these is not evidence of mojibake.
+    /// </summary>
     private static readonly HashSet<byte> PlausiblePunctuation = [0x85, 0x91, 0x92, 0x93, 0x94, 0x96, 0x97, 0xA0];
 
     public static string Repair(string text)
     {
         for (int pass = 0; pass < 4; pass++)
         {
-            var repaired = RepairOnce(text);
+            var repaired = TryDecodeWhole(text) ?? RepairRuns(text);
             if (repaired == text) break;
             text = repaired;
         }
         return text;
+    }
+
+    /// <summary>The whole text re-decoded, when every character reads back as a byte, the bytes are UTF-8 and one run is clear mojibake.</summary>
+    private static string? TryDecodeWhole(string text)
+    {
+        var bytes = new byte[text.Length];
+        for (int i = 0; i < text.Length; i++)
+        {
+            if (text[i] < 0x80) bytes[i] = (byte)text[i];
+            else if (!ByteOf.TryGetValue(text[i], out bytes[i])) return null;
+        }
+        if (!Enumerable.Range(0, text.Length).Any(i => TryDecodeAt(text, i, out _, out _))) return null;
+        try
+        {
+            return StrictUtf8.GetString(bytes);
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Windows-1252 characters in 0x80–0x9F (and stray C1 controls) decoded as Windows-1252, as ftfy's fix_c1_controls.</summary>
@@ -41,7 +65,7 @@ internal static class Cp1252Mojibake
         return sb.ToString();
     }
 
-    private static string RepairOnce(string text)
+    private static string RepairRuns(string text)
     {
         StringBuilder? sb = null;
         int copied = 0;
@@ -77,9 +101,10 @@ internal static class Cp1252Mojibake
             if (!ByteOf.TryGetValue(text[start + k], out var b) || b is < 0x80 or > 0xBF) return false;
             bytes[k] = b;
         }
-        // A two-byte run is only repaired when it cannot be ordinary text: the lead is Â/Ã (the mojibake of U+0080–U+00FF)
-        // or the second character is not common punctuation.
-        if (length == 2 && lead is not (0xC2 or 0xC3) && PlausiblePunctuation.Contains(bytes[1])) return false;
+        // Clear mojibake: the lead is Â/Ã before a continuation (the mojibake of U+0080–U+00FF, never seen in real text)
+        // or some continuation is not common punctuation.
+        bool clear = (length == 2 && lead is (0xC2 or 0xC3)) || bytes.Skip(1).Any(b => !PlausiblePunctuation.Contains(b));
+        if (!clear) return false;
         try
         {
             decoded = StrictUtf8.GetString(bytes);
@@ -94,7 +119,11 @@ internal static class Cp1252Mojibake
     private static Dictionary<char, byte> BuildByteMap()
     {
         var map = new Dictionary<char, byte>();
-        for (int b = 0x80; b <= 0x9F; b++) map[HighControlRange[b - 0x80]] = (byte)b;
+        for (int b = 0x80; b <= 0x9F; b++)
+        {
+            map[HighControlRange[b - 0x80]] = (byte)b;
+            map[(char)b] = (byte)b; // the same byte mis-decoded as Latin-1 instead
+        }
         for (int b = 0xA0; b <= 0xFF; b++) map[(char)b] = (byte)b;
         return map;
     }

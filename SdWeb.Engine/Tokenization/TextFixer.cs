@@ -5,8 +5,8 @@ using System.Text.RegularExpressions;
 namespace SdWeb.Engine.Tokenization;
 
 /// <summary>
-/// The subset of ftfy 6.1's <c>fix_text</c> (default settings) that prompts need, in ftfy's order and repeated until
-/// nothing changes: HTML entities (unless the text contains '&lt;'), mojibake, Windows-1252 C1 controls, Latin ligatures,
+/// The subset of ftfy 6.1's <c>fix_text</c> (default settings) that prompts need, line by line, in ftfy's order and repeated
+/// until nothing changes: HTML entities (up to the first line containing '&lt;'), mojibake, Windows-1252 C1 controls, Latin ligatures,
 /// full-width characters, curly quotes, line breaks, lone surrogates, terminal escapes, control characters, then NFC.
 /// transformers' CLIPTokenizer runs this before whitespace cleaning.
 /// </summary>
@@ -16,8 +16,24 @@ public static partial class TextFixer
 
     public static string Fix(string text)
     {
-        // ftfy: an unescaped '<' suggests real HTML markup, whose entities must stay as they are.
-        bool unescapeHtml = !text.Contains('<');
+        var fixedText = new StringBuilder(text.Length);
+        bool unescapeHtml = true;
+        int position = 0;
+        while (position < text.Length)
+        {
+            int lineBreak = text.IndexOf('\n', position);
+            int end = lineBreak < 0 ? text.Length : lineBreak + 1;
+            var line = text[position..end];
+            // ftfy works line by line; from the first line with a '<' on, the text may be HTML markup whose entities must stay.
+            if (line.Contains('<')) unescapeHtml = false;
+            fixedText.Append(FixLine(line, unescapeHtml));
+            position = end;
+        }
+        return fixedText.ToString();
+    }
+
+    private static string FixLine(string text, bool unescapeHtml)
+    {
         for (int pass = 0; pass < 8; pass++)
         {
             var before = text;

@@ -54,11 +54,21 @@ public class TokenizeCommandTests
     }
 
     [Fact]
-    public async Task FolderWithoutTokenizerIsRejectedWithWhatToPass()
+    public async Task SingleFileCheckpointUsesTheStandardClipTokenizer()
     {
-        var folder = Golden.PathOf("tiny-sd", "text_encoder");
-        var e = await Assert.ThrowsAsync<ModelLoadException>(() => Run("--model", folder, "--prompt", "a"));
-        Assert.Equal($"{Path.Combine(folder, "tokenizer")} not found. --model must be a diffusers model folder (with model_index.json, tokenizer/, …).",
-            e.Message);
+        foreach (var golden in TokenizerGoldenCase.All.Take(5))
+        {
+            var (code, output, _) = await Run("--model", Golden.TinySdCheckpoint, "--prompt", golden.Prompt);
+            Assert.Equal(0, code);
+            Assert.Equal(golden.InputIds, JsonSerializer.Deserialize<int[]>(output));
+        }
+    }
+
+    [Fact]
+    public async Task MissingModelIsAModelLoadError()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"no-model-{Guid.NewGuid():N}");
+        var e = await Assert.ThrowsAsync<ModelLoadException>(() => Run("--model", path, "--prompt", "a"));
+        Assert.Equal($"{path}: no such model file or folder.", e.Message);
     }
 }

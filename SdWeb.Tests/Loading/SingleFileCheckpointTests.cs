@@ -25,8 +25,9 @@ public class SingleFileCheckpointTests
     {
         using var single = ModelSource.Open(Golden.TinySdCheckpoint, ModelPlacement.CpuFloat32);
         using var folder = ModelSource.Open(Golden.TinySdFolder, ModelPlacement.CpuFloat32);
-        AssertSameConfig(folder.UNet.Config, single.UNet.Config);
-        AssertSameConfig(folder.Vae.Config, single.Vae.Config);
+        // sample_size only sets the pipeline's default image size; single files get SD v1's 512 px (see LdmConfigFile).
+        AssertSameConfig(folder.UNet.Config with { SampleSize = 64 }, single.UNet.Config);
+        AssertSameConfig(folder.Vae.Config with { SampleSize = 512 }, single.Vae.Config);
         AssertSameConfig(folder.TextEncoder.Config, single.TextEncoder.Config);
         Assert.Equal(folder.Scheduler.ClassName, single.Scheduler.ClassName);
         Assert.Equal(folder.Scheduler.Config, single.Scheduler.Config);
@@ -56,6 +57,47 @@ public class SingleFileCheckpointTests
             .Replace("num_heads: 8", "num_heads: -1\n        num_head_channels: 16"));
         using var single = ModelSource.Open(copy, ModelPlacement.CpuFloat32);
         Assert.Equal(new[] { 2, 4, 4, 4 }, single.UNet.Config.AttentionHeadDim);
+    }
+
+    [Fact]
+    public void YamlSetsTheNoiseScheduleAndPredictionType()
+    {
+        using var dir = new TempDir();
+        var copy = dir["model.safetensors"];
+        File.Copy(Golden.TinySdCheckpoint, copy);
+        File.WriteAllText(dir["model.yaml"], File.ReadAllText(Golden.PathOf("tiny-sd.yaml"))
+            .Replace("linear_end: 0.012", "linear_end: 0.02\n    parameterization: v").Replace("scale_factor: 0.18215", "scale_factor: 0.13025"));
+        using var single = ModelSource.Open(copy, ModelPlacement.CpuFloat32);
+        Assert.Equal(0.02, single.Scheduler.Config.BetaEnd);
+        Assert.Equal("v_prediction", single.Scheduler.Config.PredictionType);
+        Assert.Equal(0.13025, single.Vae.Config.ScalingFactor);
+        Assert.Equal($"built-in SD v1 scheduler config, noise schedule from {dir["model.yaml"]}", single.Scheduler.Description);
+    }
+
+    [Theory]
+    [InlineData("model: [unclosed", "malformed LDM config yaml:")]
+    [InlineData("model:\n  params:\n    scale_factor: big", "model.params.scale_factor should be a number, not 'big'.")]
+    public void BadYamlIsNamed(string yaml, string expected)
+    {
+        using var dir = new TempDir();
+        var copy = dir["model.safetensors"];
+        File.Copy(Golden.TinySdCheckpoint, copy);
+        File.WriteAllText(dir["model.yaml"], yaml);
+        var e = Assert.Throws<ModelLoadException>(() => ModelSource.Open(copy, ModelPlacement.CpuFloat32));
+        Assert.StartsWith($"{dir["model.yaml"]}: {expected}", e.Message);
+    }
+
+    [Theory]
+    [InlineData("conditioner.embedders.0.transformer.text_model.final_layer_norm.weight", "this is an SDXL checkpoint; only Stable Diffusion v1 models are supported.")]
+    [InlineData("cond_stage_model.model.ln_final.weight", "this is a Stable Diffusion 2.x checkpoint (OpenCLIP text encoder); only Stable Diffusion v1 models are supported.")]
+    public void OtherFamiliesAreRefused(string key, string expected)
+    {
+        using var dir = new TempDir();
+        var path = dir["other.safetensors"];
+        using (var t = torch.zeros(4))
+            SdWeb.Engine.Loading.SafeTensors.SafeTensorsFile.Write(path, [new(key, t)]);
+        var e = Assert.Throws<ModelLoadException>(() => ModelSource.Open(path, ModelPlacement.CpuFloat32));
+        Assert.Equal($"{path}: {expected}", e.Message);
     }
 
     [Fact]

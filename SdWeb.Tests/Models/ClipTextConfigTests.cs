@@ -23,8 +23,8 @@ public class ClipTextConfigTests
     [InlineData("""{"hidden_size": 30, "num_attention_heads": 4}""", "hidden_size 30 is not divisible by num_attention_heads 4")]
     [InlineData("""{"num_hidden_layers": 0}""", "num_hidden_layers must be positive, not 0")]
     [InlineData("""{"layer_norm_eps": 0}""", "layer_norm_eps must be positive")]
-    [InlineData("""{"hidden_size": "big"}""", "not a valid ClipTextConfig")]
-    [InlineData("""[1, 2]""", "not a valid ClipTextConfig")]
+    [InlineData("""{"hidden_size": "big"}""", "cannot read it as a ClipTextConfig")]
+    [InlineData("""[1, 2]""", "cannot read it as a ClipTextConfig")]
     public void InvalidConfigIsRejectedWithTheFileAndTheField(string json, string expected)
     {
         var path = Path.Combine(Path.GetTempPath(), $"clip-config-{Guid.NewGuid():N}.json");
@@ -46,6 +46,6 @@ public class ClipTextConfigTests
     {
         var path = Path.Combine(Path.GetTempPath(), $"missing-{Guid.NewGuid():N}", "config.json");
         var e = Assert.Throws<ModelLoadException>(() => ClipTextConfig.FromJson(path));
-        Assert.Contains($"{path} not found", e.Message);
+        Assert.Contains($"{path}: config file not found", e.Message);
     }
 }

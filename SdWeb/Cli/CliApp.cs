@@ -8,6 +8,7 @@ public static class CliApp
         new TokenizeCommand(),
         new GenerateCommand(),
         new BenchCommand(),
+        new ModelsCommand(),
     ];
 
     public static bool IsVerb(string[] args) =>

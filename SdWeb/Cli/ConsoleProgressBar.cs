@@ -9,11 +9,17 @@ public sealed class ConsoleProgressBar(TextWriter output) : IProgress<StepProgre
 
     public void Report(StepProgress p)
     {
-        int filled = p.TotalSteps == 0 ? Width : Width * p.Step / p.TotalSteps;
         double secondsPerStep = p.Step == 0 ? 0 : p.Elapsed.TotalSeconds / p.Step;
-        output.Write($"\r[{new string('#', filled)}{new string('.', Width - filled)}] step {p.Step}/{p.TotalSteps}  " +
+        output.Write($"\r{Bar(p.Step, p.TotalSteps)} step {p.Step}/{p.TotalSteps}  " +
                      $"{secondsPerStep:0.00} s/step  ETA {p.Eta:mm\\:ss}");
         if (p.Step == p.TotalSteps) output.WriteLine();
         output.Flush();
+    }
+
+    /// <summary>"[#####.....]" for <paramref name="done"/> of <paramref name="total"/> (full when the total is 0).</summary>
+    internal static string Bar(long done, long total)
+    {
+        int filled = total <= 0 ? Width : (int)(Width * Math.Clamp(done, 0, total) / total);
+        return $"[{new string('#', filled)}{new string('.', Width - filled)}]";
     }
 }

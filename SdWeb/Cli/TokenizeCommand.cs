@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SdWeb.Engine.Devices;
 using SdWeb.Engine.Loading;
 using SdWeb.Engine.Tokenization;
 
@@ -12,22 +13,20 @@ public sealed class TokenizeCommand(TextWriter output, TextWriter error) : ICliC
     public TokenizeCommand() : this(Console.Out, Console.Error) { }
 
     public string Verb => "tokenize";
-    public string Usage => "tokenize --model PATH --prompt TEXT   (PATH: a diffusers model folder)";
+    public string Usage => "tokenize --model PATH --prompt TEXT   (PATH: a diffusers model folder or a .safetensors checkpoint)";
 
     public async Task<int> RunAsync(CliArgs args, CancellationToken cancellationToken)
     {
         var unknown = args.Names.Except(Options).Concat(args.Positional).ToList();
         if (unknown.Count > 0) throw new CliUsageException($"unexpected argument(s): {string.Join(" ", unknown)}.");
-        var modelFolder = args.Require("model");
+        var modelPath = args.Require("model");
         var prompt = args.Require("prompt");
 
-        var tokenizerFolder = Path.Combine(modelFolder, "tokenizer");
-        if (!Directory.Exists(tokenizerFolder))
-            throw new ModelLoadException(
-                $"{tokenizerFolder} not found. --model must be a diffusers model folder (with model_index.json, tokenizer/, …).");
-
-        var tokens = ClipTokenizer.FromFolder(tokenizerFolder).Tokenize(prompt);
+        ClipTokenization tokens;
+        using (var model = ModelSource.Open(modelPath, ModelPlacement.CpuFloat32))
+            tokens = ClipTokenizer.FromModel(model).Tokenize(prompt);
         cancellationToken.ThrowIfCancellationRequested();
+
         await output.WriteLineAsync(JsonSerializer.Serialize(tokens.InputIds));
         if (tokens.IsTruncated)
             await error.WriteLineAsync(

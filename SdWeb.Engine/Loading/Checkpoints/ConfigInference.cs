@@ -31,7 +31,7 @@ public static class ConfigInference
             OutChannels = (int)Shape(w, "conv_out.weight")[0],
             ConvInKernel = (int)convIn[2],
             ConvOutKernel = (int)Shape(w, "conv_out.weight")[2],
-            SampleSize = yaml?.UNetImageSize ?? SdV1UNetSampleSize,
+            SampleSize = SdV1UNetSampleSize,
             BlockOutChannels = blockOut,
             LayersPerBlock = CountIndices(w, "down_blocks.0.resnets."),
             DownBlockTypes = levels.Select(i => HasPrefix(w, $"down_blocks.{i}.attentions.") ? "CrossAttnDownBlock2D" : "DownBlock2D").ToList(),
@@ -63,7 +63,7 @@ public static class ConfigInference
             DownBlockTypes = Enumerable.Repeat("DownEncoderBlock2D", levels).ToList(),
             UpBlockTypes = Enumerable.Repeat("UpDecoderBlock2D", levels).ToList(),
             LayersPerBlock = CountIndices(w, "encoder.down_blocks.0.resnets."),
-            SampleSize = yaml?.VaeResolution ?? SdV1VaeSampleSize,
+            SampleSize = SdV1VaeSampleSize,
             ScalingFactor = yaml?.ScaleFactor ?? SdV1ScalingFactor,
         };
     }

@@ -6,15 +6,15 @@ namespace SdWeb.Engine.Loading.Checkpoints;
 
 /// <summary>
 /// What an original LDM config (.yaml beside a checkpoint, as AUTOMATIC1111 reads it) tells that tensor shapes cannot:
-/// attention heads, sizes, the VAE scale factor and the noise schedule. Every field is null when the yaml omits it.
+/// attention heads, the VAE scale factor and the noise schedule. Every field is null when the yaml omits it.
+/// Its image sizes are not read: CompVis' own v1-inference.yaml marks them unused (unet image_size 32, VAE resolution 256
+/// for a 512-px model), so the sample sizes stay SD v1's.
 /// </summary>
 public sealed record LdmConfigFile
 {
     public required string Path { get; init; }
     public int? UNetNumHeads { get; init; }
     public int? UNetNumHeadChannels { get; init; }
-    public int? UNetImageSize { get; init; }
-    public int? VaeResolution { get; init; }
     public double? ScaleFactor { get; init; }
     public double? LinearStart { get; init; }
     public double? LinearEnd { get; init; }
@@ -47,8 +47,6 @@ public sealed record LdmConfigFile
             Path = path,
             UNetNumHeads = Int(root, unet + "num_heads", path),
             UNetNumHeadChannels = Int(root, unet + "num_head_channels", path),
-            UNetImageSize = Int(root, unet + "image_size", path),
-            VaeResolution = Int(root, model + "first_stage_config.params.ddconfig.resolution", path),
             ScaleFactor = Double(root, model + "scale_factor", path),
             LinearStart = Double(root, model + "linear_start", path),
             LinearEnd = Double(root, model + "linear_end", path),

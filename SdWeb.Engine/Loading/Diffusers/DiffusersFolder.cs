@@ -34,10 +34,10 @@ public static class DiffusersFolder
         var owned = new List<IDisposable>();
         try
         {
-            var unet = OpenComponent<UNet2DConditionConfig>(Path.Combine(dir, "unet"), UNetWeightsBaseName, placement.DType, owned);
-            var textEncoder = OpenComponent<ClipTextConfig>(Path.Combine(dir, "text_encoder"), TextEncoderWeightsBaseName, placement.DType, owned);
+            var unet = OpenComponent(Path.Combine(dir, "unet"), UNetWeightsBaseName, UNet2DConditionConfig.FromJson, placement.DType, owned);
+            var textEncoder = OpenComponent(Path.Combine(dir, "text_encoder"), TextEncoderWeightsBaseName, ClipTextConfig.FromJson, placement.DType, owned);
             // Older diffusers saved the VAE attention as query/key/value/proj_attn; the view serves today's names.
-            var vae = OpenComponent<AutoencoderKLConfig>(Path.Combine(dir, "vae"), UNetWeightsBaseName, placement.DType, owned,
+            var vae = OpenComponent(Path.Combine(dir, "vae"), UNetWeightsBaseName, AutoencoderKLConfig.FromJson, placement.DType, owned,
                 file => CheckpointViews.Vae(file, ""));
             var schedulerConfig = Path.Combine(dir, "scheduler", "scheduler_config.json");
             if (!File.Exists(schedulerConfig))
@@ -60,7 +60,8 @@ public static class DiffusersFolder
     /// </summary>
     /// <param name="view">How the component's weights are named in the file (default: as stored).</param>
     public static ModelComponent<TConfig> OpenComponent<TConfig>(string componentDir, string weightsBaseName,
-        torch.ScalarType runDType, List<IDisposable> owned, Func<SafeTensorsFile, IWeightSource>? view = null) where TConfig : class
+        Func<string, TConfig> readConfig, torch.ScalarType runDType, List<IDisposable> owned,
+        Func<SafeTensorsFile, IWeightSource>? view = null) where TConfig : class
     {
         string component = Path.GetFileName(Path.TrimEndingDirectorySeparator(componentDir));
         if (!Directory.Exists(componentDir))
@@ -68,7 +69,7 @@ public static class DiffusersFolder
         var configPath = Path.Combine(componentDir, ConfigFileName);
         if (!File.Exists(configPath))
             throw new ModelLoadException($"{componentDir}: the {component} folder has no {ConfigFileName}.");
-        var config = ConfigJson.Read<TConfig>(configPath);
+        var config = readConfig(configPath);
         var file = SafeTensorsFile.Open(ChooseWeightsFile(componentDir, weightsBaseName, runDType));
         owned.Add(file);
         return new ModelComponent<TConfig>(config, view?.Invoke(file) ?? new SafeTensorsWeightSource(file, "", ownsFile: false));

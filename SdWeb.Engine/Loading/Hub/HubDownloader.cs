@@ -47,7 +47,8 @@ public sealed partial class HubDownloader(HttpClient http, HubDownloadOptions op
         var target = TargetFolder(repo, modelsDir);
         var index = Path.Combine(target, DiffusersFolder.ModelIndexFileName);
         var stagedIndex = Path.Combine(target, "." + DiffusersFolder.ModelIndexFileName);
-        var plan = ConfigFiles.Select(f => new[] { f }).Concat(WeightFiles.Select(w => WeightCandidates(w.Dir, w.BaseName))).ToList();
+        var plan = ConfigFiles.Select(f => (Candidates: new[] { f }, IsWeights: false))
+            .Concat(WeightFiles.Select(w => (Candidates: WeightCandidates(w.Dir, w.BaseName), IsWeights: true))).ToList();
         int count = plan.Count + 1;
 
         if (File.Exists(index)) return target;
@@ -56,7 +57,7 @@ public sealed partial class HubDownloader(HttpClient http, HubDownloadOptions op
         DiffusersFolder.CheckModelIndex(stagedIndex);
         for (int i = 0; i < plan.Count; i++)
         {
-            var candidates = plan[i];
+            var (candidates, isWeights) = plan[i];
             bool fetched = false;
             foreach (var file in candidates)
             {
@@ -64,7 +65,7 @@ public sealed partial class HubDownloader(HttpClient http, HubDownloadOptions op
                 if (fetched) break;
             }
             if (!fetched && !Optional.Contains(candidates[0]))
-                throw new ModelLoadException(candidates.Length > 1
+                throw new ModelLoadException(isWeights
                     ? $"{repo}: the repository has no safetensors weights for {Path.GetDirectoryName(candidates[0])} ({string.Join(" or ", candidates)}). " +
                       "Pickle weights (.bin) are never downloaded, since loading them can run arbitrary code; choose a repository with .safetensors files."
                     : $"{repo}: the repository has no {candidates[0]}; it is not a diffusers Stable Diffusion v1 repository.");

@@ -32,7 +32,8 @@ public sealed class SafeTensorsFile : IDisposable
     public static SafeTensorsFile Open(string path)
     {
         if (!File.Exists(path)) throw new SafeTensorsException($"{path}: file not found.");
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+        // Unbuffered: tensors are read in one call each straight into their storage, so a buffer would only add a copy.
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.RandomAccess);
         try
         {
             var (dataStart, tensors, metadata) = ReadHeader(path, stream);

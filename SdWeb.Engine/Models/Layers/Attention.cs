@@ -31,7 +31,7 @@ public sealed class Attention : nn.Module<Tensor, Tensor?, Tensor>
         var innerDim = dimHead * heads;
         var keyDim = crossAttentionDim ?? queryDim;
         if (normNumGroups is int groups)
-            group_norm = nn.GroupNorm(groups, queryDim, eps, affine: true, device: device, dtype: dtype);
+            group_norm = GroupNorms.Create(groups, queryDim, eps, placement);
         to_q = nn.Linear(queryDim, innerDim, hasBias: bias, device: device, dtype: dtype);
         to_k = nn.Linear(keyDim, innerDim, hasBias: bias, device: device, dtype: dtype);
         to_v = nn.Linear(keyDim, innerDim, hasBias: bias, device: device, dtype: dtype);

@@ -25,10 +25,10 @@ public sealed class ResnetBlock2D : nn.Module<Tensor, Tensor?, Tensor>
         double outputScaleFactor, ModelPlacement placement) : base(nameof(ResnetBlock2D))
     {
         var (device, dtype) = (placement.Device, placement.DType);
-        norm1 = nn.GroupNorm(groups, inChannels, eps, affine: true, device: device, dtype: dtype);
+        norm1 = GroupNorms.Create(groups, inChannels, eps, placement);
         conv1 = nn.Conv2d(inChannels, outChannels, 3, stride: 1, padding: 1, device: device, dtype: dtype);
         if (tembChannels is int temb) time_emb_proj = nn.Linear(temb, outChannels, device: device, dtype: dtype);
-        norm2 = nn.GroupNorm(groups, outChannels, eps, affine: true, device: device, dtype: dtype);
+        norm2 = GroupNorms.Create(groups, outChannels, eps, placement);
         conv2 = nn.Conv2d(outChannels, outChannels, 3, stride: 1, padding: 1, device: device, dtype: dtype);
         nonlinearity = Activations.Create(actFn);
         if (inChannels != outChannels)

@@ -24,7 +24,7 @@ public sealed class Transformer2DModel : nn.Module<Tensor, Tensor, Tensor>
     {
         var (device, dtype) = (placement.Device, placement.DType);
         var innerDim = numAttentionHeads * attentionHeadDim;
-        norm = nn.GroupNorm(normNumGroups, inChannels, eps: 1e-6, affine: true, device: device, dtype: dtype);
+        norm = GroupNorms.Create(normNumGroups, inChannels, 1e-6, placement);
         proj_in = useLinearProjection
             ? nn.Linear(inChannels, innerDim, device: device, dtype: dtype)
             : nn.Conv2d(inChannels, innerDim, 1, device: device, dtype: dtype);

@@ -82,7 +82,7 @@ public sealed class UNet2DConditionModel : nn.Module<Tensor, Tensor, Tensor, Ten
         up_blocks = nn.ModuleList(upBlocks.ToArray());
         _numUpsamplers = blockCount - 1;
 
-        conv_norm_out = nn.GroupNorm(config.NormNumGroups, channels[0], config.NormEps, affine: true, device: device, dtype: dtype);
+        conv_norm_out = GroupNorms.Create(config.NormNumGroups, channels[0], config.NormEps, placement);
         conv_act = Activations.Create(config.ActFn);
         conv_out = nn.Conv2d(channels[0], config.OutChannels, config.ConvOutKernel, stride: 1, padding: (config.ConvOutKernel - 1) / 2,
             device: device, dtype: dtype);

@@ -26,7 +26,7 @@ public sealed class Decoder : nn.Module<Tensor, Tensor>
             .Select((output, i) => new UpDecoderBlock2D(reversed[Math.Max(i - 1, 0)], output, config.LayersPerBlock + 1, Encoder.Eps,
                 config.ActFn, config.NormNumGroups, addUpsample: i < reversed.Count - 1, placement))
             .ToArray());
-        conv_norm_out = nn.GroupNorm(config.NormNumGroups, reversed[^1], Encoder.Eps, affine: true, device: device, dtype: dtype);
+        conv_norm_out = GroupNorms.Create(config.NormNumGroups, reversed[^1], Encoder.Eps, placement);
         conv_act = Activations.Create(config.ActFn);
         conv_out = nn.Conv2d(reversed[^1], config.OutChannels, 3, stride: 1, padding: 1, device: device, dtype: dtype);
         RegisterComponents();

@@ -29,7 +29,7 @@ public sealed class Encoder : nn.Module<Tensor, Tensor>
                 config.ActFn, config.NormNumGroups, addDownsample: i < channels.Count - 1, downsamplePadding: 0, placement))
             .ToArray());
         mid_block = new UNetMidBlock2D(channels[^1], Eps, config.ActFn, config.NormNumGroups, attentionHeadDim: channels[^1], placement);
-        conv_norm_out = nn.GroupNorm(config.NormNumGroups, channels[^1], Eps, affine: true, device: device, dtype: dtype);
+        conv_norm_out = GroupNorms.Create(config.NormNumGroups, channels[^1], Eps, placement);
         conv_act = Activations.Create(config.ActFn);
         // double_z: the encoder outputs a mean and a log-variance per latent channel.
         conv_out = nn.Conv2d(channels[^1], 2 * config.LatentChannels, 3, stride: 1, padding: 1, device: device, dtype: dtype);

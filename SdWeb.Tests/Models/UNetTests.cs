@@ -11,7 +11,7 @@ using static TorchSharp.torch;
 namespace SdWeb.Tests.Models;
 
 /// <summary>The tiny SD UNet against diffusers 0.24's outputs (cases/unet.safetensors).</summary>
-public sealed class UNetGoldenTests(ITestOutputHelper output)
+public sealed class UNetTests(ITestOutputHelper output)
 {
     private const double Tolerance = 1e-4;
 
@@ -45,19 +45,22 @@ public sealed class UNetGoldenTests(ITestOutputHelper output)
         output.WriteLine($"out_t{key} (t={timestep.item<float>()}): max abs diff {max:E3}");
     }
 
-    [Fact]
-    public void PerSampleTimestepsGiveTheSameResultAsOneForTheBatch()
+    /// <summary>Per-sample float timesteps (as a batch of different timesteps would pass) and integer timesteps (DPM, UniPC).</summary>
+    [Theory]
+    [InlineData("per-sample")]
+    [InlineData("int64")]
+    public void OtherTimestepFormsGiveTheSameResult(string form)
     {
         using var unet = LoadTinyUNet();
         using var golden = Golden.OpenCase("cases", "unet.safetensors");
         using var sample = golden.Read("sample");
         using var context = golden.Read("encoder_hidden_states");
-        using var timesteps = tensor(new[] { 500f, 500f });
+        using var timesteps = form == "int64" ? tensor(500L) : tensor(new[] { 500f, 500f });
         using var expected = golden.Read("out_t500");
 
         using var actual = unet.forward(sample, timesteps, context);
 
-        output.WriteLine($"out_t500 with [B] timesteps: max abs diff {TensorAssert.Close(expected, actual, Tolerance, "out_t500"):E3}");
+        output.WriteLine($"out_t500 with {form} timesteps: max abs diff {TensorAssert.Close(expected, actual, Tolerance, "out_t500"):E3}");
     }
 
     [Fact]

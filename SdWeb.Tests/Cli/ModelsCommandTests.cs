@@ -1,0 +1,105 @@
+using SdWeb.Cli;
+using SdWeb.Engine.Devices;
+using SdWeb.Engine.Loading;
+using SdWeb.Tests.Support;
+
+namespace SdWeb.Tests.Cli;
+
+public class ModelsCommandTests
+{
+    private static async Task<(int Code, string Output, string Error)> Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = await new ModelsCommand(output, error).RunAsync(new CliArgs(args), CancellationToken.None);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public async Task InspectDescribesAFolder()
+    {
+        var (code, output, _) = await Run("inspect", Golden.TinySdFolder);
+        Assert.Equal(0, code);
+        Assert.StartsWith($"tiny-sd  (diffusers folder: {Golden.TinySdFolder})", output);
+        // Parameter counts of the golden tiny-sd components (summed from its safetensors headers).
+        Assert.Contains("unet          UNet2DConditionModel, 3,222,692 parameters, fp32", output);
+        Assert.Contains("text_encoder  CLIPTextModel, 1,600,672 parameters, fp32", output);
+        Assert.Contains("vae           AutoencoderKL, 1,732,679 parameters, fp32", output);
+        Assert.Contains("block_out_channels 32,64,64,64; layers_per_block 2; cross_attention_dim 32; attention heads 8; sample_size 8", output);
+        Assert.Contains("scheduler     PNDMScheduler", output);
+        Assert.EndsWith("ok: the weights fit the model classes.\n", output.ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public async Task InspectDescribesASingleFileWithAVaeOverride()
+    {
+        var (code, output, _) = await Run("inspect", Golden.TinySdCheckpoint, "--vae", Golden.PathOf("tiny-sd", "vae"));
+        Assert.Equal(0, code);
+        Assert.StartsWith($"tiny-sd  (single-file checkpoint: {Golden.TinySdCheckpoint})", output);
+        Assert.Contains("unet          UNet2DConditionModel, 3,222,692 parameters, fp32", output);
+        Assert.Contains("vae (override) AutoencoderKL, 1,732,679 parameters, fp32", output);
+        Assert.Contains("tokenizer     built-in CLIP ViT-L/14 tokenizer", output);
+    }
+
+    [Fact]
+    public async Task InspectSaysWhyWeightsDoNotFit()
+    {
+        using var dir = new TempDir();
+        var model = dir.CopyFrom(Golden.TinySdFolder, "m");
+        var config = Path.Combine(model, "unet", "config.json");
+        File.WriteAllText(config, File.ReadAllText(config).Replace("\"cross_attention_dim\": 32", "\"cross_attention_dim\": 48"));
+        var e = await Assert.ThrowsAsync<ModelLoadException>(() => Run("inspect", model));
+        Assert.StartsWith($"{Path.Combine(model, "unet", "diffusion_pytorch_model.safetensors")}: the weights do not fit UNet2DConditionModel: shape mismatches (32): " +
+                          "down_blocks.0.attentions.0.transformer_blocks.0.attn2.to_k.weight: file has [32,32], model expects [32,48]", e.Message);
+    }
+
+    [Fact]
+    public async Task InspectRefusesAPickle()
+    {
+        using var dir = new TempDir();
+        File.WriteAllBytes(dir["m.ckpt"], [0x80, 0x02]);
+        var e = await Assert.ThrowsAsync<ModelLoadException>(() => Run("inspect", dir["m.ckpt"]));
+        Assert.Contains("never loads: unpickling a file can run arbitrary code", e.Message);
+    }
+
+    [Fact]
+    public async Task DownloadFetchesFromTheHubWithAProgressBar()
+    {
+        using var hub = new FakeHub(Golden.TinySdFolder, "org/tiny-sd");
+        using var models = new TempDir();
+        var (code, output, error) = await Run("download", "org/tiny-sd", "--models-dir", models.Path, "--hub-url", hub.BaseUrl);
+        Assert.Equal(0, code);
+        Assert.Equal($"downloaded org/tiny-sd to {models["tiny-sd"]}\n", output.ReplaceLineEndings("\n"));
+        Assert.Contains("] 100% (10/12) unet/diffusion_pytorch_model.safetensors 12.4/12.4 MB", error);
+        using var source = ModelSource.Open(models["tiny-sd"], ModelPlacement.CpuFloat32);
+        Assert.Equal(ModelFormat.DiffusersFolder, source.Format);
+    }
+
+    [Fact]
+    public async Task CreateRandomWritesALoadableModel()
+    {
+        using var dir = new TempDir();
+        var (code, output, _) = await Run("create-random", "--preset", "tiny", "--out", dir["m"], "--seed", "3");
+        Assert.Equal(0, code);
+        Assert.EndsWith($"wrote a random tiny model (seed 3) to {dir["m"]}\n", output.ReplaceLineEndings("\n"));
+        var (inspectCode, inspect, _) = await Run("inspect", dir["m"]);
+        Assert.Equal(0, inspectCode);
+        Assert.Contains("ok: the weights fit the model classes.", inspect);
+    }
+
+    [Theory]
+    [InlineData(new[] { "explode" }, "unknown models command 'explode'; use inspect, download or create-random.")]
+    [InlineData(new string[0], "say what to do: inspect, download or create-random.")]
+    [InlineData(new[] { "inspect" }, "models inspect needs the model's PATH.")]
+    [InlineData(new[] { "inspect", "a", "b" }, "unexpected argument(s): b.")]
+    [InlineData(new[] { "create-random", "--preset", "xl", "--out", "x" }, "unknown preset 'xl'; choose one of: tiny, sd15.")]
+    [InlineData(new[] { "create-random", "--preset", "tiny" }, "--out is required.")]
+    [InlineData(new[] { "create-random", "--preset", "tiny", "--out", "x", "--seed", "-1" }, "--seed must not be negative, not -1.")]
+    [InlineData(new[] { "download", "org/x", "--variant", "bf16" }, "--variant can only be fp16, not 'bf16'.")]
+    [InlineData(new[] { "download" }, "models download needs a repository id, e.g. runwayml/stable-diffusion-v1-5.")]
+    public async Task UsageErrorsSayWhatToFix(string[] args, string message)
+    {
+        var e = await Assert.ThrowsAsync<CliUsageException>(() => Run(args));
+        Assert.Equal(message, e.Message);
+    }
+}

@@ -1,0 +1,56 @@
+using SdWeb.Engine.Devices;
+using SdWeb.Engine.Models.Layers;
+using SdWeb.Tests.Support;
+using static TorchSharp.torch;
+
+namespace SdWeb.Tests.Models.Layers;
+
+public sealed class AttentionTests
+{
+    /// <summary>Multi-head cross-attention against a per-head reference written with plain slices, matmul and softmax.</summary>
+    [Fact]
+    public void CrossAttentionSplitsTheWidthIntoHeads()
+    {
+        const int heads = 4, dimHead = 4, queryDim = 16, contextDim = 8;
+        manual_seed(3);
+        using var attention = new Attention(queryDim, contextDim, heads, dimHead, bias: false, ModelPlacement.CpuFloat32);
+        using var x = randn(2, 5, queryDim);
+        using var context = randn(2, 3, contextDim);
+        var p = attention.named_parameters().ToDictionary(kv => kv.name, kv => kv.parameter);
+        using var _ = no_grad();
+
+        using var actual = attention.forward(x, context);
+
+        using var scope = NewDisposeScope();
+        var q = x.matmul(p["to_q.weight"].t());
+        var k = context.matmul(p["to_k.weight"].t());
+        var v = context.matmul(p["to_v.weight"].t());
+        var perHead = Enumerable.Range(0, heads).Select(h =>
+        {
+            var slice = TensorIndex.Slice(h * dimHead, (h + 1) * dimHead);
+            var (qh, kh, vh) = (q[TensorIndex.Ellipsis, slice], k[TensorIndex.Ellipsis, slice], v[TensorIndex.Ellipsis, slice]);
+            var weights = (qh.matmul(kh.transpose(1, 2)) / Math.Sqrt(dimHead)).softmax(-1);
+            return weights.matmul(vh);
+        }).ToArray();
+        var expected = cat(perHead, dim: -1).matmul(p["to_out.0.weight"].t()) + p["to_out.0.bias"];
+
+        TensorAssert.Close(expected, actual, 1e-5, "multi-head attention");
+    }
+
+    [Fact]
+    public void GroupNormStartsAsTheIdentityAffine()
+    {
+        using var norm = GroupNorms.Create(4, 16, 1e-6, ModelPlacement.CpuFloat32);
+
+        Assert.True(norm.weight!.eq(1).all().item<bool>());
+        Assert.True(norm.bias!.eq(0).all().item<bool>());
+    }
+
+    [Fact]
+    public void UnknownActivationIsRejectedWithTheSupportedNames()
+    {
+        var e = Assert.Throws<SdWeb.Engine.Loading.ModelLoadException>(() => Activations.Create("tanh"));
+
+        Assert.Equal("Unsupported activation act_fn \"tanh\" in the model config: expected silu, swish, mish, gelu or relu.", e.Message);
+    }
+}

@@ -1,0 +1,124 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using SdWeb.Auth;
+using SdWeb.Data;
+using SdWeb.Options;
+using SdWeb.Tests.Support;
+using SdWeb.Tests.Web.Support;
+
+namespace SdWeb.Tests.Web.Auth;
+
+public sealed class AccountServiceTests : IAsyncLifetime
+{
+    private readonly TempDir _dir = new();
+    private readonly SettableClock _clock = new(new DateTimeOffset(2026, 5, 1, 12, 0, 0, TimeSpan.Zero));
+    private ServiceProvider _services = default!;
+
+    public async Task InitializeAsync()
+    {
+        var options = new SdWebOptions { DataDir = _dir.Path };
+        var services = new ServiceCollection()
+            .AddLogging()
+            .AddSingleton(options)
+            .AddSingleton<TimeProvider>(_clock);
+        services.AddDbContextFactory<AppDbContext>(db => db.UseSqlite(DataServiceCollectionExtensions.ConnectionString(options)));
+        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext());
+        services.AddSdWebAuth();
+        _services = services.BuildServiceProvider();
+        await using var db = await _services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        await DatabaseInitializer.MigrateAsync(db);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _services.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _dir.Dispose();
+    }
+
+    private async Task<T> InScope<T>(Func<AccountService, UserManager<AppUser>, Task<T>> act)
+    {
+        await using var scope = _services.CreateAsyncScope();
+        return await act(scope.ServiceProvider.GetRequiredService<AccountService>(), scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>());
+    }
+
+    private Task<IdentityResult> Register(string name, string? invite = null) =>
+        InScope((accounts, _) => accounts.RegisterAsync(name, "correct horse", invite));
+
+    private Task<AppUser?> User(string name) => InScope((_, users) => users.FindByNameAsync(name));
+
+    private const string InviteNeeded =
+        "Registration needs a valid invite link. Ask an administrator for one (invites are used once and expire after 7 days).";
+
+    [Fact]
+    public async Task TheFirstUserRegistersWithoutInviteAndBecomesAdmin()
+    {
+        Assert.True((await Register("alice")).Succeeded);
+        Assert.True((await User("alice"))!.IsAdmin);
+    }
+
+    [Fact]
+    public async Task AfterTheFirstUserRegistrationNeedsAnInvite()
+    {
+        await Register("alice");
+        var refused = await Register("mallory");
+        Assert.Equal([InviteNeeded], refused.Errors.Select(e => e.Description));
+        Assert.Equal([InviteNeeded], (await Register("mallory", "not-a-token")).Errors.Select(e => e.Description));
+        Assert.Null(await User("mallory"));
+    }
+
+    [Fact]
+    public async Task AnInviteCreatesOneNonAdminAccountOnly()
+    {
+        await Register("alice");
+        var alice = (await User("alice"))!;
+        var invite = await InScope((accounts, _) => accounts.CreateInviteAsync(alice.Id));
+
+        Assert.True((await Register("bob", invite.Token)).Succeeded);
+        Assert.False((await User("bob"))!.IsAdmin);
+        Assert.Empty(await InScope((accounts, _) => accounts.OpenInvitesAsync()));
+
+        Assert.Equal([InviteNeeded], (await Register("carol", invite.Token)).Errors.Select(e => e.Description));
+    }
+
+    [Fact]
+    public async Task AnExpiredInviteIsRefused()
+    {
+        await Register("alice");
+        var invite = await InScope(async (accounts, users) => await accounts.CreateInviteAsync((await users.FindByNameAsync("alice"))!.Id));
+        _clock.Now += AccountService.InviteLifetime + TimeSpan.FromMinutes(1);
+
+        Assert.Equal([InviteNeeded], (await Register("bob", invite.Token)).Errors.Select(e => e.Description));
+    }
+
+    [Fact]
+    public async Task AFailedRegistrationLeavesTheInviteUnused()
+    {
+        await Register("alice");
+        var invite = await InScope(async (accounts, users) => await accounts.CreateInviteAsync((await users.FindByNameAsync("alice"))!.Id));
+
+        var tooShort = await InScope((accounts, _) => accounts.RegisterAsync("bob", "short", invite.Token));
+        Assert.Equal(["Passwords must be at least 8 characters."], tooShort.Errors.Select(e => e.Description));
+        Assert.True((await Register("bob", invite.Token)).Succeeded);
+    }
+
+    [Fact]
+    public async Task AdminsCreateAccountsDirectly()
+    {
+        await Register("alice");
+        Assert.True((await InScope((accounts, _) => accounts.CreateAccountAsync("dave", "long enough", isAdmin: true))).Succeeded);
+        Assert.True((await User("dave"))!.IsAdmin);
+        var duplicate = await InScope((accounts, _) => accounts.CreateAccountAsync("dave", "long enough", isAdmin: false));
+        Assert.Equal(["Username 'dave' is already taken."], duplicate.Errors.Select(e => e.Description));
+    }
+
+    [Fact]
+    public async Task TwoPeopleRacingToBeFirstMakeOneAdmin()
+    {
+        var results = await Task.WhenAll(Register("alice"), Register("bob"));
+        Assert.Single(results, r => r.Succeeded);
+        var admins = await InScope((_, users) => users.Users.CountAsync(u => u.IsAdmin));
+        Assert.Equal(1, admins);
+    }
+}

@@ -1,0 +1,17 @@
+using SdWeb.Auth;
+
+namespace SdWeb.Tests.Web.Auth;
+
+public class LocalUrlTests
+{
+    [Theory]
+    [InlineData("/gallery", "/gallery")]
+    [InlineData("gallery?q=fox", "/gallery?q=fox")]
+    [InlineData(null, "/")]
+    [InlineData("", "/")]
+    [InlineData("//evil.example/x", "/")]
+    [InlineData("/\\evil.example", "/")]
+    [InlineData("https://evil.example/", "/")]
+    [InlineData("/x\r\nLocation: y", "/")]
+    public void KeepsRedirectsInsideTheApp(string? url, string expected) => Assert.Equal(expected, LocalUrl.OrHome(url));
+}

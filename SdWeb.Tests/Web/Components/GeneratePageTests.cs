@@ -1,0 +1,124 @@
+using System.Security.Claims;
+using Bunit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using MudBlazor;
+using SdWeb.Components.Pages;
+using SdWeb.Data;
+using SdWeb.Generation;
+using SdWeb.Tests.Web.Support;
+
+namespace SdWeb.Tests.Web.Components;
+
+public sealed class GeneratePageTests : MudComponentTest
+{
+    private GenerationHarness _h = default!;
+
+    public override async Task InitializeAsync()
+    {
+        _h = await GenerationHarness.CreateAsync();
+        Services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        Services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        Services.AddSingleton<IDbContextFactory<AppDbContext>>(_h.Database);
+        Services.AddSingleton(_h.Options);
+        Services.AddSingleton<IModelCatalog>(_h.Catalog);
+        Services.AddSingleton(_h.Submitter);
+        Services.AddSingleton(_h.Canceller);
+        Services.AddSingleton(_h.Notifier);
+        Services.AddSingleton<TokenCounter>();
+        AddAuthorization().SetAuthorized("alice").SetClaims(new Claim(ClaimTypes.NameIdentifier, "alice"));
+    }
+
+    protected override Task DisposeTestAsync()
+    {
+        _h.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private IRenderedComponent<Generate> RenderPage()
+    {
+        Render<MudPopoverProvider>();
+        return Render<Generate>();
+    }
+
+    [Fact]
+    public void Server_side_validation_messages_appear_next_to_their_fields_and_nothing_is_queued()
+    {
+        var page = RenderPage();
+
+        page.Find("#steps").Input("0");
+        page.Find("#width").Input("500");
+        page.Find("#generate").Click();
+
+        page.WaitForAssertion(() =>
+        {
+            Assert.Contains("No prompt given; describe the image to generate.", FieldText(page, "#prompt"));
+            Assert.Contains("Steps must be between 1 and 1000, not 0.", FieldText(page, "#steps"));
+            Assert.Contains("Width must be a positive multiple of 8, not 500.", FieldText(page, "#width"));
+        });
+        Assert.Equal(0, _h.Queue.Count);
+    }
+
+    [Fact]
+    public void Ctrl_Enter_submits_and_the_job_appears_with_its_queue_position()
+    {
+        var page = RenderPage();
+
+        page.Find("#prompt").Input("a lighthouse at dusk");
+        page.Find("#generate-form").KeyDown(new Microsoft.AspNetCore.Components.Web.KeyboardEventArgs { Key = "Enter", CtrlKey = true });
+
+        page.WaitForAssertion(() =>
+        {
+            var card = page.Find(".job-card");
+            Assert.Equal("Queued", card.GetAttribute("data-status"));
+            Assert.Contains("a lighthouse at dusk", card.TextContent);
+            Assert.Equal("Next in line", page.Find(".job-queue").TextContent.Trim());
+        });
+        Assert.Equal(1, _h.Queue.Count);
+    }
+
+    [Fact]
+    public void The_token_count_warns_when_CLIP_would_cut_the_prompt()
+    {
+        var page = RenderPage();
+
+        page.Find("#prompt").Input("a cat");
+        Assert.Equal("2 / 75 tokens", page.Find("#prompt-tokens").TextContent.Trim());
+
+        page.Find("#prompt").Input(string.Join(' ', Enumerable.Repeat("cat", 80)));
+        Assert.Equal("80 tokens — CLIP reads only the first 75; the last 5 are cut off.", page.Find("#prompt-tokens").TextContent.Trim());
+    }
+
+    [Fact]
+    public async Task Reuse_fills_the_form_from_a_stored_image_with_its_seed_locked()
+    {
+        var imageId = await StoreImageAsync();
+        var navigation = Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>();
+        navigation.NavigateTo($"generate?from={imageId}");
+
+        var page = RenderPage();
+
+        Assert.Equal("a red fox in snow", page.Find("#prompt").GetAttribute("value") ?? page.Find("#prompt").TextContent);
+        Assert.Equal("1234", page.Find("#seed").GetAttribute("value"));
+        Assert.Equal("28", page.Find("#steps").GetAttribute("value"));
+    }
+
+    private async Task<Guid> StoreImageAsync()
+    {
+        await using var db = _h.Database.CreateDbContext();
+        var image = new ImageRecord
+        {
+            UserId = "bob", Prompt = "a red fox in snow", Seed = 1234, Steps = 28, GuidanceScale = 6, Sampler = "euler_a",
+            Width = 512, Height = 512, ModelName = "model-b", FilePath = "images/x.png", ThumbPath = "images/x.thumb.webp",
+        };
+        db.Images.Add(image);
+        await db.SaveChangesAsync();
+        return image.Id;
+    }
+
+    /// <summary>The text around an input: its MudBlazor field, including the helper/error line under it.</summary>
+    private static string FieldText(IRenderedComponent<Generate> page, string inputSelector) =>
+        page.Find(inputSelector).Closest(".mud-input-control")!.TextContent;
+}

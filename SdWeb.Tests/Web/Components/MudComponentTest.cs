@@ -1,0 +1,24 @@
+using Bunit;
+using MudBlazor.Services;
+
+namespace SdWeb.Tests.Web.Components;
+
+/// <summary>A bUnit context with MudBlazor's services, disposed asynchronously as MudBlazor's services require.</summary>
+public abstract class MudComponentTest : BunitContext, IAsyncLifetime
+{
+    protected MudComponentTest()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices();
+    }
+
+    public virtual Task InitializeAsync() => Task.CompletedTask;
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        await DisposeAsync();
+        await DisposeTestAsync();
+    }
+
+    protected virtual Task DisposeTestAsync() => Task.CompletedTask;
+}

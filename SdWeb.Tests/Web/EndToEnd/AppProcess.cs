@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace SdWeb.Tests.Web.EndToEnd;
+
+/// <summary>
+/// The real app as its own process (<c>dotnet SdWeb.dll --urls … --SdWeb:DataDir=… --SdWeb:ModelsDir=…</c>) on a free
+/// loopback port; its output is kept for failure messages. Disposing kills it.
+/// </summary>
+public sealed class AppProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private AppProcess(Process process, string url)
+    {
+        _process = process;
+        Url = url;
+    }
+
+    public string Url { get; }
+
+    public string Output
+    {
+        get { lock (_output) return _output.ToString(); }
+    }
+
+    public static async Task<AppProcess> StartAsync(string dataDir, string modelsDir, TimeSpan startTimeout)
+    {
+        var url = $"http://127.0.0.1:{FreePort()}";
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "SdWeb.dll"), "--urls", url,
+                     $"--SdWeb:DataDir={dataDir}", $"--SdWeb:ModelsDir={modelsDir}" })
+            start.ArgumentList.Add(arg);
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+
+        var app = new AppProcess(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start"), url);
+        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Collect(string? line)
+        {
+            if (line is null) return;
+            lock (app._output) app._output.AppendLine(line);
+            if (line.Contains("Now listening on", StringComparison.Ordinal)) listening.TrySetResult();
+        }
+        app._process.OutputDataReceived += (_, e) => Collect(e.Data);
+        app._process.ErrorDataReceived += (_, e) => Collect(e.Data);
+        app._process.BeginOutputReadLine();
+        app._process.BeginErrorReadLine();
+
+        var exited = app._process.WaitForExitAsync();
+        if (await Task.WhenAny(listening.Task, exited, Task.Delay(startTimeout)) != listening.Task)
+        {
+            app.Dispose();
+            throw new InvalidOperationException($"The app did not start listening within {startTimeout}. Its output:\n{app.Output}");
+        }
+        return app;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+        _process.Dispose();
+    }
+}

@@ -1,0 +1,108 @@
+using Microsoft.Playwright;
+using SdWeb.Tests.Support;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace SdWeb.Tests.Web.EndToEnd;
+
+/// <summary>
+/// The whole product as a person uses it: the real app (own process, real engine, the tiny demo model it creates on
+/// first run) driven through headless Chromium. Saves the README's screenshots to docs/screenshots/.
+/// </summary>
+public sealed class GenerateEndToEndTests
+{
+    private const string Prompt = "a lighthouse on a rocky cliff at dusk, oil painting";
+    private static readonly string Screenshots = Path.Combine(RepositoryRoot.Path, "docs", "screenshots");
+
+    [Fact]
+    public async Task A_user_generates_watches_it_form_finds_it_by_a_word_and_reproduces_it_pixel_for_pixel()
+    {
+        using var dir = new TempDir();
+        using var app = await AppProcess.StartAsync(dir["data"], dir["models"], TimeSpan.FromMinutes(3));
+        try
+        {
+            await RunAsync(app);
+        }
+        catch (Exception e) when (e is PlaywrightException or TimeoutException or Xunit.Sdk.XunitException)
+        {
+            throw new Exception($"{e.Message}\n--- app output ---\n{app.Output}", e);
+        }
+    }
+
+    private static async Task RunAsync(AppProcess app)
+    {
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        });
+        var context = await browser.NewContextAsync(new() { BaseURL = app.Url, ViewportSize = new() { Width = 1440, Height = 900 } });
+        context.SetDefaultTimeout(120_000);
+        var page = await context.NewPageAsync();
+        Directory.CreateDirectory(Screenshots);
+
+        // The first account becomes the admin; registering signs in.
+        await page.GotoAsync("/Account/Register");
+        await page.FillAsync("#username", "ada");
+        await page.FillAsync("#password", "Lighthouse-2026!");
+        await page.FillAsync("#confirm", "Lighthouse-2026!");
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync("**/generate");
+        await page.WaitForSelectorAsync(".demo-banner");
+
+        // Submit with Ctrl+Enter and watch the job run: progress bar, step counter, a preview that changes.
+        await page.FillAsync("#prompt", Prompt);
+        await page.FillAsync("#steps", "40");
+        await page.FocusAsync("#prompt");
+        await page.Keyboard.PressAsync("Control+Enter");
+        var card = page.Locator(".job-card").First;
+        await card.Locator(".job-progress").WaitForAsync();
+        var preview = card.Locator(".job-preview");
+        await preview.WaitForAsync();
+        var firstVersion = int.Parse((await preview.GetAttributeAsync("data-version"))!);
+        await page.WaitForFunctionAsync(
+            "v => { const p = document.querySelector('.job-card .job-preview'); return p && +p.dataset.version > v; }", firstVersion);
+        Assert.Matches(@"Step \d+/40", await card.Locator(".job-step").InnerTextAsync());
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "generate.png") });
+
+        await page.Locator(".job-card[data-status=Succeeded]").WaitForAsync(new() { Timeout = 300_000 });
+        var imageId = (await card.Locator("a[href^='images/']").First.GetAttributeAsync("href"))!["images/".Length..];
+
+        // The gallery finds it by one word of the prompt.
+        await page.GotoAsync("/gallery");
+        await page.FillAsync("#gallery-search", "lighthouse");
+        var tile = page.Locator($".gallery-tile[data-image-id='{imageId}']");
+        await tile.WaitForAsync();
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "gallery.png") });
+
+        // Reproduce re-runs the stored parameters; the page says the new image is pixel-identical, and it is.
+        await tile.ClickAsync();
+        await page.WaitForURLAsync($"**/images/{imageId}");
+        await page.ClickAsync("#reproduce");
+        var note = page.Locator(".reproduction-note");
+        await note.WaitForAsync(new() { Timeout = 300_000 });
+        Assert.Contains("pixel-identical", await note.InnerTextAsync());
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "detail.png"), FullPage = true });
+        var reproductionId = (await note.Locator("a").GetAttributeAsync("href"))!["images/".Length..];
+
+        using var original = await DownloadAsync(context, imageId);
+        using var reproduction = await DownloadAsync(context, reproductionId);
+        Assert.NotEqual(imageId, reproductionId);
+        Assert.Equal((original.Width, original.Height), (reproduction.Width, reproduction.Height));
+        var originalPixels = new Rgb24[original.Width * original.Height];
+        var reproducedPixels = new Rgb24[original.Width * original.Height];
+        original.CopyPixelDataTo(originalPixels);
+        reproduction.CopyPixelDataTo(reproducedPixels);
+        Assert.True(originalPixels.AsSpan().SequenceEqual(reproducedPixels), "the reproduction's pixels differ from the original's");
+    }
+
+    private static async Task<Image<Rgb24>> DownloadAsync(IBrowserContext context, string imageId)
+    {
+        var response = await context.APIRequest.GetAsync($"/api/images/{imageId}");
+        Assert.Equal(200, response.Status);
+        Assert.Equal("image/png", response.Headers["content-type"]);
+        return Image.Load<Rgb24>(await response.BodyAsync());
+    }
+}

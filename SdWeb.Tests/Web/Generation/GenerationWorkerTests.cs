@@ -1,0 +1,57 @@
+using SdWeb.Data;
+using SdWeb.Generation;
+using SdWeb.Tests.Web.Support;
+
+namespace SdWeb.Tests.Web.Generation;
+
+public class GenerationWorkerTests
+{
+    [Fact]
+    public async Task At_start_waiting_jobs_are_queued_again_and_a_job_interrupted_once_waits_again_but_not_twice()
+    {
+        using var h = await GenerationHarness.CreateAsync();
+        var waiting = await h.SubmitAsync("alice");
+        var interruptedOnce = await h.SubmitAsync("bob");
+        var interruptedTwice = await h.SubmitAsync("alice");
+        await using (var db = h.Database.CreateDbContext())
+        {
+            (await db.Jobs.FindAsync(interruptedOnce))!.Status = JobStatus.Running;
+            var twice = (await db.Jobs.FindAsync(interruptedTwice))!;
+            (twice.Status, twice.Attempts) = (JobStatus.Running, 2);
+            await db.SaveChangesAsync();
+        }
+        h.Queue.Restore([]); // a new process: the in-memory queue is empty
+
+        await h.Worker().RestoreQueueAsync(CancellationToken.None);
+
+        Assert.Equal([waiting, interruptedOnce], h.Queue.Snapshot().Select(j => j.JobId));
+        var failed = await h.JobAsync(interruptedTwice);
+        Assert.Equal(JobStatus.Failed, failed.Status);
+        Assert.Equal(GenerationWorker.InterruptedTwice, failed.Error);
+    }
+
+    [Fact]
+    public async Task The_running_worker_takes_submitted_jobs_off_the_queue_and_runs_them()
+    {
+        using var h = await GenerationHarness.CreateAsync();
+        var worker = h.Worker();
+        await worker.StartAsync(CancellationToken.None);
+        try
+        {
+            var id = await h.SubmitAsync();
+            var finished = new TaskCompletionSource<JobUpdate>();
+            using var _ = h.Notifier.SubscribeToJob(id, u =>
+            {
+                if (u.IsFinished) finished.TrySetResult(u);
+                return Task.CompletedTask;
+            });
+            if ((await h.JobAsync(id)).Status == JobStatus.Succeeded) return; // finished before the subscription
+
+            Assert.Equal(JobStatus.Succeeded, (await finished.Task.WaitAsync(TimeSpan.FromSeconds(30))).Status);
+        }
+        finally
+        {
+            await worker.StopAsync(CancellationToken.None);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using SdWeb.Data;
+using SdWeb.Generation;
+using SdWeb.Tests.Web.Support;
+
+namespace SdWeb.Tests.Web.Generation;
+
+public class JobCancellerTests
+{
+    [Fact]
+    public async Task A_user_cancels_their_own_waiting_job_which_leaves_the_queue()
+    {
+        using var h = await GenerationHarness.CreateAsync();
+        var id = await h.SubmitAsync();
+
+        Assert.Equal(CancelOutcome.Cancelled, await h.Canceller.CancelAsync(id, "alice", isAdmin: false, CancellationToken.None));
+
+        var job = await h.JobAsync(id);
+        Assert.Equal(JobStatus.Cancelled, job.Status);
+        Assert.NotNull(job.FinishedAt);
+        Assert.Equal(0, h.Queue.Count);
+    }
+
+    [Fact]
+    public async Task Someone_elses_job_cannot_be_cancelled_except_by_an_admin()
+    {
+        using var h = await GenerationHarness.CreateAsync();
+        var id = await h.SubmitAsync("alice");
+
+        Assert.Equal(CancelOutcome.Forbidden, await h.Canceller.CancelAsync(id, "bob", isAdmin: false, CancellationToken.None));
+        Assert.Equal(JobStatus.Queued, (await h.JobAsync(id)).Status);
+        Assert.Equal(CancelOutcome.Cancelled, await h.Canceller.CancelAsync(id, "bob", isAdmin: true, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Unknown_and_finished_jobs_say_so()
+    {
+        using var h = await GenerationHarness.CreateAsync();
+        var id = await h.SubmitAsync();
+        await h.RunNextAsync();
+
+        Assert.Equal(CancelOutcome.AlreadyFinished, await h.Canceller.CancelAsync(id, "alice", false, CancellationToken.None));
+        Assert.Equal(CancelOutcome.NotFound, await h.Canceller.CancelAsync(Guid.NewGuid(), "alice", false, CancellationToken.None));
+    }
+}

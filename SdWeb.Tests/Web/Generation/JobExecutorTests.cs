@@ -1,0 +1,182 @@
+using System.Threading.Channels;
+using SdWeb.Data;
+using SdWeb.Engine.Pipelines;
+using SdWeb.Generation;
+using SdWeb.Tests.Web.Support;
+
+namespace SdWeb.Tests.Web.Generation;
+
+public class JobExecutorTests
+{
+    [Fact]
+    public async Task Each_image_of_a_job_is_its_own_engine_call_at_seed_plus_i_and_the_job_succeeds()
+    {
+        using var h = await GenerationHarness.CreateAsync();
+        var id = await h.SubmitAsync(change: r => r with { ImageCount = 3, Seed = 41 });
+
+        await h.RunNextAsync();
+
+        var job = await h.JobAsync(id);
+        Assert.Equal(JobStatus.Succeeded, job.Status);
+        Assert.Equal(1, job.Attempts);
+        Assert.NotNull(job.StartedAt);
+        Assert.NotNull(job.FinishedAt);
+        var requests = h.Factory.Loaded.Single().Requests;
+        Assert.Equal([41L, 42L, 43L], requests.Select(r => r.Seed!.Value));
+        Assert.All(requests, r => Assert.Equal(1, r.ImagesPerPrompt));
+        Assert.Equal([41L, 42L, 43L], (await h.SavedAsync()).Select(s => s.Seed));
+    }
+
+    [Fact]
+    public async Task A_job_without_seed_gets_a_random_32_bit_seed_that_is_stored()
+    {
+        using var h = await GenerationHarness.CreateAsync();
+        var id = await h.SubmitAsync(change: r => r with { Seed = null });
+
+        await h.RunNextAsync();
+
+        var seed = (await h.JobAsync(id)).Seed;
+        Assert.NotNull(seed);
+        Assert.InRange(seed.Value, 0, uint.MaxValue);
+        Assert.Equal(seed, h.Factory.Loaded.Single().Requests.Single().Seed);
+    }
+
+    [Fact]
+    public async Task Watchers_see_image_and_step_progress_with_previews_then_the_images()
+    {
+        using var h = await GenerationHarness.CreateAsync();
+        var id = await h.SubmitAsync(change: r => r with { ImageCount = 2, Steps = 3 });
+        var received = Channel.CreateUnbounded<JobUpdate>();
+        using var _ = h.Notifier.SubscribeToJob(id, u => received.Writer.WriteAsync(u).AsTask());
+        var gate = new SemaphoreSlim(0);
+        // Hold the engine after each reported step until the test has seen it, so no update is coalesced away.
+        h.Factory.Configure = p => p.BeforeStep = (request, step, _) => { if (step > 1 || request.Seed != 100) gate.Wait(); };
+
+        var run = Task.Run(h.RunNextAsync);
+        var seen = new List<JobUpdate>();
+        JobUpdate update;
+        do
+        {
+            update = await received.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+            seen.Add(update);
+            if (update.Progress is { Step: > 0 } p && (p.Image, p.Step) != (2, 3)) gate.Release();
+        } while (!update.IsFinished);
+        await run;
+
+        var steps = seen.Where(u => u.Progress is { Step: > 0 }).Select(u => (u.Progress!.Image, u.Progress.Step)).ToList();
+        Assert.Equal([(1, 1), (1, 2), (1, 3), (2, 1), (2, 2), (2, 3)], steps);
+        var midway = seen.First(u => u.Progress is { Image: 2, Step: 1 }).Progress!;
+        Assert.Equal(2, midway.ImageCount);
+        Assert.Equal(TimeSpan.FromSeconds(2), midway.Eta); // 2 s left of this image, none after it
+        Assert.NotNull(seen.First(u => u.Progress is { Step: 1 }).Progress!.Preview);
+        Assert.Equal(JobStatus.Succeeded, update.Status);
+        Assert.Equal((await h.SavedAsync()).Select(s => s.Id), update.ImageIds);
+    }
+
+    [Fact]
+    public async Task An_engine_failure_fails_that_job_with_its_message_and_the_next_job_succeeds()
+    {
+        using var h = await GenerationHarness.CreateAsync();
+        var failing = await h.SubmitAsync(change: r => r with { Prompt = "explode" });
+        var next = await h.SubmitAsync("bob");
+        h.Factory.Configure = p => p.BeforeStep = (request, _, _) =>
+        {
+            if (request.Prompts[0] == "explode")
+                throw new GenerationFailedException("The UNet produced NaN at step 1; try fp32 or another VAE.");
+        };
+
+        await h.RunNextAsync();
+        await h.RunNextAsync();
+
+        var failed = await h.JobAsync(failing);
+        Assert.Equal(JobStatus.Failed, failed.Status);
+        Assert.Equal("The UNet produced NaN at step 1; try fp32 or another VAE.", failed.Error);
+        Assert.Equal(JobStatus.Succeeded, (await h.JobAsync(next)).Status);
+    }
+
+    [Fact]
+    public async Task An_unexpected_exception_is_reported_as_an_engine_failure()
+    {
+        using var h = await GenerationHarness.CreateAsync();
+        var id = await h.SubmitAsync();
+        h.Factory.Configure = p => p.BeforeStep = (_, _, _) => throw new NullReferenceException("boom");
+
+        await h.RunNextAsync();
+
+        Assert.Equal("The engine failed: boom", (await h.JobAsync(id)).Error);
+    }
+
+    [Fact]
+    public async Task A_model_that_fails_to_load_fails_the_job_saying_why_and_the_previous_model_stays_in_service()
+    {
+        using var h = await GenerationHarness.CreateAsync();
+        var first = await h.SubmitAsync(change: r => r with { Model = "model-a" });
+        var broken = await h.SubmitAsync(change: r => r with { Model = "model-b" });
+        var third = await h.SubmitAsync(change: r => r with { Model = "model-a" });
+        h.Factory.Broken.Add("/models/model-b");
+
+        await h.RunNextAsync();
+        await h.RunNextAsync();
+        await h.RunNextAsync();
+
+        var failed = await h.JobAsync(broken);
+        Assert.Equal(JobStatus.Failed, failed.Status);
+        Assert.Equal("/models/model-b: unet/diffusion_pytorch_model.safetensors is truncated.", failed.Error);
+        Assert.Equal(JobStatus.Succeeded, (await h.JobAsync(first)).Status);
+        Assert.Equal(JobStatus.Succeeded, (await h.JobAsync(third)).Status);
+        var modelA = Assert.Single(h.Factory.Loaded); // loaded once, kept between jobs and through the failed load
+        Assert.False(modelA.Disposed);
+    }
+
+    [Fact]
+    public async Task A_job_cancelled_while_it_waited_does_not_run()
+    {
+        using var h = await GenerationHarness.CreateAsync();
+        var id = await h.SubmitAsync();
+        var dequeued = await h.Queue.DequeueAsync(CancellationToken.None); // the worker has taken it but not started it
+
+        Assert.Equal(CancelOutcome.Cancelled, await h.Canceller.CancelAsync(id, "alice", false, CancellationToken.None));
+        h.Executor.Run(dequeued.JobId, CancellationToken.None);
+
+        Assert.Equal(JobStatus.Cancelled, (await h.JobAsync(id)).Status);
+        Assert.Empty(h.Factory.Loaded);
+    }
+
+    [Fact]
+    public async Task A_running_job_is_cancelled_at_its_next_step_and_keeps_the_images_already_made()
+    {
+        using var h = await GenerationHarness.CreateAsync();
+        var id = await h.SubmitAsync(change: r => r with { ImageCount = 2, Steps = 2 });
+        var secondImageStarted = new TaskCompletionSource();
+        h.Factory.Configure = p => p.BeforeStep = (request, _, token) =>
+        {
+            if (request.Seed != 101) return;
+            secondImageStarted.TrySetResult();
+            token.WaitHandle.WaitOne(TimeSpan.FromSeconds(30));
+        };
+
+        var run = Task.Run(h.RunNextAsync);
+        await secondImageStarted.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(CancelOutcome.Stopping, await h.Canceller.CancelAsync(id, "alice", false, CancellationToken.None));
+        await run.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(JobStatus.Cancelled, (await h.JobAsync(id)).Status);
+        Assert.Equal([100L], (await h.SavedAsync()).Select(s => s.Seed));
+    }
+
+    [Fact]
+    public async Task A_job_interrupted_by_the_app_stopping_waits_again_without_using_up_an_attempt()
+    {
+        using var h = await GenerationHarness.CreateAsync();
+        var id = await h.SubmitAsync();
+        using var stopping = new CancellationTokenSource();
+        h.Factory.Configure = p => p.BeforeStep = (_, _, _) => stopping.Cancel();
+
+        h.Executor.Run((await h.Queue.DequeueAsync(CancellationToken.None)).JobId, stopping.Token);
+
+        var job = await h.JobAsync(id);
+        Assert.Equal(JobStatus.Queued, job.Status);
+        Assert.Equal(0, job.Attempts);
+        Assert.Null(job.StartedAt);
+    }
+}

@@ -1,0 +1,14 @@
+using SdWeb.Generation;
+
+namespace SdWeb.Tests.Web.Generation;
+
+public class JobProgressTests
+{
+    [Theory]
+    [InlineData(1, 1, 0, 20, 0.0)]
+    [InlineData(1, 1, 20, 20, 1.0)]
+    [InlineData(2, 4, 5, 10, 0.375)] // one image of four done plus half of the second
+    [InlineData(1, 1, 0, 0, 0.0)]
+    public void Fraction_covers_all_images_of_the_job(int image, int imageCount, int step, int totalSteps, double expected) =>
+        Assert.Equal(expected, new JobProgress(image, imageCount, step, totalSteps, TimeSpan.Zero, null).Fraction, 12);
+}

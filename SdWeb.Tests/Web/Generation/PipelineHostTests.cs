@@ -1,0 +1,42 @@
+using SdWeb.Engine.Loading;
+using SdWeb.Generation;
+using SdWeb.Tests.Web.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace SdWeb.Tests.Web.Generation;
+
+public class PipelineHostTests
+{
+    private readonly FakePipelineFactory _factory = new();
+
+    private PipelineHost Host() => new(_factory, new FakeModelCatalog("model-a", "model-b"), NullLogger<PipelineHost>.Instance);
+
+    [Fact]
+    public void The_model_stays_loaded_and_switching_frees_the_previous_one()
+    {
+        using var host = Host();
+        var a = host.Get("model-a");
+        Assert.Same(a, host.Get("model-a"));
+
+        var b = host.Get("model-b");
+
+        Assert.NotSame(a, b);
+        Assert.True(((FakePipeline)a).Disposed);
+        Assert.Equal("model-b", host.LoadedModel);
+    }
+
+    [Fact]
+    public void A_failed_load_keeps_the_previous_model_in_service()
+    {
+        using var host = Host();
+        var a = host.Get("model-a");
+        _factory.Broken.Add("/models/model-b");
+
+        var error = Assert.Throws<ModelLoadException>(() => host.Get("model-b"));
+
+        Assert.Equal("/models/model-b: unet/diffusion_pytorch_model.safetensors is truncated.", error.Message);
+        Assert.False(((FakePipeline)a).Disposed);
+        Assert.Equal("model-a", host.LoadedModel);
+        Assert.Same(a, host.Get("model-a"));
+    }
+}

@@ -1,0 +1,81 @@
+using System.Collections.Concurrent;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using SdWeb.Data;
+using SdWeb.Engine.Pipelines.Validation;
+using SdWeb.Generation;
+using SdWeb.Options;
+using SdWeb.Storage;
+
+namespace SdWeb.Tests.Web.Support;
+
+/// <summary>The generation services wired as the app wires them, on a real SQLite file, with a fake engine and saver.</summary>
+public sealed class GenerationHarness : IDisposable
+{
+    private GenerationHarness(TestDatabase database)
+    {
+        Database = database;
+        Options = new SdWebOptions { DataDir = database.Dir.Path, ModelsDir = database.Dir["models"] };
+        Notifier = new JobNotifier(1000, TimeProvider.System, NullLogger<JobNotifier>.Instance);
+        Notifier.SubscribeToAll(u => { Updates.Add(u); return Task.CompletedTask; });
+        Positions = new QueuePositions(Queue, Notifier);
+        Host = new PipelineHost(Factory, Catalog, NullLogger<PipelineHost>.Instance);
+        Paths = new ImagePaths(Options);
+        Images = new ImageStore(Database, Paths, TimeProvider.System, NullLogger<ImageStore>.Instance);
+        Executor = new JobExecutor(Database, Host, Images, Notifier, Cancellations, Paths, TimeProvider.System, NullLogger<JobExecutor>.Instance);
+        Submitter = new JobSubmitter(Database, Catalog, Queue, GenerationLimits.Default);
+        Canceller = new JobCanceller(Database, Queue, Cancellations, Notifier, TimeProvider.System);
+    }
+
+    public TestDatabase Database { get; }
+    public SdWebOptions Options { get; }
+    public FakeModelCatalog Catalog { get; } = new("model-a", "model-b");
+    public FakePipelineFactory Factory { get; } = new();
+    public ImagePaths Paths { get; }
+    public ImageStore Images { get; }
+    public JobQueue Queue { get; } = new();
+    public JobCancellations Cancellations { get; } = new();
+    public JobNotifier Notifier { get; }
+    public ConcurrentBag<JobUpdate> Updates { get; } = [];
+    public QueuePositions Positions { get; }
+    public PipelineHost Host { get; }
+    public JobExecutor Executor { get; }
+    public JobSubmitter Submitter { get; }
+    public JobCanceller Canceller { get; }
+
+    public static async Task<GenerationHarness> CreateAsync() => new(await TestDatabase.CreateAsync("alice", "bob"));
+
+    public GenerationWorker Worker() => new(Database, Queue, Executor, Positions, Host, NullLogger<GenerationWorker>.Instance);
+
+    /// <summary>Submits a valid small job (2 steps, 64²) with the given changes and returns its id.</summary>
+    public async Task<Guid> SubmitAsync(string user = "alice", Func<JobRequest, JobRequest>? change = null)
+    {
+        var request = new JobRequest { Prompt = "a red fox", Steps = 2, Width = 64, Height = 64, Seed = 100 };
+        var result = await Submitter.SubmitAsync(change?.Invoke(request) ?? request, user, CancellationToken.None);
+        Assert.True(result.Accepted, string.Join("; ", result.Errors.SelectMany(e => e.Value)));
+        return result.JobId!.Value;
+    }
+
+    /// <summary>Takes the next job off the queue and runs it on this thread, as the worker does.</summary>
+    public async Task RunNextAsync() => Executor.Run((await Queue.DequeueAsync(CancellationToken.None)).JobId, CancellationToken.None);
+
+    public async Task<GenerationJob> JobAsync(Guid id)
+    {
+        await using var db = Database.CreateDbContext();
+        return await db.Jobs.AsNoTracking().SingleAsync(j => j.Id == id);
+    }
+
+    /// <summary>The stored images, oldest first.</summary>
+    public async Task<List<ImageRecord>> SavedAsync()
+    {
+        await using var db = Database.CreateDbContext();
+        return await db.Images.AsNoTracking().OrderBy(i => i.CreatedAt).ThenBy(i => i.Seed).ToListAsync();
+    }
+
+    public void Dispose()
+    {
+        Host.Dispose();
+        Positions.Dispose();
+        Database.Dispose();
+    }
+}

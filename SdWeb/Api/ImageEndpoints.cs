@@ -1,0 +1,53 @@
+using System.Security.Claims;
+using Microsoft.EntityFrameworkCore;
+using SdWeb.Auth;
+using SdWeb.Data;
+using SdWeb.Storage;
+
+namespace SdWeb.Api;
+
+/// <summary>
+/// Image files by id only (the route accepts nothing but a GUID, so no path can be smuggled in); every signed-in team
+/// member may view, the author or an admin may delete.
+/// </summary>
+public static class ImageEndpoints
+{
+    private const string Immutable = "private, max-age=31536000, immutable";
+
+    public static WebApplication MapSdWebImageApi(this WebApplication app)
+    {
+        var images = app.MapGroup("/api/images").RequireAuthorization();
+        images.MapGet("/{id:guid}", GetPngAsync);
+        images.MapGet("/{id:guid}/thumb", GetThumbAsync);
+        images.MapDelete("/{id:guid}", DeleteAsync);
+        return app;
+    }
+
+    /// <summary>The PNG (with its parameters chunk); <c>?download=true</c> makes the browser save it under a descriptive name.</summary>
+    private static async Task<IResult> GetPngAsync(Guid id, bool? download, AppDbContext db, ImagePaths paths, HttpContext http)
+    {
+        var image = await db.Images.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id);
+        if (image is null || !File.Exists(paths.Full(image.FilePath))) return TypedResults.NotFound();
+        http.Response.Headers.CacheControl = Immutable;
+        return TypedResults.PhysicalFile(paths.Full(image.FilePath), "image/png",
+            fileDownloadName: download == true ? DownloadName(image) : null);
+    }
+
+    private static async Task<IResult> GetThumbAsync(Guid id, AppDbContext db, ImagePaths paths, HttpContext http)
+    {
+        var image = await db.Images.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id);
+        if (image is null || !File.Exists(paths.Full(image.ThumbPath))) return TypedResults.NotFound();
+        http.Response.Headers.CacheControl = Immutable;
+        return TypedResults.PhysicalFile(paths.Full(image.ThumbPath), Thumbnails.ContentType);
+    }
+
+    private static async Task<IResult> DeleteAsync(Guid id, ClaimsPrincipal user, ImageStore store, CancellationToken cancellationToken) =>
+        await store.DeleteAsync(id, user.UserId(), user.IsAdmin(), cancellationToken) switch
+        {
+            DeleteOutcome.Deleted => TypedResults.NoContent(),
+            DeleteOutcome.Forbidden => TypedResults.Problem("Only the image's author or an administrator may delete it.", statusCode: StatusCodes.Status403Forbidden),
+            _ => TypedResults.NotFound(),
+        };
+
+    public static string DownloadName(ImageRecord image) => $"sdweb-{image.CreatedAt:yyyyMMdd-HHmmss}-{image.Seed}.png";
+}

@@ -1,0 +1,77 @@
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Logging.Abstractions;
+using SdWeb.Options;
+using SdWeb.Data;
+
+namespace SdWeb.Auth;
+
+public static class AuthServiceCollectionExtensions
+{
+    /// <summary>
+    /// Identity with cookies on the app database, lockout after repeated failures, and a fallback policy that requires
+    /// a signed-in user everywhere (pages, hub, API, image URLs) unless an endpoint explicitly allows anonymous access.
+    /// </summary>
+    public static IServiceCollection AddSdWebAuth(this IServiceCollection services)
+    {
+        services.AddCascadingAuthenticationState();
+        services.AddAuthentication(o =>
+            {
+                o.DefaultScheme = IdentityConstants.ApplicationScheme;
+                o.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+            })
+            .AddIdentityCookies();
+        services.ConfigureApplicationCookie(cookie =>
+        {
+            cookie.LoginPath = "/Account/Login";
+            cookie.AccessDeniedPath = "/Account/AccessDenied";
+            cookie.Cookie.Name = "SdWeb.Auth";
+            cookie.Events.OnRedirectToLogin = ctx => AnswerMachinesWithStatus(ctx, StatusCodes.Status401Unauthorized);
+            cookie.Events.OnRedirectToAccessDenied = ctx => AnswerMachinesWithStatus(ctx, StatusCodes.Status403Forbidden);
+        });
+
+        services.AddIdentityCore<AppUser>(o =>
+            {
+                o.SignIn.RequireConfirmedAccount = false;
+                o.User.RequireUniqueEmail = false;
+                o.Password.RequiredLength = 8;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Password.RequireUppercase = false;
+                o.Password.RequireLowercase = false;
+                o.Password.RequireDigit = false;
+                o.Lockout.AllowedForNewUsers = true;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
+            })
+            .AddEntityFrameworkStores<AppDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders()
+            .AddClaimsPrincipalFactory<AdminClaimsPrincipalFactory>();
+
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+
+        // Cookie keys live with the data, so logins survive restarts and container rebuilds that keep the data volume.
+        services.AddDataProtection();
+        services.AddOptions<KeyManagementOptions>().Configure<SdWebOptions>((keys, sdweb) =>
+            keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(sdweb.DataPath, "keys")), NullLoggerFactory.Instance));
+
+        services.AddScoped<AccountService>();
+        return services;
+    }
+
+    /// <summary>API and hub callers get a status code; browsers asking for a page are redirected to the login form.</summary>
+    private static Task AnswerMachinesWithStatus(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> ctx, int status)
+    {
+        var path = ctx.Request.Path;
+        if (path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs"))
+            ctx.Response.StatusCode = status;
+        else
+            ctx.Response.Redirect(ctx.RedirectUri);
+        return Task.CompletedTask;
+    }
+}

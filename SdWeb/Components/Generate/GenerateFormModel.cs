@@ -1,0 +1,76 @@
+using SdWeb.Engine.Imaging;
+using SdWeb.Generation;
+
+namespace SdWeb.Components.Generate;
+
+/// <summary>The Generate form's editable state; becomes a <see cref="JobRequest"/> on submit.</summary>
+public sealed class GenerateFormModel
+{
+    private static readonly JobRequest Defaults = new();
+
+    public string Prompt { get; set; } = "";
+    public string NegativePrompt { get; set; } = "";
+    public string Sampler { get; set; } = Defaults.Sampler;
+    public int Steps { get; set; } = Defaults.Steps;
+    public double CfgScale { get; set; } = Defaults.CfgScale;
+
+    /// <summary>Used only when <see cref="SeedLocked"/>; otherwise each job gets a random seed.</summary>
+    public long? Seed { get; set; }
+    public bool SeedLocked { get; set; }
+
+    public int Width { get; set; } = Defaults.Width;
+    public int Height { get; set; } = Defaults.Height;
+    public int ImageCount { get; set; } = Defaults.ImageCount;
+    public string? Model { get; set; }
+
+    public Guid? SourceImageId { get; set; }
+    public double Strength { get; set; } = Defaults.Strength;
+
+    public JobRequest ToRequest() => new()
+    {
+        Prompt = Prompt,
+        NegativePrompt = NegativePrompt,
+        Sampler = Sampler,
+        Steps = Steps,
+        CfgScale = CfgScale,
+        Seed = SeedLocked ? Seed : null,
+        Width = Width,
+        Height = Height,
+        ImageCount = ImageCount,
+        Model = Model,
+        SourceImageId = SourceImageId,
+        Strength = Strength,
+    };
+
+    /// <summary>Fills the form from stored parameters (Reuse); the seed comes locked so the same image can be varied.</summary>
+    public void Load(JobRequest request)
+    {
+        Prompt = request.Prompt;
+        NegativePrompt = request.NegativePrompt;
+        Sampler = request.Sampler;
+        Steps = request.Steps;
+        CfgScale = request.CfgScale;
+        Seed = request.Seed;
+        SeedLocked = request.Seed is not null;
+        Width = request.Width;
+        Height = request.Height;
+        ImageCount = request.ImageCount;
+        Model = request.Model ?? Model;
+        SourceImageId = request.SourceImageId;
+        Strength = request.Strength;
+    }
+
+    /// <summary>Fills the form from a PNG's A1111 parameters; what the text lacks keeps its current value.</summary>
+    public void Load(ImageParameters parameters, IReadOnlyList<string> models)
+    {
+        Prompt = parameters.Prompt;
+        NegativePrompt = parameters.NegativePrompt;
+        Sampler = parameters.Sampler ?? Sampler;
+        Steps = parameters.Steps ?? Steps;
+        CfgScale = parameters.CfgScale ?? CfgScale;
+        if (parameters.Seed is { } seed) (Seed, SeedLocked) = (seed, true);
+        Width = parameters.Width ?? Width;
+        Height = parameters.Height ?? Height;
+        if (parameters.ModelName is { } model && models.Contains(model)) Model = model;
+    }
+}

@@ -1,0 +1,30 @@
+using SdWeb.Data;
+using SdWeb.Generation;
+
+namespace SdWeb.Components.Generate;
+
+/// <summary>What the page shows of one job: the latest update, and the last preview (updates may come without one).</summary>
+public sealed class JobCardModel(Guid jobId, string prompt)
+{
+    public Guid JobId { get; } = jobId;
+    public string Prompt { get; } = prompt;
+    public JobUpdate? Latest { get; private set; }
+    public string? PreviewUrl { get; private set; }
+
+    /// <summary>Counts preview changes (tests and the e2e test read it from the page).</summary>
+    public int PreviewVersion { get; private set; }
+
+    public JobStatus Status => Latest?.Status ?? JobStatus.Queued;
+
+    public bool CanCancel => Status is JobStatus.Queued or JobStatus.Running;
+
+    public void Apply(JobUpdate update)
+    {
+        Latest = update;
+        if (update.Progress?.Preview is { } preview)
+        {
+            PreviewUrl = preview.DataUrl;
+            PreviewVersion++;
+        }
+    }
+}

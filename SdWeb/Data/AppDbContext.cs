@@ -1,0 +1,103 @@
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace SdWeb.Data;
+
+/// <summary>Identity, the job queue, the gallery and invites, in one SQLite file (WAL) under DataDir.</summary>
+public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<AppUser>(options)
+{
+    /// <summary>One writer at a time hands out job sequence numbers (this process is the database's only writer).</summary>
+    private static readonly SemaphoreSlim SequenceLock = new(1, 1);
+
+    public DbSet<GenerationJob> Jobs => Set<GenerationJob>();
+    public DbSet<ImageRecord> Images => Set<ImageRecord>();
+    public DbSet<Invite> Invites => Set<Invite>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+
+        builder.Entity<GenerationJob>(job =>
+        {
+            job.ToTable("Jobs");
+            job.Property(j => j.Status).HasConversion<string>().HasMaxLength(16);
+            job.HasIndex(j => j.Sequence).IsUnique();
+            job.HasIndex(j => new { j.Status, j.Sequence });
+            job.HasIndex(j => j.UserId);
+            job.HasOne(j => j.User).WithMany().HasForeignKey(j => j.UserId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<ImageRecord>(image =>
+        {
+            // The full-text index is kept in sync by triggers (migration ImageSearch); declaring them keeps EF off RETURNING.
+            image.ToTable("Images", t =>
+            {
+                t.HasTrigger(ImageSearch.InsertTrigger);
+                t.HasTrigger(ImageSearch.DeleteTrigger);
+                t.HasTrigger(ImageSearch.UpdateTrigger);
+            });
+            image.HasIndex(i => i.CreatedAt);
+            image.HasIndex(i => i.Seed);
+            image.HasIndex(i => i.UserId);
+            image.HasIndex(i => i.ModelName);
+            image.HasIndex(i => i.JobId);
+            image.HasOne(i => i.Job).WithMany(j => j.Images).HasForeignKey(i => i.JobId).OnDelete(DeleteBehavior.SetNull);
+            image.HasOne(i => i.User).WithMany().HasForeignKey(i => i.UserId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        builder.Entity<Invite>(invite =>
+        {
+            invite.ToTable("Invites");
+            invite.HasKey(i => i.Token);
+        });
+
+        UseUtcDateTimes(builder);
+    }
+
+    /// <summary>SQLite keeps no DateTimeKind; every time here is written as UTC, so it is read back as UTC.</summary>
+    private static void UseUtcDateTimes(ModelBuilder builder)
+    {
+        var utc = new ValueConverter<DateTime, DateTime>(v => v, v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+        foreach (var property in builder.Model.GetEntityTypes().SelectMany(t => t.GetProperties()))
+        {
+            if (property.ClrType == typeof(DateTime) || property.ClrType == typeof(DateTime?))
+                property.SetValueConverter(utc);
+        }
+    }
+
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        if (!HasNewJobs()) return base.SaveChanges(acceptAllChangesOnSuccess);
+        SequenceLock.Wait();
+        try
+        {
+            AssignSequences(Jobs.Max(j => (long?)j.Sequence));
+            return base.SaveChanges(acceptAllChangesOnSuccess);
+        }
+        finally { SequenceLock.Release(); }
+    }
+
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        if (!HasNewJobs()) return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        await SequenceLock.WaitAsync(cancellationToken);
+        try
+        {
+            AssignSequences(await Jobs.MaxAsync(j => (long?)j.Sequence, cancellationToken));
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+        finally { SequenceLock.Release(); }
+    }
+
+    private IEnumerable<GenerationJob> NewJobs() =>
+        ChangeTracker.Entries<GenerationJob>().Where(e => e.State == EntityState.Added && e.Entity.Sequence == 0).Select(e => e.Entity);
+
+    private bool HasNewJobs() => NewJobs().Any();
+
+    private void AssignSequences(long? highest)
+    {
+        long next = (highest ?? 0) + 1;
+        foreach (var job in NewJobs().ToList()) job.Sequence = next++;
+    }
+}

@@ -1,0 +1,53 @@
+namespace SdWeb.Data;
+
+/// <summary>
+/// A submitted generation. The database is the queue's source of truth: a job is stored before its submitter is told it
+/// was accepted, and queued jobs run in <see cref="Sequence"/> order (fairly between users) after a restart.
+/// </summary>
+public sealed class GenerationJob
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+
+    /// <summary>Submission order, assigned by <see cref="AppDbContext"/> when the job is first saved.</summary>
+    public long Sequence { get; set; }
+
+    public required string UserId { get; set; }
+    public AppUser? User { get; set; }
+
+    public JobStatus Status { get; set; } = JobStatus.Queued;
+
+    public required string Prompt { get; set; }
+    public string NegativePrompt { get; set; } = "";
+    public required string Sampler { get; set; }
+    public int Steps { get; set; }
+    public double GuidanceScale { get; set; }
+
+    /// <summary>Seed of the first image (image i uses Seed + i); null = pick one at random when the job runs.</summary>
+    public long? Seed { get; set; }
+
+    public int Width { get; set; }
+    public int Height { get; set; }
+    public int ImageCount { get; set; } = 1;
+
+    /// <summary>Img2img: the gallery image used as the source, and how much of the schedule runs.</summary>
+    public Guid? SourceImageId { get; set; }
+    public double? Strength { get; set; }
+
+    /// <summary>Model as the catalog names it (a folder or file name inside ModelsDir, never a path).</summary>
+    public required string ModelName { get; set; }
+
+    /// <summary>Set when the job re-runs a stored image's parameters, so the new image can be compared with it.</summary>
+    public Guid? ReproducesImageId { get; set; }
+
+    public DateTime QueuedAt { get; set; } = DateTime.UtcNow;
+    public DateTime? StartedAt { get; set; }
+    public DateTime? FinishedAt { get; set; }
+
+    /// <summary>Readable reason a job failed.</summary>
+    public string? Error { get; set; }
+
+    /// <summary>How many times the job has been started (a job interrupted by a crash is re-queued once).</summary>
+    public int Attempts { get; set; }
+
+    public List<ImageRecord> Images { get; set; } = [];
+}

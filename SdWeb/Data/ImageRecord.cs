@@ -1,0 +1,44 @@
+namespace SdWeb.Data;
+
+/// <summary>A stored image and every parameter needed to make it again. Files live under DataDir; paths here are relative to it.</summary>
+public sealed class ImageRecord
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+
+    public Guid? JobId { get; set; }
+    public GenerationJob? Job { get; set; }
+
+    /// <summary>Author.</summary>
+    public required string UserId { get; set; }
+    public AppUser? User { get; set; }
+
+    public required string Prompt { get; set; }
+    public string NegativePrompt { get; set; } = "";
+    public long Seed { get; set; }
+    public int Steps { get; set; }
+    public double GuidanceScale { get; set; }
+    public required string Sampler { get; set; }
+    public int Width { get; set; }
+    public int Height { get; set; }
+    public double? Strength { get; set; }
+    public Guid? SourceImageId { get; set; }
+
+    public required string ModelName { get; set; }
+    public string ModelHash { get; set; } = "";
+    public string DType { get; set; } = "";
+    public string Device { get; set; } = "";
+
+    public double DurationSeconds { get; set; }
+    public DateTime CreatedAt { get; set; } = DateTime.UtcNow;
+    public bool Favourite { get; set; }
+
+    /// <summary>SHA-256 of the RGB pixels (hex), to tell whether a reproduction is pixel-identical.</summary>
+    public string PixelHash { get; set; } = "";
+
+    /// <summary>The image whose parameters this one re-ran (Reproduce), if any.</summary>
+    public Guid? ReproducesImageId { get; set; }
+
+    /// <summary>PNG path relative to DataDir, e.g. images/2026/11/26/&lt;id&gt;.png.</summary>
+    public required string FilePath { get; set; }
+    public required string ThumbPath { get; set; }
+}

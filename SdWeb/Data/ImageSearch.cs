@@ -1,0 +1,48 @@
+namespace SdWeb.Data;
+
+/// <summary>
+/// The FTS5 index over image prompts: a standalone table keyed by image id (rowids of a table with a GUID key may change
+/// on VACUUM, so the index does not rely on them), kept in sync with Images by triggers.
+/// </summary>
+public static class ImageSearch
+{
+    public const string Table = "ImageSearch";
+    public const string InsertTrigger = "Images_SearchInsert";
+    public const string DeleteTrigger = "Images_SearchDelete";
+    public const string UpdateTrigger = "Images_SearchUpdate";
+
+    public const string CreateSql = $"""
+        CREATE VIRTUAL TABLE {Table} USING fts5(ImageId UNINDEXED, Prompt, NegativePrompt, tokenize = 'unicode61 remove_diacritics 2');
+        CREATE TRIGGER {InsertTrigger} AFTER INSERT ON Images BEGIN
+            INSERT INTO {Table} (ImageId, Prompt, NegativePrompt) VALUES (new.Id, new.Prompt, new.NegativePrompt);
+        END;
+        CREATE TRIGGER {DeleteTrigger} AFTER DELETE ON Images BEGIN
+            DELETE FROM {Table} WHERE ImageId = old.Id;
+        END;
+        CREATE TRIGGER {UpdateTrigger} AFTER UPDATE OF Prompt, NegativePrompt ON Images BEGIN
+            UPDATE {Table} SET Prompt = new.Prompt, NegativePrompt = new.NegativePrompt WHERE ImageId = old.Id;
+        END;
+        INSERT INTO {Table} (ImageId, Prompt, NegativePrompt) SELECT Id, Prompt, NegativePrompt FROM Images;
+        """;
+
+    public const string DropSql = $"""
+        DROP TRIGGER IF EXISTS {InsertTrigger};
+        DROP TRIGGER IF EXISTS {DeleteTrigger};
+        DROP TRIGGER IF EXISTS {UpdateTrigger};
+        DROP TABLE IF EXISTS {Table};
+        """;
+
+    /// <summary>
+    /// Turns what a person typed into an FTS5 query that cannot be a syntax error: every word becomes a quoted prefix
+    /// term ("cat"*), all of them required. Returns null when nothing searchable is left.
+    /// </summary>
+    public static string? ToMatchQuery(string text)
+    {
+        var terms = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)
+            .Select(w => new string(w.Where(c => char.IsLetterOrDigit(c) || c == '_').ToArray()))
+            .Where(w => w.Length > 0)
+            .Select(w => $"\"{w}\"*")
+            .ToList();
+        return terms.Count == 0 ? null : string.Join(' ', terms);
+    }
+}

@@ -1,0 +1,43 @@
+using Microsoft.EntityFrameworkCore;
+using SdWeb.Data;
+
+namespace SdWeb.Gallery;
+
+/// <summary>An image with its author's name, and how it relates to reproductions: the original it re-ran, the re-runs of it.</summary>
+public sealed record ImageDetailView(ImageRecord Image, string AuthorName, Reproduction? Original, IReadOnlyList<Reproduction> Reproductions);
+
+/// <summary>The other image of an original/reproduction pair and whether the pixels are the same.</summary>
+public sealed record Reproduction(Guid ImageId, DateTime CreatedAt, bool PixelIdentical);
+
+/// <summary>Reads and changes one gallery image's row (files are <see cref="Storage.ImageStore"/>'s).</summary>
+public sealed class ImageDetails(IDbContextFactory<AppDbContext> dbFactory)
+{
+    public async Task<ImageDetailView?> FindAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var image = await db.Images.AsNoTracking().Include(i => i.User).FirstOrDefaultAsync(i => i.Id == id, cancellationToken);
+        if (image is null) return null;
+
+        var original = image.ReproducesImageId is { } originalId
+            ? await db.Images.AsNoTracking().Where(i => i.Id == originalId)
+                .Select(i => new Reproduction(i.Id, i.CreatedAt, i.PixelHash == image.PixelHash))
+                .FirstOrDefaultAsync(cancellationToken)
+            : null;
+        var reproductions = await db.Images.AsNoTracking().Where(i => i.ReproducesImageId == id)
+            .OrderBy(i => i.CreatedAt)
+            .Select(i => new Reproduction(i.Id, i.CreatedAt, i.PixelHash == image.PixelHash))
+            .ToListAsync(cancellationToken);
+        return new ImageDetailView(image, image.User?.UserName ?? "", original, reproductions);
+    }
+
+    /// <summary>Any team member may mark favourites (the gallery is shared). Returns the new state, null when the image is gone.</summary>
+    public async Task<bool?> ToggleFavouriteAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var image = await db.Images.FindAsync([id], cancellationToken);
+        if (image is null) return null;
+        image.Favourite = !image.Favourite;
+        await db.SaveChangesAsync(cancellationToken);
+        return image.Favourite;
+    }
+}

@@ -1,0 +1,31 @@
+using SdWeb.Engine.Pipelines;
+
+namespace SdWeb.Generation;
+
+/// <summary>
+/// A preview as published: encoded to JPEG lazily, once, by the first subscriber that sends it — so the engine's
+/// thread never encodes, and previews that throttling drops are never encoded at all.
+/// </summary>
+public sealed class EncodedPreview
+{
+    private readonly Lazy<byte[]> _jpeg;
+    private readonly Lazy<string> _dataUrl;
+
+    public EncodedPreview(PreviewImage preview)
+    {
+        Width = preview.Width;
+        Height = preview.Height;
+        IsFullDecode = preview.IsFullDecode;
+        _jpeg = new Lazy<byte[]>(() => PreviewEncoder.ToJpeg(preview));
+        _dataUrl = new Lazy<string>(() => "data:image/jpeg;base64," + Convert.ToBase64String(_jpeg.Value));
+    }
+
+    public int Width { get; }
+    public int Height { get; }
+    public bool IsFullDecode { get; }
+
+    public byte[] Jpeg => _jpeg.Value;
+
+    /// <summary>The JPEG as a <c>data:</c> URL for an img element.</summary>
+    public string DataUrl => _dataUrl.Value;
+}

@@ -1,0 +1,52 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using SdWeb.Api;
+using SdWeb.Engine.Devices;
+using SdWeb.Engine.Pipelines;
+using SdWeb.Engine.Pipelines.Validation;
+using SdWeb.Hubs;
+using SdWeb.Options;
+
+namespace SdWeb.Generation;
+
+public static class GenerationServiceCollectionExtensions
+{
+    /// <summary>The queue, the worker that owns the engine, live progress (notifier + SignalR) and job submission.</summary>
+    public static IServiceCollection AddSdWebGeneration(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(configuration.GetSection($"{SdWebOptions.Section}:Limits").Get<GenerationLimits>() ?? GenerationLimits.Default);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new JobNotifier(
+            sp.GetRequiredService<SdWebOptions>().PreviewsPerSecond, sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<JobNotifier>>()));
+        services.AddSingleton<JobQueue>();
+        services.AddSingleton<QueuePositions>();
+        services.AddSingleton<JobCancellations>();
+        services.AddSingleton<IModelCatalog, ModelCatalog>();
+        services.AddSingleton<IPipelineFactory>(sp =>
+        {
+            var options = sp.GetRequiredService<SdWebOptions>();
+            return new PipelineFactory(
+                new EngineOptions { Device = options.Device, DType = options.DType, Threads = options.Threads },
+                sp.GetRequiredService<GenerationLimits>());
+        });
+        services.AddSingleton<PipelineHost>();
+        services.AddSingleton<JobExecutor>();
+        services.AddSingleton<JobSubmitter>();
+        services.AddSingleton<JobCanceller>();
+        services.AddSingleton<JobReader>();
+        services.AddSingleton<TokenCounter>();
+        services.AddHostedService<GenerationWorker>();
+
+        services.AddSignalR();
+        services.AddHostedService<ProgressHubBridge>();
+        return services;
+    }
+
+    /// <summary>The job API and the progress hub.</summary>
+    public static WebApplication MapSdWebGeneration(this WebApplication app)
+    {
+        app.MapJobEndpoints();
+        app.MapHub<ProgressHub>(ProgressHub.Path);
+        return app;
+    }
+}

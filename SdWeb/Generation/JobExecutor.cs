@@ -1,0 +1,130 @@
+using Microsoft.EntityFrameworkCore;
+using SdWeb.Data;
+using SdWeb.Engine.Loading;
+using SdWeb.Engine.Pipelines;
+using SdWeb.Storage;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace SdWeb.Generation;
+
+/// <summary>
+/// Runs one job on the worker's thread: marks it running (unless it was cancelled while waiting), makes each image
+/// with its own engine call at seed + i (so every stored image reproduces alone), saves them, and records how it ended.
+/// A failure fails only this job, with a message its user can read.
+/// </summary>
+public sealed class JobExecutor(
+    IDbContextFactory<AppDbContext> dbFactory,
+    PipelineHost pipelines,
+    IImageSaver images,
+    JobNotifier notifier,
+    JobCancellations cancellations,
+    ImagePaths paths,
+    TimeProvider time,
+    ILogger<JobExecutor> logger)
+{
+    /// <summary>A1111 seeds are 32-bit; random ones stay in that range so they can be typed back in anywhere.</summary>
+    private const long SeedRange = 1L << 32;
+
+    public void Run(Guid jobId, CancellationToken stopping)
+    {
+        // Registered before the job is marked running, so a cancel that finds it running always finds its token.
+        using var cancellation = cancellations.Register(jobId, stopping);
+        try
+        {
+            RunRegistered(jobId, cancellation.Token, stopping);
+        }
+        finally
+        {
+            cancellations.Unregister(jobId);
+        }
+    }
+
+    private void RunRegistered(Guid jobId, CancellationToken cancellation, CancellationToken stopping)
+    {
+        using var db = dbFactory.CreateDbContext();
+        var startedAt = Now();
+        var started = db.Jobs.Where(j => j.Id == jobId && j.Status == JobStatus.Queued).ExecuteUpdate(s => s
+            .SetProperty(j => j.Status, JobStatus.Running)
+            .SetProperty(j => j.StartedAt, startedAt)
+            .SetProperty(j => j.Attempts, j => j.Attempts + 1));
+        if (started == 0) return; // cancelled while it waited
+
+        var job = db.Jobs.Single(j => j.Id == jobId);
+        job.Seed ??= Random.Shared.NextInt64(SeedRange);
+        db.SaveChanges();
+        Publish(job, new JobProgress(1, job.ImageCount, 0, job.Steps, TimeSpan.Zero, null));
+
+        var imageIds = new List<Guid>();
+        try
+        {
+            var pipeline = pipelines.Get(job.ModelName);
+            using var source = LoadSource(db, job);
+            for (var i = 0; i < job.ImageCount; i++)
+            {
+                var request = JobRequests.ToGenerationRequest(job, job.Seed + i, 1, source);
+                var progress = new SyncProgress<StepProgress>(step => Publish(job, Progress(job, i, step)));
+                var result = pipeline.Generate(request, progress, cancellation);
+                // Saving is not cancelled half-way: an image the engine finished is kept whole.
+                var saved = images.SaveAsync(job, result, CancellationToken.None).GetAwaiter().GetResult();
+                imageIds.AddRange(saved.Select(r => r.Id));
+            }
+            Finish(db, job, JobStatus.Succeeded, null, imageIds);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // The app is stopping, not the user: the job waits again and runs after the restart.
+            job.Status = JobStatus.Queued;
+            job.StartedAt = null;
+            job.Attempts--;
+            db.SaveChanges();
+        }
+        catch (OperationCanceledException)
+        {
+            Finish(db, job, JobStatus.Cancelled, null, imageIds);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Job {JobId} failed", job.Id);
+            Finish(db, job, JobStatus.Failed, Describe(e), imageIds);
+        }
+    }
+
+    private static JobProgress Progress(GenerationJob job, int imageIndex, StepProgress step)
+    {
+        var perImage = step.Elapsed + step.Eta;
+        var eta = step.Eta + perImage * (job.ImageCount - imageIndex - 1);
+        var preview = step.Preview is null ? null : new EncodedPreview(step.Preview);
+        return new JobProgress(imageIndex + 1, job.ImageCount, step.Step, step.TotalSteps, eta, preview);
+    }
+
+    private Image<Rgb24>? LoadSource(AppDbContext db, GenerationJob job)
+    {
+        if (job.SourceImageId is not { } sourceId) return null;
+        var path = db.Images.Where(i => i.Id == sourceId).Select(i => i.FilePath).FirstOrDefault()
+            ?? throw new InvalidOperationException($"Source image {sourceId} was deleted before the job ran; pick another one.");
+        return Image.Load<Rgb24>(paths.Full(path));
+    }
+
+    /// <summary>What went wrong, for the job's user: the engine's own messages already say what to do.</summary>
+    private static string Describe(Exception e) => e switch
+    {
+        ModelLoadException or GenerationFailedException or ArgumentException or InvalidOperationException => e.Message,
+        IOException => $"Could not save the image: {e.Message}",
+        _ => $"The engine failed: {e.Message}",
+    };
+
+    private void Finish(AppDbContext db, GenerationJob job, JobStatus status, string? error, IReadOnlyList<Guid> imageIds)
+    {
+        job.Status = status;
+        job.Error = error;
+        job.FinishedAt = Now();
+        db.SaveChanges();
+        notifier.Publish(new JobUpdate(job.Id, job.UserId, status, Error: error, ImageIds: imageIds));
+    }
+
+    private void Publish(GenerationJob job, JobProgress progress) =>
+        notifier.Publish(new JobUpdate(job.Id, job.UserId, JobStatus.Running, Progress: progress));
+
+    private DateTime Now() => time.GetUtcNow().UtcDateTime;
+}

@@ -1,0 +1,18 @@
+using Microsoft.EntityFrameworkCore;
+using SdWeb.Data;
+
+namespace SdWeb.Generation;
+
+/// <summary>A job's current state for its owner or an admin: the stored row plus the live update while it is in progress.</summary>
+public sealed class JobReader(IDbContextFactory<AppDbContext> dbFactory, JobNotifier notifier)
+{
+    public async Task<(JobView? View, bool Forbidden)> ReadAsync(Guid jobId, JobAccess access, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var job = await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId, cancellationToken);
+        if (job is null) return (null, false);
+        if (!access.MaySee(job.UserId)) return (null, true);
+        var imageIds = await db.Images.Where(i => i.JobId == jobId).OrderBy(i => i.Seed).Select(i => i.Id).ToListAsync(cancellationToken);
+        return (JobView.From(job, imageIds, notifier.Latest(jobId)), false);
+    }
+}

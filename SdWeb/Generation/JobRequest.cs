@@ -1,0 +1,28 @@
+namespace SdWeb.Generation;
+
+/// <summary>What a user asks for, from the Generate form or as the JSON body of <c>POST /api/jobs</c>.</summary>
+public sealed record JobRequest
+{
+    public string Prompt { get; init; } = "";
+    public string NegativePrompt { get; init; } = "";
+    public string Sampler { get; init; } = "euler_a";
+    public int Steps { get; init; } = 20;
+    public double CfgScale { get; init; } = 7.5;
+
+    /// <summary>Seed of the first image (image i uses Seed + i); null = random.</summary>
+    public long? Seed { get; init; }
+
+    public int Width { get; init; } = 512;
+    public int Height { get; init; } = 512;
+    public int ImageCount { get; init; } = 1;
+
+    /// <summary>Model name from the catalog; null = the default model.</summary>
+    public string? Model { get; init; }
+
+    /// <summary>Img2img: a gallery image to start from, and how much of the schedule runs (0…1].</summary>
+    public Guid? SourceImageId { get; init; }
+    public double Strength { get; init; } = 0.75;
+
+    /// <summary>Set by Reproduce: the image whose stored parameters this request re-runs.</summary>
+    public Guid? ReproducesImageId { get; init; }
+}

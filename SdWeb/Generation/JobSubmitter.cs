@@ -1,0 +1,48 @@
+using Microsoft.EntityFrameworkCore;
+using SdWeb.Data;
+using SdWeb.Engine.Pipelines.Validation;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace SdWeb.Generation;
+
+/// <summary>
+/// Accepts a job: checks it with the engine's own rules, stores it, and only then queues it — so a job the user was
+/// told about survives a restart. The Generate page and the API both submit through here.
+/// </summary>
+public sealed class JobSubmitter(
+    IDbContextFactory<AppDbContext> dbFactory, IModelCatalog catalog, JobQueue queue, GenerationLimits limits)
+{
+    public async Task<SubmitResult> SubmitAsync(JobRequest request, string userId, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, List<string>>();
+        void Fail(string field, string message)
+        {
+            if (!errors.TryGetValue(field, out var list)) errors[field] = list = [];
+            list.Add(message);
+        }
+
+        var model = string.IsNullOrWhiteSpace(request.Model) ? catalog.DefaultModel : request.Model;
+        var models = catalog.Names();
+        if (!models.Contains(model))
+            Fail(nameof(JobRequest.Model), $"Unknown model '{model}'. Available: {string.Join(", ", models)}.");
+
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        if (request.SourceImageId is { } sourceId && !await db.Images.AnyAsync(i => i.Id == sourceId, cancellationToken))
+            Fail(nameof(JobRequest.SourceImageId), $"Source image {sourceId} does not exist (it may have been deleted); pick another one.");
+
+        var job = JobRequests.ToJob(request, userId, model);
+        // The worker loads the real source image; the rules only need to know there is one.
+        using var sourcePlaceholder = request.SourceImageId is null ? null : new Image<Rgb24>(8, 8);
+        var engineRequest = JobRequests.ToGenerationRequest(job, request.Seed, request.ImageCount, sourcePlaceholder);
+        foreach (var error in GenerationRequestValidator.Validate(engineRequest, limits))
+            Fail(JobRequests.FieldOf(error.Field), error.Message);
+
+        if (errors.Count > 0) return new SubmitResult(null, errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+
+        db.Jobs.Add(job);
+        await db.SaveChangesAsync(cancellationToken);
+        queue.Enqueue(new QueuedJob(job.Id, job.UserId, job.Sequence));
+        return SubmitResult.Queued(job.Id);
+    }
+}

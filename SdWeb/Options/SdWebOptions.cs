@@ -1,0 +1,40 @@
+namespace SdWeb.Options;
+
+/// <summary>
+/// Settings under the <c>SdWeb</c> configuration section (appsettings, <c>--SdWeb:DataDir=…</c>, <c>SdWeb__DataDir</c>).
+/// Relative folders are taken from the current directory.
+/// </summary>
+public sealed record SdWebOptions
+{
+    public const string Section = "SdWeb";
+
+    /// <summary>Holds the database and the images.</summary>
+    public string DataDir { get; init; } = "./data";
+
+    /// <summary>Holds the models (diffusers folders or single .safetensors files).</summary>
+    public string ModelsDir { get; init; } = "./models";
+
+    /// <summary>auto | cpu | cuda | cuda:N</summary>
+    public string Device { get; init; } = "auto";
+
+    /// <summary>auto | fp32 | bf16 | fp16</summary>
+    public string DType { get; init; } = "auto";
+
+    /// <summary>Intra-op CPU threads (0 = libtorch's default).</summary>
+    public int Threads { get; init; }
+
+    /// <summary>Largest img2img upload accepted, in bytes.</summary>
+    public long MaxUploadBytes { get; init; } = 20 * 1024 * 1024;
+
+    /// <summary>Largest img2img upload width or height, read from the header before decoding.</summary>
+    public int MaxUploadDimension { get; init; } = 4096;
+
+    /// <summary>Most previews sent to one subscriber per second.</summary>
+    public double PreviewsPerSecond { get; init; } = 4;
+
+    public string DataPath => Path.GetFullPath(DataDir);
+
+    public string ModelsPath => Path.GetFullPath(ModelsDir);
+
+    public string DatabasePath => Path.Combine(DataPath, "sdweb.db");
+}

@@ -1,0 +1,135 @@
+using Microsoft.EntityFrameworkCore;
+using SdWeb.Data;
+using SdWeb.Engine.Imaging;
+using SdWeb.Engine.Pipelines;
+using SdWeb.Generation;
+
+namespace SdWeb.Storage;
+
+/// <summary>
+/// Keeps images and their rows together. Saving writes each PNG (with the A1111 parameters chunk) and thumbnail to a
+/// temporary file, renames it into place, and only then commits the rows; if anything fails, the files written so far are
+/// removed. Deleting moves the files aside, commits the row's removal, then removes the files (or moves them back).
+/// </summary>
+public sealed class ImageStore(IDbContextFactory<AppDbContext> dbFactory, ImagePaths paths, TimeProvider clock, ILogger<ImageStore> log)
+    : IImageSaver
+{
+    /// <summary>Stores the images of one engine call made for <paramref name="job"/> (already in the database).</summary>
+    public async Task<IReadOnlyList<ImageRecord>> SaveAsync(GenerationJob job, GenerationResult result, CancellationToken cancellationToken)
+    {
+        var records = new List<ImageRecord>();
+        var written = new List<string>();
+        try
+        {
+            foreach (var image in result.Images)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var record = NewRecord(job, result, image);
+                var text = A1111ParametersText.Format(image, result.Parameters, result.Images.Count);
+                WriteAtomically(record.FilePath, written, stream => ParametersPng.Save(image.Image, text, stream));
+                WriteAtomically(record.ThumbPath, written, stream => Thumbnails.Save(image.Image, stream));
+                records.Add(record);
+            }
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            db.Images.AddRange(records);
+            await db.SaveChangesAsync(cancellationToken);
+            return records;
+        }
+        catch
+        {
+            foreach (var file in written) TryDelete(file);
+            throw;
+        }
+    }
+
+    public async Task<DeleteOutcome> DeleteAsync(Guid imageId, string userId, bool isAdmin, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var record = await db.Images.FindAsync([imageId], cancellationToken);
+        if (record is null) return DeleteOutcome.NotFound;
+        if (record.UserId != userId && !isAdmin) return DeleteOutcome.Forbidden;
+
+        var moved = new List<(string From, string Aside)>();
+        try
+        {
+            foreach (var file in new[] { paths.Full(record.FilePath), paths.Full(record.ThumbPath) }.Where(File.Exists))
+            {
+                var aside = file + ".deleting" + ImagePaths.TempSuffix;
+                File.Move(file, aside, overwrite: true);
+                moved.Add((file, aside));
+            }
+            db.Images.Remove(record);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch
+        {
+            foreach (var (from, aside) in moved) File.Move(aside, from, overwrite: true);
+            throw;
+        }
+        foreach (var (_, aside) in moved) TryDelete(aside);
+        return DeleteOutcome.Deleted;
+    }
+
+    private ImageRecord NewRecord(GenerationJob job, GenerationResult result, GeneratedImage image)
+    {
+        var p = result.Parameters;
+        var id = Guid.CreateVersion7();
+        var created = clock.GetUtcNow().UtcDateTime;
+        var (png, thumb) = ImagePaths.RelativePaths(id, created);
+        return new ImageRecord
+        {
+            Id = id,
+            JobId = job.Id,
+            UserId = job.UserId,
+            Prompt = image.Prompt,
+            NegativePrompt = image.NegativePrompt,
+            Seed = p.Seed,
+            Steps = p.Steps,
+            GuidanceScale = p.GuidanceScale,
+            Sampler = p.Sampler,
+            Width = p.Width,
+            Height = p.Height,
+            Strength = p.Strength,
+            SourceImageId = job.SourceImageId,
+            ModelName = job.ModelName,
+            ModelHash = p.ModelHash,
+            DType = p.DType,
+            Device = p.Device,
+            DurationSeconds = result.Duration.TotalSeconds / result.Images.Count,
+            CreatedAt = created,
+            PixelHash = PixelHash.Of(image.Image),
+            ReproducesImageId = job.ReproducesImageId,
+            FilePath = png,
+            ThumbPath = thumb,
+        };
+    }
+
+    /// <summary>Writes to a temporary file, flushes it to disk and renames it into place, so a reader never sees half a file.</summary>
+    private void WriteAtomically(string relativePath, List<string> written, Action<Stream> write)
+    {
+        var path = paths.Full(relativePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var temp = path + ImagePaths.TempSuffix;
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+            {
+                write(stream);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temp, path);
+            written.Add(path);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    private void TryDelete(string path)
+    {
+        try { File.Delete(path); }
+        catch (IOException e) { log.LogWarning(e, "Could not remove {Path}; the start-up sweep will report it", path); }
+    }
+}
