@@ -15,4 +15,8 @@ public sealed record StableDiffusionComponents(
     INoisePredictor Unet,
     ILatentAutoencoder Vae,
     SchedulerConfig SchedulerConfig,
-    IDisposable Owner);
+    IDisposable Owner)
+{
+    /// <summary>Parameters per model: "text", "unet", "vae" (for benchmarks and model info).</summary>
+    public IReadOnlyDictionary<string, long> ParameterCounts { get; init; } = new Dictionary<string, long>();
+}
