@@ -1,3 +1,4 @@
+using SdWeb.Options;
 using System.Security.Claims;
 using Bunit;
 using Bunit.TestDoubles;
@@ -31,7 +32,8 @@ public sealed class ImageDetailPageTests : MudComponentTest
         Services.AddSingleton(new ImageDetails(_bed.Database));
         Services.AddSingleton(_bed.Store);
         Services.AddSingleton(_bed.Paths);
-        Services.AddSingleton(new JobSubmitter(_bed.Database, new FakeModelCatalog("model-a"), new JobQueue(), GenerationLimits.Default));
+        Services.AddSingleton(new JobSubmitter(_bed.Database, new FakeModelCatalog("model-a"), new JobQueue(), GenerationLimits.Default,
+            new SubmissionRateLimiter(new SdWebOptions())));
         Services.AddSingleton(_notifier);
         _auth = AddAuthorization();
     }
