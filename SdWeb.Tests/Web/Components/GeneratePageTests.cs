@@ -23,12 +23,13 @@ public sealed class GeneratePageTests : MudComponentTest
         Services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         Services.AddSingleton<IDbContextFactory<AppDbContext>>(_h.Database);
         Services.AddSingleton(_h.Options);
-        Services.AddSingleton<IModelCatalog>(_h.Catalog);
+        Services.AddSingleton<IModelLibrary>(_h.Library);
         Services.AddSingleton(_h.Submitter);
         Services.AddSingleton(_h.Canceller);
         Services.AddSingleton(_h.Notifier);
         Services.AddSingleton<TokenCounter>();
         AddAuthorization().SetAuthorized("alice").SetClaims(new Claim(ClaimTypes.NameIdentifier, "alice"));
+        SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
     }
 
     protected override Task DisposeTestAsync()
