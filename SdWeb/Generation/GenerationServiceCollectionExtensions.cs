@@ -32,6 +32,7 @@ public static class GenerationServiceCollectionExtensions
         });
         services.AddSingleton<PipelineHost>();
         services.AddSingleton<JobExecutor>();
+        services.AddSingleton<SourceUploads>();
         services.AddSingleton<JobSubmitter>();
         services.AddSingleton<JobCanceller>();
         services.AddSingleton<JobReader>();

@@ -25,6 +25,7 @@ public sealed class GeneratePageTests : MudComponentTest
         Services.AddSingleton(_h.Options);
         Services.AddSingleton<IModelLibrary>(_h.Library);
         Services.AddSingleton(_h.Submitter);
+        Services.AddSingleton(_h.Uploads);
         Services.AddSingleton(_h.Canceller);
         Services.AddSingleton(_h.Notifier);
         Services.AddSingleton<TokenCounter>();

@@ -25,8 +25,9 @@ public sealed class GenerationHarness : IDisposable
         Host = new PipelineHost(Factory, Library, NullLogger<PipelineHost>.Instance);
         Paths = new ImagePaths(Options);
         Images = new ImageStore(Database, Paths, TimeProvider.System, NullLogger<ImageStore>.Instance);
-        Executor = new JobExecutor(Database, Host, Images, Notifier, Cancellations, Paths, TimeProvider.System, NullLogger<JobExecutor>.Instance);
-        Submitter = new JobSubmitter(Database, Library, Queue, GenerationLimits.Default);
+        Uploads = new SourceUploads(Options, GenerationLimits.Default);
+        Executor = new JobExecutor(Database, Host, Images, Notifier, Cancellations, Paths, Uploads, TimeProvider.System, NullLogger<JobExecutor>.Instance);
+        Submitter = new JobSubmitter(Database, Library, Queue, Uploads, GenerationLimits.Default);
         Canceller = new JobCanceller(Database, Queue, Cancellations, Notifier, TimeProvider.System);
     }
 
@@ -36,6 +37,7 @@ public sealed class GenerationHarness : IDisposable
     public FakePipelineFactory Factory { get; } = new();
     public ImagePaths Paths { get; }
     public ImageStore Images { get; }
+    public SourceUploads Uploads { get; }
     public JobQueue Queue { get; } = new();
     public JobCancellations Cancellations { get; } = new();
     public JobNotifier Notifier { get; }
