@@ -18,6 +18,7 @@ public class BenchCommandTests
             new CliArgs(["--model", Golden.TinySdFolder, "--component", component, "--size", "64", "--runs", "3", "--threads", "1"]),
             CancellationToken.None));
         Assert.Matches($@"^{component} +[0-9.]+ ms min, [0-9.]+ ms median over 3 runs", output.ToString().Split('\n')[1]);
+        Assert.Matches(@"\nparameters +[0-9,]+ \((text|unet|vae)\)", output.ToString());
         Assert.Contains("peak RSS", output.ToString());
     }
 

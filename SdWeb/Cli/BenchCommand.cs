@@ -52,7 +52,7 @@ public sealed class BenchCommand(Func<EngineOptions, PipelineFactory> createFact
         using var pipelineInstance = new StableDiffusionPipeline(components);
         output.WriteLine($"{components.Model.Name} on {components.Placement}, {size}x{size}, {torch.get_num_threads()} threads");
         if (pipeline) BenchPipeline(pipelineInstance, components, request, runs, cancellationToken);
-        else Print(component!, BenchComponents.All[component!].Description, Timing.Measure(BenchComponents.All[component!].Prepare(components, size), components.Placement.Device, runs));
+        else BenchComponent(component!, components, size, runs);
         output.WriteLine($"peak RSS          {PeakMemory.ResidentMiB()?.ToString("0", CultureInfo.InvariantCulture) ?? "n/a"} MiB");
         return Task.FromResult(0);
     }
@@ -73,6 +73,14 @@ public sealed class BenchCommand(Func<EngineOptions, PipelineFactory> createFact
         using var previewer = new LatentPreviewer(device);
         using var latent = torch.randn([4, request.Height / 8, request.Width / 8]).to(components.Placement.DType, device, disposeAfter: true);
         Print("preview", "latent → RGB, 1 image", Timing.Measure(() => previewer.Preview(latent), device, runs));
+    }
+
+    private void BenchComponent(string name, StableDiffusionComponents components, int size, int runs)
+    {
+        var (description, model, prepare) = BenchComponents.All[name];
+        Print(name, description, Timing.Measure(prepare(components, size), components.Placement.Device, runs));
+        if (components.ParameterCounts.TryGetValue(model, out var count))
+            output.WriteLine($"parameters        {count.ToString("N0", CultureInfo.InvariantCulture)} ({model})");
     }
 
     private void Print(string what, string description, Timing.Stats stats) =>

@@ -33,6 +33,7 @@ public static class GenerationServiceCollectionExtensions
         services.AddSingleton<PipelineHost>();
         services.AddSingleton<JobExecutor>();
         services.AddSingleton<SourceUploads>();
+        services.AddSingleton<SubmissionRateLimiter>();
         services.AddSingleton<JobSubmitter>();
         services.AddSingleton<JobCanceller>();
         services.AddSingleton<JobReader>();

@@ -3,6 +3,8 @@ using SdWeb.Data;
 using SdWeb.Engine.Imaging;
 using SdWeb.Engine.Pipelines;
 using SdWeb.Generation;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
 
 namespace SdWeb.Storage;
 
@@ -11,7 +13,8 @@ namespace SdWeb.Storage;
 /// temporary file, renames it into place, and only then commits the rows; if anything fails, the files written so far are
 /// removed. Deleting moves the files aside, commits the row's removal, then removes the files (or moves them back).
 /// </summary>
-public sealed class ImageStore(IDbContextFactory<AppDbContext> dbFactory, ImagePaths paths, TimeProvider clock, ILogger<ImageStore> log)
+public sealed class ImageStore(
+    IDbContextFactory<AppDbContext> dbFactory, ImagePaths paths, ImageFileWriter files, TimeProvider clock, ILogger<ImageStore> log)
     : IImageSaver
 {
     /// <summary>Stores the images of one engine call made for <paramref name="job"/> (already in the database).</summary>
@@ -34,6 +37,38 @@ public sealed class ImageStore(IDbContextFactory<AppDbContext> dbFactory, ImageP
             db.Images.AddRange(records);
             await db.SaveChangesAsync(cancellationToken);
             return records;
+        }
+        catch
+        {
+            foreach (var file in written) TryDelete(file);
+            throw;
+        }
+    }
+
+    /// <summary>Name and sampler recorded for an uploaded img2img source: it was not generated.</summary>
+    public const string UploadMarker = "upload";
+
+    /// <summary>Stores an uploaded img2img source (already checked by <see cref="UploadedImage"/>) as the user's image.</summary>
+    public async Task<ImageRecord> ImportAsync(Image<Rgb24> image, string userId, CancellationToken cancellationToken)
+    {
+        var id = Guid.CreateVersion7();
+        var created = clock.GetUtcNow().UtcDateTime;
+        var (png, thumb) = ImagePaths.RelativePaths(id, created);
+        var record = new ImageRecord
+        {
+            Id = id, UserId = userId, Prompt = "", Sampler = UploadMarker, ModelName = UploadMarker,
+            Width = image.Width, Height = image.Height, CreatedAt = created, PixelHash = PixelHash.Of(image),
+            FilePath = png, ThumbPath = thumb,
+        };
+        var written = new List<string>();
+        try
+        {
+            WriteAtomically(png, written, stream => image.SaveAsPng(stream));
+            WriteAtomically(thumb, written, stream => Thumbnails.Save(image, stream));
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            db.Images.Add(record);
+            await db.SaveChangesAsync(cancellationToken);
+            return record;
         }
         catch
         {
@@ -112,10 +147,10 @@ public sealed class ImageStore(IDbContextFactory<AppDbContext> dbFactory, ImageP
         var temp = path + ImagePaths.TempSuffix;
         try
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+            using (var stream = files.Create(temp))
             {
                 write(stream);
-                stream.Flush(flushToDisk: true);
+                if (stream is FileStream file) file.Flush(flushToDisk: true);
             }
             File.Move(temp, path);
             written.Add(path);

@@ -12,7 +12,7 @@ namespace SdWeb.Tests.Web.Support;
 /// <summary>The generation services wired as the app wires them, on a real SQLite file, with a fake engine and saver.</summary>
 public sealed class GenerationHarness : IDisposable
 {
-    private GenerationHarness(TestDatabase database)
+    private GenerationHarness(TestDatabase database, ImageFileWriter files)
     {
         Database = database;
         Options = new SdWebOptions { DataDir = database.Dir.Path, ModelsDir = database.Dir["models"] };
@@ -24,10 +24,10 @@ public sealed class GenerationHarness : IDisposable
         Positions = new QueuePositions(Queue, Notifier);
         Host = new PipelineHost(Factory, Library, NullLogger<PipelineHost>.Instance);
         Paths = new ImagePaths(Options);
-        Images = new ImageStore(Database, Paths, TimeProvider.System, NullLogger<ImageStore>.Instance);
+        Images = new ImageStore(Database, Paths, files, TimeProvider.System, NullLogger<ImageStore>.Instance);
         Uploads = new SourceUploads(Options, GenerationLimits.Default);
         Executor = new JobExecutor(Database, Host, Images, Notifier, Cancellations, Paths, Uploads, TimeProvider.System, NullLogger<JobExecutor>.Instance);
-        Submitter = new JobSubmitter(Database, Library, Queue, Uploads, GenerationLimits.Default);
+        Submitter = new JobSubmitter(Database, Library, Queue, Uploads, GenerationLimits.Default, new SubmissionRateLimiter(Options));
         Canceller = new JobCanceller(Database, Queue, Cancellations, Notifier, TimeProvider.System);
     }
 
@@ -48,7 +48,9 @@ public sealed class GenerationHarness : IDisposable
     public JobSubmitter Submitter { get; }
     public JobCanceller Canceller { get; }
 
-    public static async Task<GenerationHarness> CreateAsync() => new(await TestDatabase.CreateAsync("alice", "bob"));
+    /// <param name="files">Where image files are created (a failing one simulates a full disk).</param>
+    public static async Task<GenerationHarness> CreateAsync(ImageFileWriter? files = null) =>
+        new(await TestDatabase.CreateAsync("alice", "bob"), files ?? new ImageFileWriter());
 
     public GenerationWorker Worker() =>
         new(Database, Queue, Executor, Positions, new DemoModel(Options, NullLogger<DemoModel>.Instance), Host, NullLogger<GenerationWorker>.Instance);

@@ -11,18 +11,18 @@ public static class BenchComponents
 {
     private const string Prompt = "a photograph of an astronaut riding a horse";
 
-    /// <summary>name → (what one call is, a factory of the call for these components and size).</summary>
-    public static readonly IReadOnlyDictionary<string, (string Description, Func<StableDiffusionComponents, int, Action> Prepare)> All =
-        new Dictionary<string, (string, Func<StableDiffusionComponents, int, Action>)>
+    /// <summary>name → (what one call is, the model whose parameters it uses, a factory of the call for these components and size).</summary>
+    public static readonly IReadOnlyDictionary<string, (string Description, string Model, Func<StableDiffusionComponents, int, Action> Prepare)> All =
+        new Dictionary<string, (string, string, Func<StableDiffusionComponents, int, Action>)>
         {
-            ["text"] = ("CLIP text encoder, 2 prompts", (c, _) => () => Run(() => c.TextEncoder.Encode([Prompt, ""]))),
-            ["unet"] = ("UNet, batch 2 (CFG)", PrepareUnet),
-            ["vae-decode"] = ("VAE decode, 1 image", (c, size) =>
+            ["text"] = ("CLIP text encoder, 2 prompts", "text", (c, _) => () => Run(() => c.TextEncoder.Encode([Prompt, ""]))),
+            ["unet"] = ("UNet, batch 2 (CFG)", "unet", PrepareUnet),
+            ["vae-decode"] = ("VAE decode, 1 image", "vae", (c, size) =>
             {
                 var latents = Constant(torch.randn([1, 4, size / 8, size / 8]), c);
                 return () => Run(() => c.Vae.Decode(latents.to(c.Vae.DType)));
             }),
-            ["vae-encode"] = ("VAE encode + sample, 1 image", (c, size) =>
+            ["vae-encode"] = ("VAE encode + sample, 1 image", "vae", (c, size) =>
             {
                 var image = Constant(torch.rand([1, 3, size, size]) * 2 - 1, c);
                 var generator = new torch.Generator(0);
