@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using SdWeb.Data;
@@ -20,7 +19,6 @@ public sealed class GenerationHarness : IDisposable
         Directory.CreateDirectory(Options.ModelsDir);
         File.WriteAllBytes(Path.Combine(Options.ModelsDir, "model-a.safetensors"), []);
         Notifier = new JobNotifier(1000, TimeProvider.System, NullLogger<JobNotifier>.Instance);
-        Notifier.SubscribeToAll(u => { Updates.Add(u); return Task.CompletedTask; });
         Positions = new QueuePositions(Queue, Notifier);
         Host = new PipelineHost(Factory, Library, NullLogger<PipelineHost>.Instance);
         Paths = new ImagePaths(Options);
@@ -41,7 +39,6 @@ public sealed class GenerationHarness : IDisposable
     public JobQueue Queue { get; } = new();
     public JobCancellations Cancellations { get; } = new();
     public JobNotifier Notifier { get; }
-    public ConcurrentBag<JobUpdate> Updates { get; } = [];
     public QueuePositions Positions { get; }
     public PipelineHost Host { get; }
     public JobExecutor Executor { get; }
