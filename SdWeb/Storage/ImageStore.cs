@@ -18,32 +18,12 @@ public sealed class ImageStore(
     : IImageSaver
 {
     /// <summary>Stores the images of one engine call made for <paramref name="job"/> (already in the database).</summary>
-    public async Task<IReadOnlyList<ImageRecord>> SaveAsync(GenerationJob job, GenerationResult result, CancellationToken cancellationToken)
-    {
-        var records = new List<ImageRecord>();
-        var written = new List<string>();
-        try
-        {
-            foreach (var image in result.Images)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var record = NewRecord(job, result, image);
-                var text = A1111ParametersText.Format(image, result.Parameters, result.Images.Count);
-                WriteAtomically(record.FilePath, written, stream => ParametersPng.Save(image.Image, text, stream));
-                WriteAtomically(record.ThumbPath, written, stream => Thumbnails.Save(image.Image, stream));
-                records.Add(record);
-            }
-            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            db.Images.AddRange(records);
-            await db.SaveChangesAsync(cancellationToken);
-            return records;
-        }
-        catch
-        {
-            foreach (var file in written) TryDelete(file);
-            throw;
-        }
-    }
+    public Task<IReadOnlyList<ImageRecord>> SaveAsync(GenerationJob job, GenerationResult result, CancellationToken cancellationToken) =>
+        WriteThenCommitAsync(result.Images.Select(image => new PendingImage(
+            NewRecord(job, result, image),
+            image.Image,
+            stream => ParametersPng.Save(image.Image, A1111ParametersText.Format(image, result.Parameters, result.Images.Count), stream))),
+            cancellationToken);
 
     /// <summary>Name and sampler recorded for an uploaded img2img source: it was not generated.</summary>
     public const string UploadMarker = "upload";
@@ -60,15 +40,31 @@ public sealed class ImageStore(
             Width = image.Width, Height = image.Height, CreatedAt = created, PixelHash = PixelHash.Of(image),
             FilePath = png, ThumbPath = thumb,
         };
+        var stored = await WriteThenCommitAsync([new PendingImage(record, image, stream => image.SaveAsPng(stream))], cancellationToken);
+        return stored[0];
+    }
+
+    /// <summary>A row to commit once its PNG (written by <see cref="WritePng"/>) and thumbnail are in place.</summary>
+    private sealed record PendingImage(ImageRecord Record, Image<Rgb24> Image, Action<Stream> WritePng);
+
+    /// <summary>Writes every file, then commits every row; if anything fails, the files written so far are removed.</summary>
+    private async Task<IReadOnlyList<ImageRecord>> WriteThenCommitAsync(IEnumerable<PendingImage> images, CancellationToken cancellationToken)
+    {
+        var records = new List<ImageRecord>();
         var written = new List<string>();
         try
         {
-            WriteAtomically(png, written, stream => image.SaveAsPng(stream));
-            WriteAtomically(thumb, written, stream => Thumbnails.Save(image, stream));
+            foreach (var pending in images)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                WriteAtomically(pending.Record.FilePath, written, pending.WritePng);
+                WriteAtomically(pending.Record.ThumbPath, written, stream => Thumbnails.Save(pending.Image, stream));
+                records.Add(pending.Record);
+            }
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            db.Images.Add(record);
+            db.Images.AddRange(records);
             await db.SaveChangesAsync(cancellationToken);
-            return record;
+            return records;
         }
         catch
         {

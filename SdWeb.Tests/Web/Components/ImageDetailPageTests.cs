@@ -169,6 +169,21 @@ public sealed class ImageDetailPageTests : MudComponentTest
     }
 
     [Fact]
+    public async Task AnUploadedSourceOffersNothingToReproduce()
+    {
+        using var pixels = ImageStoreBed.Pattern(3);
+        var upload = await _bed.Store.ImportAsync(pixels, "alice", CancellationToken.None);
+
+        var page = RenderPage(upload.Id);
+
+        Assert.Contains("Uploaded as an img2img source", page.Markup);
+        Assert.Empty(page.FindAll("#reproduce"));
+        Assert.Empty(page.FindAll("#reuse"));
+        Assert.Empty(page.FindAll("#copy-parameters"));
+        Assert.Single(page.FindAll("#download"));
+    }
+
+    [Fact]
     public void AnUnknownImageSaysSo()
     {
         var page = RenderPage(Guid.NewGuid());
