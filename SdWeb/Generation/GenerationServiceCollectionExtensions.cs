@@ -32,7 +32,6 @@ public static class GenerationServiceCollectionExtensions
         });
         services.AddSingleton<PipelineHost>();
         services.AddSingleton<JobExecutor>();
-        services.AddSingleton<SourceUploads>();
         services.AddSingleton<SubmissionRateLimiter>();
         services.AddSingleton<JobSubmitter>();
         services.AddSingleton<JobCanceller>();

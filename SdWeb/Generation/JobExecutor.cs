@@ -20,7 +20,6 @@ public sealed class JobExecutor(
     JobNotifier notifier,
     JobCancellations cancellations,
     ImagePaths paths,
-    SourceUploads uploads,
     TimeProvider time,
     ILogger<JobExecutor> logger)
 {
@@ -102,7 +101,6 @@ public sealed class JobExecutor(
     private Image<Rgb24>? LoadSource(AppDbContext db, GenerationJob job)
     {
         if (job.SourceImageId is not { } sourceId) return null;
-        if (uploads.Exists(sourceId)) return Image.Load<Rgb24>(uploads.PathOf(sourceId));
         var path = db.Images.Where(i => i.Id == sourceId).Select(i => i.FilePath).FirstOrDefault()
             ?? throw new InvalidOperationException($"Source image {sourceId} was deleted before the job ran; pick another one.");
         return Image.Load<Rgb24>(paths.Full(path));

@@ -11,7 +11,7 @@ namespace SdWeb.Generation;
 /// told about survives a restart. Each user's valid submissions are rate-limited. The Generate page and the API both submit through here.
 /// </summary>
 public sealed class JobSubmitter(
-    IDbContextFactory<AppDbContext> dbFactory, IModelLibrary library, JobQueue queue, SourceUploads uploads, GenerationLimits limits,
+    IDbContextFactory<AppDbContext> dbFactory, IModelLibrary library, JobQueue queue, GenerationLimits limits,
     SubmissionRateLimiter rateLimiter)
 {
     public async Task<SubmitResult> SubmitAsync(JobRequest request, string userId, CancellationToken cancellationToken)
@@ -29,7 +29,7 @@ public sealed class JobSubmitter(
             Fail(nameof(JobRequest.Model), $"Unknown model '{model}'. Available: {string.Join(", ", models)}.");
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        if (request.SourceImageId is { } sourceId && !uploads.Exists(sourceId) && !await db.Images.AnyAsync(i => i.Id == sourceId, cancellationToken))
+        if (request.SourceImageId is { } sourceId && !await db.Images.AnyAsync(i => i.Id == sourceId, cancellationToken))
             Fail(nameof(JobRequest.SourceImageId), $"Source image {sourceId} does not exist (it may have been deleted); pick another one.");
 
         var job = JobRequests.ToJob(request, userId, model);

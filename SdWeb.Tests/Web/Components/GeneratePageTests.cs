@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using MudBlazor;
 using SdWeb.Components.Pages;
 using SdWeb.Data;
+using SdWeb.Engine.Pipelines.Validation;
 using SdWeb.Generation;
 using SdWeb.Tests.Web.Support;
 
@@ -25,7 +26,8 @@ public sealed class GeneratePageTests : MudComponentTest
         Services.AddSingleton(_h.Options);
         Services.AddSingleton<IModelLibrary>(_h.Library);
         Services.AddSingleton(_h.Submitter);
-        Services.AddSingleton(_h.Uploads);
+        Services.AddSingleton(_h.Images);
+        Services.AddSingleton(GenerationLimits.Default);
         Services.AddSingleton(_h.Canceller);
         Services.AddSingleton(_h.Notifier);
         Services.AddSingleton<TokenCounter>();

@@ -33,7 +33,7 @@ public sealed class ImageDetailPageTests : MudComponentTest
         Services.AddSingleton(_bed.Store);
         Services.AddSingleton(_bed.Paths);
         Services.AddSingleton(new JobSubmitter(_bed.Database, new FakeModelLibrary("model-a"), new JobQueue(),
-            new SourceUploads(new SdWebOptions { DataDir = _bed.Database.Dir.Path }, GenerationLimits.Default), GenerationLimits.Default, new SubmissionRateLimiter(new SdWebOptions())));
+            GenerationLimits.Default, new SubmissionRateLimiter(new SdWebOptions())));
         Services.AddSingleton(_notifier);
         _auth = AddAuthorization();
     }

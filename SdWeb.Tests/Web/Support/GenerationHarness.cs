@@ -23,9 +23,8 @@ public sealed class GenerationHarness : IDisposable
         Host = new PipelineHost(Factory, Library, NullLogger<PipelineHost>.Instance);
         Paths = new ImagePaths(Options);
         Images = new ImageStore(Database, Paths, files, TimeProvider.System, NullLogger<ImageStore>.Instance);
-        Uploads = new SourceUploads(Options, GenerationLimits.Default);
-        Executor = new JobExecutor(Database, Host, Images, Notifier, Cancellations, Paths, Uploads, TimeProvider.System, NullLogger<JobExecutor>.Instance);
-        Submitter = new JobSubmitter(Database, Library, Queue, Uploads, GenerationLimits.Default, new SubmissionRateLimiter(Options));
+        Executor = new JobExecutor(Database, Host, Images, Notifier, Cancellations, Paths, TimeProvider.System, NullLogger<JobExecutor>.Instance);
+        Submitter = new JobSubmitter(Database, Library, Queue, GenerationLimits.Default, new SubmissionRateLimiter(Options));
         Canceller = new JobCanceller(Database, Queue, Cancellations, Notifier, TimeProvider.System);
     }
 
@@ -35,7 +34,6 @@ public sealed class GenerationHarness : IDisposable
     public FakePipelineFactory Factory { get; } = new();
     public ImagePaths Paths { get; }
     public ImageStore Images { get; }
-    public SourceUploads Uploads { get; }
     public JobQueue Queue { get; } = new();
     public JobCancellations Cancellations { get; } = new();
     public JobNotifier Notifier { get; }
