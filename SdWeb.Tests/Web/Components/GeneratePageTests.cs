@@ -89,10 +89,11 @@ public sealed class GeneratePageTests : MudComponentTest
         var page = RenderPage();
 
         page.Find("#prompt").Input("a cat");
-        Assert.Equal("2 / 75 tokens", page.Find("#prompt-tokens").TextContent.Trim());
+        page.WaitForAssertion(() => Assert.Equal("2 / 75 tokens", page.Find("#prompt-tokens").TextContent.Trim()));
 
         page.Find("#prompt").Input(string.Join(' ', Enumerable.Repeat("cat", 80)));
-        Assert.Equal("80 tokens — CLIP reads only the first 75; the last 5 are cut off.", page.Find("#prompt-tokens").TextContent.Trim());
+        page.WaitForAssertion(() => Assert.Equal(
+            "80 tokens — CLIP reads only the first 75; the last 5 are cut off.", page.Find("#prompt-tokens").TextContent.Trim()));
     }
 
     [Fact]
