@@ -28,6 +28,25 @@ public class JobExecutorTests
     }
 
     [Fact]
+    public async Task A_job_stopped_by_shutdown_keeps_its_saved_images_and_makes_only_the_missing_ones_after_restart()
+    {
+        using var h = await GenerationHarness.CreateAsync();
+        var id = await h.SubmitAsync(change: r => r with { ImageCount = 3, Seed = 41 });
+        using var stopping = new CancellationTokenSource();
+        h.Factory.Configure = p => p.BeforeStep = (request, _, _) => { if (request.Seed == 42) stopping.Cancel(); };
+
+        h.Executor.Run((await h.Queue.DequeueAsync(CancellationToken.None)).JobId, stopping.Token);
+        Assert.Equal(JobStatus.Queued, (await h.JobAsync(id)).Status);
+        Assert.Equal([41L], (await h.SavedAsync()).Select(s => s.Seed));
+
+        h.Executor.Run(id, CancellationToken.None);
+
+        Assert.Equal(JobStatus.Succeeded, (await h.JobAsync(id)).Status);
+        Assert.Equal([41L, 42L, 43L], (await h.SavedAsync()).Select(s => s.Seed).Order());
+        Assert.Equal([41L, 42L, 42L, 43L], h.Factory.Loaded.SelectMany(p => p.Requests).Select(r => r.Seed!.Value));
+    }
+
+    [Fact]
     public async Task A_job_without_seed_gets_a_random_32_bit_seed_that_is_stored()
     {
         using var h = await GenerationHarness.CreateAsync();
