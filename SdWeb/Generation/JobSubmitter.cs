@@ -11,7 +11,7 @@ namespace SdWeb.Generation;
 /// told about survives a restart. Each user's valid submissions are rate-limited. The Generate page and the API both submit through here.
 /// </summary>
 public sealed class JobSubmitter(
-    IDbContextFactory<AppDbContext> dbFactory, IModelCatalog catalog, JobQueue queue, GenerationLimits limits,
+    IDbContextFactory<AppDbContext> dbFactory, IModelLibrary library, JobQueue queue, GenerationLimits limits,
     SubmissionRateLimiter rateLimiter)
 {
     public async Task<SubmitResult> SubmitAsync(JobRequest request, string userId, CancellationToken cancellationToken)
@@ -23,8 +23,8 @@ public sealed class JobSubmitter(
             list.Add(message);
         }
 
-        var model = string.IsNullOrWhiteSpace(request.Model) ? catalog.DefaultModel : request.Model;
-        var models = catalog.Names();
+        var model = string.IsNullOrWhiteSpace(request.Model) ? library.DefaultModel : request.Model;
+        var models = library.Names();
         if (!models.Contains(model))
             Fail(nameof(JobRequest.Model), $"Unknown model '{model}'. Available: {string.Join(", ", models)}.");
 

@@ -32,8 +32,8 @@ public sealed class ImageDetailPageTests : MudComponentTest
         Services.AddSingleton(new ImageDetails(_bed.Database));
         Services.AddSingleton(_bed.Store);
         Services.AddSingleton(_bed.Paths);
-        Services.AddSingleton(new JobSubmitter(_bed.Database, new FakeModelCatalog("model-a"), new JobQueue(), GenerationLimits.Default,
-            new SubmissionRateLimiter(new SdWebOptions())));
+        Services.AddSingleton(new JobSubmitter(_bed.Database, new FakeModelLibrary("model-a"), new JobQueue(),
+            GenerationLimits.Default, new SubmissionRateLimiter(new SdWebOptions())));
         Services.AddSingleton(_notifier);
         _auth = AddAuthorization();
     }

@@ -18,7 +18,6 @@ public sealed class GenerateEndToEndTests
     public async Task A_user_generates_watches_it_form_finds_it_by_a_word_and_reproduces_it_pixel_for_pixel()
     {
         using var dir = new TempDir();
-        dir.CopyFrom(Golden.PathOf("tiny-sd"), "models/tiny-sd");
         using var app = await AppProcess.StartAsync(dir["data"], dir["models"], TimeSpan.FromMinutes(3));
         try
         {
@@ -67,6 +66,7 @@ public sealed class GenerateEndToEndTests
         await page.FillAsync("#confirm", "Lighthouse-2026!");
         await page.ClickAsync("button[type=submit]");
         await page.WaitForURLAsync("**/generate");
+        await page.WaitForSelectorAsync(".demo-banner"); // a fresh install: the app made its demo model
 
         // Submit with Ctrl+Enter and watch the job run: progress bar, step counter, a preview that changes.
         await page.WaitForSelectorAsync("#generate-form[data-interactive=true]"); // typing into the prerendered page would be lost
