@@ -24,6 +24,9 @@ public static class ImageEndpoints
         images.MapDelete("/{id:guid}", DeleteAsync);
         // A form post: antiforgery-checked (the token is on every page), like the account forms.
         images.MapPost("/", UploadAsync);
+        // What the start-up sweep found (orphan files, rows without files): kept for an administrator to act on.
+        app.MapGet("/api/admin/storage", (StorageSweep sweep) => TypedResults.Ok(sweep.LastReport))
+            .RequireAuthorization(policy => policy.RequireRole(Roles.Admin));
         return app;
     }
 

@@ -55,6 +55,8 @@ public sealed class BadInputTests(SdWebApp app)
         ["bob reads alice's job"] = c => Expect(c.Bob, HttpMethod.Get, $"/api/jobs/{c.AliceJob}", HttpStatusCode.Forbidden, "This job belongs to someone else."),
         ["bob cancels alice's job"] = c => Expect(c.Bob, HttpMethod.Post, $"/api/jobs/{c.AliceJob}/cancel", HttpStatusCode.Forbidden, "Only the job's owner or an admin can cancel it."),
         ["bob deletes alice's image"] = c => Expect(c.Bob, HttpMethod.Delete, $"/api/images/{c.AliceImage}", HttpStatusCode.Forbidden, "Only the image's author or an administrator may delete it."),
+        ["bob reads the storage report"] = c => Expect(c.Bob, HttpMethod.Get, "/api/admin/storage", HttpStatusCode.Forbidden),
+        ["anonymous reads the storage report"] = c => Expect(c.Anonymous, HttpMethod.Get, "/api/admin/storage", HttpStatusCode.Unauthorized),
         ["bob opens the users page"] = async c =>
         {
             var response = await c.Bob.GetAsync("/Account/Users");

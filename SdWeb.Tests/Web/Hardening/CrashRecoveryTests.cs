@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using SdWeb.Data;
 using SdWeb.Generation;
@@ -47,6 +49,10 @@ public sealed class CrashRecoveryTests
         {
             var alice = await team.LogInAsync(app, "alice");
             var bob = await team.LogInAsync(app, "bob");
+            // The start-up sweep found no orphan: the kill left at most an unfinished temp file, which it removed.
+            var sweep = await (await team.LogInAsync(app, LiveTeam.Admin)).GetFromJsonAsync<JsonElement>("/api/admin/storage");
+            Assert.Equal(0, sweep.GetProperty("filesWithoutRows").GetArrayLength());
+            Assert.Equal(0, sweep.GetProperty("rowsWithoutFiles").GetArrayLength());
             foreach (var (user, id) in jobs)
             {
                 var client = user == "alice" ? alice : bob;

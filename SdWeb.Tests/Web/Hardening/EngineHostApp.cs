@@ -30,6 +30,7 @@ public sealed class EngineHostApp : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
+        builder.UseEnvironment("Production"); // as deployed; and no development-time static asset manifest needed
         builder.UseSetting("SdWeb:DataDir", Dir["data"]);
         builder.UseSetting("SdWeb:ModelsDir", Dir["models"]);
         builder.UseSetting("SdWeb:SubmissionBurst", _submissionBurst.ToString(System.Globalization.CultureInfo.InvariantCulture));

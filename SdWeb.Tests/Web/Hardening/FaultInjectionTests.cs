@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using SdWeb.Data;
 using SdWeb.Engine.Loading.SafeTensors;
 using SdWeb.Generation;
+using SdWeb.Tests.Web.Support;
 using TorchSharp;
 
 namespace SdWeb.Tests.Web.Hardening;
@@ -11,7 +12,9 @@ namespace SdWeb.Tests.Web.Hardening;
 /// <summary>
 /// Faults inside a job, on the real app with its engine worker and the tiny model: each fails only its own job with a
 /// message its user can read, and the next job succeeds.
+/// Runs in the app collection: the test host crashed natively when another in-process app was disposed beside a running engine.
 /// </summary>
+[Collection(AppCollection.Name)]
 public sealed class FaultInjectionTests
 {
     [Fact]
