@@ -11,6 +11,8 @@ using SdWeb.Storage;
 if (CliApp.IsVerb(args)) return await CliApp.RunAsync(args);
 
 var builder = WebApplication.CreateBuilder(args);
+// Serve Blazor's and MudBlazor's assets from a build output in every environment (`dotnet run`, tests), not only Development.
+builder.WebHost.UseStaticWebAssets();
 builder.Services.AddSdWebOptions(builder.Configuration);
 builder.Services.AddSdWebData();
 builder.Services.AddSdWebAuth();

@@ -16,7 +16,7 @@ public static class PlacementResolver
         var device = deviceName switch
         {
             "cpu" => torch.CPU,
-            "cuda" => torch.CUDA,
+            "cuda" => new torch.Device(DeviceType.CUDA, -1),
             _ when deviceName.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(deviceName[5..], out var index)
                 => new torch.Device(DeviceType.CUDA, index),
             _ => throw new ArgumentException($"Unknown device '{options.Device}'; use auto, cpu, cuda or cuda:N."),

@@ -1,4 +1,3 @@
-using SdWeb.Engine.Loading.Configs;
 using SdWeb.Engine.Schedulers;
 
 namespace SdWeb.Engine.Loading;
@@ -16,11 +15,22 @@ public sealed record ModelSchedulerConfig(string ClassName, SchedulerConfig Conf
 
     private static ModelSchedulerConfig FromStream(Func<Stream> open, string description)
     {
-        string className;
-        using (var head = open())
-            className = ConfigJson.ReadClassName(head, description)
-                        ?? throw new ModelLoadException($"{description}: the scheduler config has no _class_name.");
-        using var body = open();
-        return new ModelSchedulerConfig(className, ConfigJson.Read<SchedulerConfig>(body, description), description);
+        string text;
+        using (var reader = new StreamReader(open())) text = reader.ReadToEnd();
+        try
+        {
+            // The schedulers' own parser: it also reads the bare -Infinity diffusers writes into saved DPM configs.
+            using var doc = SchedulerConfig.ParsePythonJson(text);
+            var root = doc.RootElement;
+            var className = root.ValueKind == System.Text.Json.JsonValueKind.Object && root.TryGetProperty("_class_name", out var c)
+                            && c.ValueKind == System.Text.Json.JsonValueKind.String
+                ? c.GetString()!
+                : throw new ModelLoadException($"{description}: the scheduler config has no _class_name.");
+            return new ModelSchedulerConfig(className, SchedulerConfig.FromJson(root), description);
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or FormatException)
+        {
+            throw new ModelLoadException($"{description}: not a valid diffusers scheduler config ({e.Message}). Fix or replace the file.", e);
+        }
     }
 }

@@ -5,7 +5,6 @@ using SdWeb.Engine.Models.Unet;
 using SdWeb.Engine.Models.Vae;
 using SdWeb.Engine.Pipelines.Components;
 using SdWeb.Engine.Pipelines.Validation;
-using SdWeb.Engine.Schedulers;
 using SdWeb.Engine.Tokenization;
 
 namespace SdWeb.Engine.Pipelines;
@@ -32,11 +31,16 @@ public sealed class PipelineFactory(EngineOptions options, GenerationLimits? lim
             textEncoder.LoadWeights(source.TextEncoder.Weights);
             var unet = owned.Add(new UNet2DConditionModel(source.UNet.Config, placement));
             ModuleWeightLoader.Load(unet, source.UNet.Weights);
-            var vae = owned.Add(new AutoencoderKLCodec(LoadVae(source, placement)));
+            var autoencoder = LoadVae(source, placement);
+            var vae = owned.Add(new AutoencoderKLCodec(autoencoder));
+            var parameterCounts = new Dictionary<string, long>
+            {
+                ["text"] = ParameterCount(textEncoder), ["unet"] = ParameterCount(unet), ["vae"] = ParameterCount(autoencoder),
+            };
 
             var model = new ModelDescriptor(source.Name, modelPath, source.Hash, DeviceName(placement), ModelPlacement.DTypeName(placement.DType));
             return new StableDiffusionComponents(model, placement, new ClipPromptEncoder(tokenizer, textEncoder),
-                new UNetNoisePredictor(unet), vae, source.Scheduler.Config, SchedulerFactory.Create, owned);
+                new UNetNoisePredictor(unet), vae, source.Scheduler.Config, owned) { ParameterCounts = parameterCounts };
         }
         catch
         {
@@ -59,6 +63,8 @@ public sealed class PipelineFactory(EngineOptions options, GenerationLimits? lim
             throw;
         }
     }
+
+    private static long ParameterCount(TorchSharp.torch.nn.Module module) => module.parameters().Sum(p => p.numel());
 
     private static string DeviceName(ModelPlacement placement) =>
         placement.Device.index >= 0 ? $"{placement.Device.type.ToString().ToLowerInvariant()}:{placement.Device.index}"

@@ -87,7 +87,7 @@ public sealed class StableDiffusionPipeline : IImagePipeline
 
         var promptEmbeds = EncodePrompts(request, guided);
 
-        var scheduler = _components.CreateScheduler(request.Sampler, _components.SchedulerConfig);
+        var scheduler = SchedulerFactory.Create(request.Sampler, _components.SchedulerConfig);
         scheduler.SetTimesteps(request.Steps);
         int start = request.InitImage is null ? 0 : Img2ImgSchedule.StartIndex(request.Steps, request.Strength, scheduler.Order);
         var timesteps = scheduler.Timesteps.narrow(0, start, scheduler.Timesteps.shape[0] - start);
@@ -121,7 +121,10 @@ public sealed class StableDiffusionPipeline : IImagePipeline
                 noisePred = halves[0] + request.GuidanceScale * (halves[1] - halves[0]);
             }
             var step = scheduler.Step(noisePred, t, latents, generator);
+            // Schedulers keep copies of what they need, so the previous latents can go now.
+            var previous = latents;
             latents = step.PrevSample.MoveToOuterDisposeScope();
+            previous.Dispose();
             if (progress is not null)
                 ReportStep(progress, request, i + 1, total, clock.Elapsed, step.PredOriginalSample);
         }

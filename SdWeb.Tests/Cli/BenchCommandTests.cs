@@ -19,6 +19,7 @@ public class BenchCommandTests
             CancellationToken.None));
         Assert.Matches($@"^{component} +[0-9.]+ ms min, [0-9.]+ ms median over 3 runs", output.ToString().Split('\n')[1]);
         Assert.Matches(@"GFLOP, [0-9.]+ GFLOP/s at min", output.ToString().Split('\n')[1]);
+        Assert.Matches(@"\nparameters +[0-9,]+ \((text|unet|vae)\)", output.ToString());
         Assert.Matches(@"\npeak RSS +[0-9]+ MiB \([0-9.]+× the weights\)", output.ToString());
     }
 

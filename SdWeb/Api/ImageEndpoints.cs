@@ -2,6 +2,8 @@ using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using SdWeb.Auth;
 using SdWeb.Data;
+using SdWeb.Engine.Pipelines.Validation;
+using SdWeb.Options;
 using SdWeb.Storage;
 
 namespace SdWeb.Api;
@@ -20,6 +22,11 @@ public static class ImageEndpoints
         images.MapGet("/{id:guid}", GetPngAsync);
         images.MapGet("/{id:guid}/thumb", GetThumbAsync);
         images.MapDelete("/{id:guid}", DeleteAsync);
+        // A form post: antiforgery-checked (the token is on every page), like the account forms.
+        images.MapPost("/", UploadAsync);
+        // What the start-up sweep found (orphan files, rows without files): kept for an administrator to act on.
+        app.MapGet("/api/admin/storage", (StorageSweep sweep) => TypedResults.Ok(sweep.LastReport))
+            .RequireAuthorization(policy => policy.RequireRole(Roles.Admin));
         return app;
     }
 
@@ -48,6 +55,26 @@ public static class ImageEndpoints
             DeleteOutcome.Forbidden => TypedResults.Problem("Only the image's author or an administrator may delete it.", statusCode: StatusCodes.Status403Forbidden),
             _ => TypedResults.NotFound(),
         };
+
+    /// <summary>An img2img source: checked (bytes, header dimensions, decodable) before it is stored; answers its id.</summary>
+    private static async Task<IResult> UploadAsync(IFormFile file, ClaimsPrincipal user, ImageStore store, SdWebOptions options,
+        GenerationLimits limits, CancellationToken cancellationToken)
+    {
+        if (file.Length > options.MaxUploadBytes)
+            return TypedResults.Problem($"'{file.FileName}' is larger than the upload limit of {options.MaxUploadBytes / (1024 * 1024)} MB; upload a smaller image.",
+                statusCode: StatusCodes.Status413PayloadTooLarge);
+        try
+        {
+            await using var stream = file.OpenReadStream();
+            using var image = await UploadedImage.ReadAsync(stream, file.FileName, options, limits, cancellationToken);
+            var record = await store.ImportAsync(image, user.UserId(), cancellationToken);
+            return TypedResults.Created($"/api/images/{record.Id}", new { id = record.Id });
+        }
+        catch (InvalidUploadException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest);
+        }
+    }
 
     public static string DownloadName(ImageRecord image) => $"sdweb-{image.CreatedAt:yyyyMMdd-HHmmss}-{image.Seed}.png";
 }

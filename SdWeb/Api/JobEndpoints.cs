@@ -12,6 +12,11 @@ public static class JobEndpoints
         jobs.MapPost("/", async (JobRequest request, HttpContext http, JobSubmitter submitter, CancellationToken ct) =>
         {
             var result = await submitter.SubmitAsync(request, JobAccess.Of(http.User).UserId, ct);
+            if (result.RetryAfter is { } retryAfter)
+            {
+                http.Response.Headers.RetryAfter = ((int)retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return Results.Problem(string.Join(" ", result.Errors.SelectMany(e => e.Value)), statusCode: StatusCodes.Status429TooManyRequests);
+            }
             return result.JobId is { } id
                 ? Results.Accepted($"/api/jobs/{id}", new { id })
                 : Results.ValidationProblem(result.Errors, title: "The job was not accepted.");

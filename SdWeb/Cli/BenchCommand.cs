@@ -60,6 +60,8 @@ public sealed class BenchCommand(Func<EngineOptions, PipelineFactory> createFact
             var bench = BenchComponents.All[component!];
             var stats = Timing.Measure(bench.Prepare(components, size), components.Placement.Device, runs);
             Print(component!, bench.Description, stats, bench.Flops(model, size));
+            if (components.ParameterCounts.TryGetValue(bench.Model, out var count))
+                output.WriteLine($"parameters        {count.ToString("N0", CultureInfo.InvariantCulture)} ({bench.Model})");
         }
         PrintMemory(components.Placement, model);
         return Task.FromResult(0);

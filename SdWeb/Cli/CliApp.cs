@@ -33,7 +33,7 @@ public static class CliApp
             await Console.Error.WriteLineAsync("cancelled");
             return 130;
         }
-        catch (Exception e) when (e is Engine.Loading.ModelLoadException or ArgumentException or IOException)
+        catch (Exception e) when (e is Engine.Loading.ModelLoadException or Engine.Pipelines.GenerationFailedException or ArgumentException or IOException)
         {
             await Console.Error.WriteLineAsync($"error: {e.Message}");
             return 1;

@@ -13,16 +13,9 @@ public sealed class EncodedPreview
 
     public EncodedPreview(PreviewImage preview)
     {
-        Width = preview.Width;
-        Height = preview.Height;
-        IsFullDecode = preview.IsFullDecode;
         _jpeg = new Lazy<byte[]>(() => PreviewEncoder.ToJpeg(preview));
         _dataUrl = new Lazy<string>(() => "data:image/jpeg;base64," + Convert.ToBase64String(_jpeg.Value));
     }
-
-    public int Width { get; }
-    public int Height { get; }
-    public bool IsFullDecode { get; }
 
     public byte[] Jpeg => _jpeg.Value;
 

@@ -21,7 +21,8 @@ public static class GenerationServiceCollectionExtensions
         services.AddSingleton<JobQueue>();
         services.AddSingleton<QueuePositions>();
         services.AddSingleton<JobCancellations>();
-        services.AddSingleton<IModelCatalog, ModelCatalog>();
+        services.AddSingleton<IModelLibrary, ModelLibrary>();
+        services.AddSingleton<DemoModel>();
         services.AddSingleton<IPipelineFactory>(sp =>
         {
             var options = sp.GetRequiredService<SdWebOptions>();
@@ -31,6 +32,7 @@ public static class GenerationServiceCollectionExtensions
         });
         services.AddSingleton<PipelineHost>();
         services.AddSingleton<JobExecutor>();
+        services.AddSingleton<SubmissionRateLimiter>();
         services.AddSingleton<JobSubmitter>();
         services.AddSingleton<JobCanceller>();
         services.AddSingleton<JobReader>();

@@ -4,7 +4,7 @@ using SdWeb.Data;
 namespace SdWeb.Generation;
 
 /// <summary>
-/// The engine's one owner: at start it rebuilds the queue from the database (a job interrupted by a crash waits again,
+/// The engine's one owner: at start it makes sure there is a model (the demo on first run), rebuilds the queue from the database (a job interrupted by a crash waits again,
 /// once), then runs jobs one at a time on a dedicated thread.
 /// </summary>
 public sealed class GenerationWorker(
@@ -12,6 +12,7 @@ public sealed class GenerationWorker(
     JobQueue queue,
     JobExecutor executor,
     QueuePositions positions,
+    DemoModel demoModel,
     PipelineHost pipelines,
     ILogger<GenerationWorker> logger) : BackgroundService
 {
@@ -23,6 +24,7 @@ public sealed class GenerationWorker(
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
+        CreateDemoModelIfNone();
         await RestoreQueueAsync(cancellationToken);
         positions.Publish();
         await base.StartAsync(cancellationToken);
@@ -69,6 +71,19 @@ public sealed class GenerationWorker(
                 return;
             }
             executor.Run(next.JobId, stopping);
+        }
+    }
+
+    private void CreateDemoModelIfNone()
+    {
+        try
+        {
+            demoModel.EnsureAnyModel();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The app still serves the gallery; jobs fail with "unknown model" until a model is put in ModelsDir.
+            logger.LogError(e, "Could not create the demo model; put a model in the models folder");
         }
     }
 

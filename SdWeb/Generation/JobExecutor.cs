@@ -55,19 +55,23 @@ public sealed class JobExecutor(
         db.SaveChanges();
         Publish(job, new JobProgress(1, job.ImageCount, 0, job.Steps, TimeSpan.Zero, null));
 
-        var imageIds = new List<Guid>();
+        // A job resumed after a restart keeps the images it already saved and makes only the missing ones.
+        var saved = db.Images.Where(r => r.JobId == job.Id).Select(r => new { r.Id, r.Seed }).ToList();
+        var imageIds = saved.Select(r => r.Id).ToList();
+        var savedSeeds = saved.Select(r => r.Seed).ToHashSet();
         try
         {
             var pipeline = pipelines.Get(job.ModelName);
             using var source = LoadSource(db, job);
             for (var i = 0; i < job.ImageCount; i++)
             {
+                if (savedSeeds.Contains(job.Seed.Value + i)) continue;
                 var request = JobRequests.ToGenerationRequest(job, job.Seed + i, 1, source);
                 var progress = new SyncProgress<StepProgress>(step => Publish(job, Progress(job, i, step)));
                 var result = pipeline.Generate(request, progress, cancellation);
                 // Saving is not cancelled half-way: an image the engine finished is kept whole.
-                var saved = images.SaveAsync(job, result, CancellationToken.None).GetAwaiter().GetResult();
-                imageIds.AddRange(saved.Select(r => r.Id));
+                var stored = images.SaveAsync(job, result, CancellationToken.None).GetAwaiter().GetResult();
+                imageIds.AddRange(stored.Select(r => r.Id));
             }
             Finish(db, job, JobStatus.Succeeded, null, imageIds);
         }

@@ -8,10 +8,11 @@ namespace SdWeb.Generation;
 
 /// <summary>
 /// Accepts a job: checks it with the engine's own rules, stores it, and only then queues it — so a job the user was
-/// told about survives a restart. The Generate page and the API both submit through here.
+/// told about survives a restart. Each user's valid submissions are rate-limited. The Generate page and the API both submit through here.
 /// </summary>
 public sealed class JobSubmitter(
-    IDbContextFactory<AppDbContext> dbFactory, IModelCatalog catalog, JobQueue queue, GenerationLimits limits)
+    IDbContextFactory<AppDbContext> dbFactory, IModelLibrary library, JobQueue queue, GenerationLimits limits,
+    SubmissionRateLimiter rateLimiter)
 {
     public async Task<SubmitResult> SubmitAsync(JobRequest request, string userId, CancellationToken cancellationToken)
     {
@@ -22,8 +23,8 @@ public sealed class JobSubmitter(
             list.Add(message);
         }
 
-        var model = string.IsNullOrWhiteSpace(request.Model) ? catalog.DefaultModel : request.Model;
-        var models = catalog.Names();
+        var model = string.IsNullOrWhiteSpace(request.Model) ? library.DefaultModel : request.Model;
+        var models = library.Names();
         if (!models.Contains(model))
             Fail(nameof(JobRequest.Model), $"Unknown model '{model}'. Available: {string.Join(", ", models)}.");
 
@@ -39,6 +40,8 @@ public sealed class JobSubmitter(
             Fail(JobRequests.FieldOf(error.Field), error.Message);
 
         if (errors.Count > 0) return new SubmitResult(null, errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+        // Only valid jobs spend the budget: a refused one costs the server nothing.
+        if (!rateLimiter.TryAcquire(userId, out var retryAfter)) return SubmitResult.RateLimited(retryAfter);
 
         db.Jobs.Add(job);
         await db.SaveChangesAsync(cancellationToken);

@@ -6,7 +6,7 @@ namespace SdWeb.Generation;
 /// The one loaded model, used only from the worker's thread. It stays loaded between jobs; asking for another loads
 /// that one and only then frees the previous, so a model that fails to load leaves the previous one in service.
 /// </summary>
-public sealed class PipelineHost(IPipelineFactory factory, IModelCatalog catalog, ILogger<PipelineHost> logger) : IDisposable
+public sealed class PipelineHost(IPipelineFactory factory, IModelLibrary library, ILogger<PipelineHost> logger) : IDisposable
 {
     private IImagePipeline? _pipeline;
 
@@ -18,7 +18,7 @@ public sealed class PipelineHost(IPipelineFactory factory, IModelCatalog catalog
     {
         if (_pipeline is not null && LoadedModel == modelName) return _pipeline;
         logger.LogInformation("Loading model {Model}", modelName);
-        var loaded = factory.Load(catalog.ResolvePath(modelName));
+        var loaded = factory.Load(library.ResolvePath(modelName));
         _pipeline?.Dispose();
         _pipeline = loaded;
         LoadedModel = modelName;

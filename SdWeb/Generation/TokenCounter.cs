@@ -10,7 +10,7 @@ namespace SdWeb.Generation;
 /// generating): a diffusers model's tokenizer/ folder, or for single-file checkpoints the standard CLIP vocabulary
 /// every SD v1 model shares, written once to the data folder.
 /// </summary>
-public sealed class TokenCounter(IModelCatalog catalog, SdWebOptions options, ILogger<TokenCounter> logger)
+public sealed class TokenCounter(IModelLibrary library, SdWebOptions options, ILogger<TokenCounter> logger)
 {
     /// <summary>Tokens CLIP reads besides its start and end markers; more are cut off.</summary>
     public const int Limit = 75;
@@ -29,7 +29,7 @@ public sealed class TokenCounter(IModelCatalog catalog, SdWebOptions options, IL
     {
         try
         {
-            var path = catalog.ResolvePath(model);
+            var path = library.ResolvePath(model);
             var folder = Directory.Exists(path) ? Path.Combine(path, "tokenizer") : StandardClipFolder();
             return new Tokenizer(ClipTokenizer.FromFolder(folder));
         }

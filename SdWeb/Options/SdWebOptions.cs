@@ -29,6 +29,12 @@ public sealed record SdWebOptions
     /// <summary>Largest img2img upload width or height, read from the header before decoding.</summary>
     public int MaxUploadDimension { get; init; } = 4096;
 
+    /// <summary>Jobs one user may submit in a burst before the per-user rate limit applies.</summary>
+    public int SubmissionBurst { get; init; } = 20;
+
+    /// <summary>Sustained submissions per user per minute once the burst is spent.</summary>
+    public double SubmissionsPerMinute { get; init; } = 20;
+
     /// <summary>Most previews sent to one subscriber per second.</summary>
     public double PreviewsPerSecond { get; init; } = 4;
 

@@ -3,6 +3,8 @@ using SdWeb.Data;
 using SdWeb.Engine.Imaging;
 using SdWeb.Engine.Pipelines;
 using SdWeb.Generation;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
 
 namespace SdWeb.Storage;
 
@@ -11,24 +13,53 @@ namespace SdWeb.Storage;
 /// temporary file, renames it into place, and only then commits the rows; if anything fails, the files written so far are
 /// removed. Deleting moves the files aside, commits the row's removal, then removes the files (or moves them back).
 /// </summary>
-public sealed class ImageStore(IDbContextFactory<AppDbContext> dbFactory, ImagePaths paths, TimeProvider clock, ILogger<ImageStore> log)
+public sealed class ImageStore(
+    IDbContextFactory<AppDbContext> dbFactory, ImagePaths paths, ImageFileWriter files, TimeProvider clock, ILogger<ImageStore> log)
     : IImageSaver
 {
     /// <summary>Stores the images of one engine call made for <paramref name="job"/> (already in the database).</summary>
-    public async Task<IReadOnlyList<ImageRecord>> SaveAsync(GenerationJob job, GenerationResult result, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<ImageRecord>> SaveAsync(GenerationJob job, GenerationResult result, CancellationToken cancellationToken) =>
+        WriteThenCommitAsync(result.Images.Select(image => new PendingImage(
+            NewRecord(job, result, image),
+            image.Image,
+            stream => ParametersPng.Save(image.Image, A1111ParametersText.Format(image, result.Parameters, result.Images.Count), stream))),
+            cancellationToken);
+
+    /// <summary>Name and sampler recorded for an uploaded img2img source: it was not generated.</summary>
+    public const string UploadMarker = "upload";
+
+    /// <summary>Stores an uploaded img2img source (already checked by <see cref="UploadedImage"/>) as the user's image.</summary>
+    public async Task<ImageRecord> ImportAsync(Image<Rgb24> image, string userId, CancellationToken cancellationToken)
+    {
+        var id = Guid.CreateVersion7();
+        var created = clock.GetUtcNow().UtcDateTime;
+        var (png, thumb) = ImagePaths.RelativePaths(id, created);
+        var record = new ImageRecord
+        {
+            Id = id, UserId = userId, Prompt = "", Sampler = UploadMarker, ModelName = UploadMarker,
+            Width = image.Width, Height = image.Height, CreatedAt = created, PixelHash = PixelHash.Of(image),
+            FilePath = png, ThumbPath = thumb,
+        };
+        var stored = await WriteThenCommitAsync([new PendingImage(record, image, stream => image.SaveAsPng(stream))], cancellationToken);
+        return stored[0];
+    }
+
+    /// <summary>A row to commit once its PNG (written by <see cref="WritePng"/>) and thumbnail are in place.</summary>
+    private sealed record PendingImage(ImageRecord Record, Image<Rgb24> Image, Action<Stream> WritePng);
+
+    /// <summary>Writes every file, then commits every row; if anything fails, the files written so far are removed.</summary>
+    private async Task<IReadOnlyList<ImageRecord>> WriteThenCommitAsync(IEnumerable<PendingImage> images, CancellationToken cancellationToken)
     {
         var records = new List<ImageRecord>();
         var written = new List<string>();
         try
         {
-            foreach (var image in result.Images)
+            foreach (var pending in images)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var record = NewRecord(job, result, image);
-                var text = A1111ParametersText.Format(image, result.Parameters, result.Images.Count);
-                WriteAtomically(record.FilePath, written, stream => ParametersPng.Save(image.Image, text, stream));
-                WriteAtomically(record.ThumbPath, written, stream => Thumbnails.Save(image.Image, stream));
-                records.Add(record);
+                WriteAtomically(pending.Record.FilePath, written, pending.WritePng);
+                WriteAtomically(pending.Record.ThumbPath, written, stream => Thumbnails.Save(pending.Image, stream));
+                records.Add(pending.Record);
             }
             await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
             db.Images.AddRange(records);
@@ -112,10 +143,10 @@ public sealed class ImageStore(IDbContextFactory<AppDbContext> dbFactory, ImageP
         var temp = path + ImagePaths.TempSuffix;
         try
         {
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
+            using (var stream = files.Create(temp))
             {
                 write(stream);
-                stream.Flush(flushToDisk: true);
+                if (stream is FileStream file) file.Flush(flushToDisk: true);
             }
             File.Move(temp, path);
             written.Add(path);

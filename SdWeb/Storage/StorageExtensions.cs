@@ -7,6 +7,7 @@ public static class StorageExtensions
     public static IServiceCollection AddSdWebStorage(this IServiceCollection services)
     {
         services.AddSingleton<ImagePaths>();
+        services.AddSingleton<ImageFileWriter>();
         services.AddSingleton<ImageStore>();
         services.AddSingleton<IImageSaver>(sp => sp.GetRequiredService<ImageStore>());
         services.AddSingleton<StorageSweep>();

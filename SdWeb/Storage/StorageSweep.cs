@@ -12,6 +12,9 @@ public sealed record SweepReport(IReadOnlyList<string> TempFilesRemoved, IReadOn
 /// </summary>
 public sealed class StorageSweep(IDbContextFactory<AppDbContext> dbFactory, ImagePaths paths, ILogger<StorageSweep> log)
 {
+    /// <summary>What the last sweep found, for administrators (<c>GET /api/admin/storage</c>); null before it ran.</summary>
+    public SweepReport? LastReport { get; private set; }
+
     public async Task<SweepReport> RunAsync(CancellationToken cancellationToken = default)
     {
         var temps = new List<string>();
@@ -42,6 +45,7 @@ public sealed class StorageSweep(IDbContextFactory<AppDbContext> dbFactory, Imag
         foreach (var temp in report.TempFilesRemoved) log.LogInformation("Removed the unfinished file {File}", temp);
         foreach (var file in report.FilesWithoutRows) log.LogWarning("Image file without a database row (kept): {File}", file);
         foreach (var id in report.RowsWithoutFiles) log.LogWarning("Image {Id} has a row but its PNG is missing", id);
+        LastReport = report;
         return report;
     }
 }

@@ -81,22 +81,6 @@ public static class ConfigJson
         }
     }
 
-    /// <summary>The <c>_class_name</c> diffusers writes into its configs, or null when there is none.</summary>
-    public static string? ReadClassName(Stream stream, string description)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(stream, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
-            return doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty("_class_name", out var c) &&
-                   c.ValueKind == JsonValueKind.String ? c.GetString() : null;
-        }
-        catch (JsonException e)
-        {
-            throw new ModelLoadException($"{description}: malformed JSON: {e.Message}. Fix or replace the file.", e);
-        }
-    }
-
-    /// <param name="extra">Fields the record does not hold but the Hugging Face libraries expect (e.g. _class_name), written first.</param>
     public static void Write<T>(string path, T config, IReadOnlyDictionary<string, object>? extra = null) where T : class
     {
         var json = new System.Text.Json.Nodes.JsonObject();

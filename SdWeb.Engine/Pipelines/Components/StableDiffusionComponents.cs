@@ -4,8 +4,8 @@ using SdWeb.Engine.Schedulers;
 namespace SdWeb.Engine.Pipelines.Components;
 
 /// <summary>
-/// A loaded model as the pipeline drives it. <paramref name="CreateScheduler"/> builds a sampler by name from
-/// <paramref name="SchedulerConfig"/> the way diffusers' <c>X.from_config(pipe.scheduler.config)</c> does.
+/// A loaded model as the pipeline drives it. Samplers are built from <paramref name="SchedulerConfig"/> (the model's
+/// scheduler_config.json) the way diffusers' <c>X.from_config(pipe.scheduler.config)</c> does.
 /// <paramref name="Owner"/> holds the native weights and is disposed with the pipeline.
 /// </summary>
 public sealed record StableDiffusionComponents(
@@ -15,5 +15,8 @@ public sealed record StableDiffusionComponents(
     INoisePredictor Unet,
     ILatentAutoencoder Vae,
     SchedulerConfig SchedulerConfig,
-    Func<string, SchedulerConfig, IScheduler> CreateScheduler,
-    IDisposable Owner);
+    IDisposable Owner)
+{
+    /// <summary>Parameters per model: "text", "unet", "vae" (for benchmarks and model info).</summary>
+    public IReadOnlyDictionary<string, long> ParameterCounts { get; init; } = new Dictionary<string, long>();
+}

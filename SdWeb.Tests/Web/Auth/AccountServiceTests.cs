@@ -121,4 +121,25 @@ public sealed class AccountServiceTests : IAsyncLifetime
         var admins = await InScope((_, users) => users.Users.CountAsync(u => u.IsAdmin));
         Assert.Equal(1, admins);
     }
+
+    [Fact]
+    public async Task ASignedInCircuitStaysValidUntilTheStampChangesOrTheUserIsGone()
+    {
+        await Register("alice");
+        await using var scope = _services.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
+        var options = scope.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<IdentityOptions>>().Value;
+        var alice = (await users.FindByNameAsync("alice"))!;
+        var principal = await scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<AppUser>>().CreateAsync(alice);
+
+        Assert.True(principal.IsInRole(Roles.Admin));
+        Assert.True(await RevalidatingIdentityStateProvider.IsStillValidAsync(users, principal, options));
+
+        await users.UpdateSecurityStampAsync(alice);
+        Assert.False(await RevalidatingIdentityStateProvider.IsStillValidAsync(users, principal, options));
+
+        var fresh = await scope.ServiceProvider.GetRequiredService<IUserClaimsPrincipalFactory<AppUser>>().CreateAsync(alice);
+        await users.DeleteAsync(alice);
+        Assert.False(await RevalidatingIdentityStateProvider.IsStillValidAsync(users, fresh, options));
+    }
 }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using MudBlazor;
 using SdWeb.Components.Pages;
 using SdWeb.Data;
+using SdWeb.Engine.Pipelines.Validation;
 using SdWeb.Generation;
 using SdWeb.Tests.Web.Support;
 
@@ -23,12 +24,15 @@ public sealed class GeneratePageTests : MudComponentTest
         Services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         Services.AddSingleton<IDbContextFactory<AppDbContext>>(_h.Database);
         Services.AddSingleton(_h.Options);
-        Services.AddSingleton<IModelCatalog>(_h.Catalog);
+        Services.AddSingleton<IModelLibrary>(_h.Library);
         Services.AddSingleton(_h.Submitter);
+        Services.AddSingleton(_h.Images);
+        Services.AddSingleton(GenerationLimits.Default);
         Services.AddSingleton(_h.Canceller);
         Services.AddSingleton(_h.Notifier);
         Services.AddSingleton<TokenCounter>();
         AddAuthorization().SetAuthorized("alice").SetClaims(new Claim(ClaimTypes.NameIdentifier, "alice"));
+        SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
     }
 
     protected override Task DisposeTestAsync()
@@ -85,10 +89,11 @@ public sealed class GeneratePageTests : MudComponentTest
         var page = RenderPage();
 
         page.Find("#prompt").Input("a cat");
-        Assert.Equal("2 / 75 tokens", page.Find("#prompt-tokens").TextContent.Trim());
+        page.WaitForAssertion(() => Assert.Equal("2 / 75 tokens", page.Find("#prompt-tokens").TextContent.Trim()));
 
         page.Find("#prompt").Input(string.Join(' ', Enumerable.Repeat("cat", 80)));
-        Assert.Equal("80 tokens — CLIP reads only the first 75; the last 5 are cut off.", page.Find("#prompt-tokens").TextContent.Trim());
+        page.WaitForAssertion(() => Assert.Equal(
+            "80 tokens — CLIP reads only the first 75; the last 5 are cut off.", page.Find("#prompt-tokens").TextContent.Trim()));
     }
 
     [Fact]

@@ -27,7 +27,8 @@ public sealed class AppProcess : IDisposable
         get { lock (_output) return _output.ToString(); }
     }
 
-    public static async Task<AppProcess> StartAsync(string dataDir, string modelsDir, TimeSpan startTimeout)
+    /// <param name="settings">More command-line settings, e.g. <c>--SdWeb:Threads=1</c>.</param>
+    public static async Task<AppProcess> StartAsync(string dataDir, string modelsDir, TimeSpan startTimeout, params string[] settings)
     {
         var url = $"http://127.0.0.1:{FreePort()}";
         var start = new ProcessStartInfo("dotnet")
@@ -36,9 +37,9 @@ public sealed class AppProcess : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "SdWeb.dll"), "--urls", url,
-                     $"--SdWeb:DataDir={dataDir}", $"--SdWeb:ModelsDir={modelsDir}" })
-            start.ArgumentList.Add(arg);
+        string[] args = [Path.Combine(AppContext.BaseDirectory, "SdWeb.dll"), "--urls", url,
+            $"--SdWeb:DataDir={dataDir}", $"--SdWeb:ModelsDir={modelsDir}", .. settings];
+        foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
 
         var app = new AppProcess(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start"), url);

@@ -25,7 +25,7 @@ public sealed class GenerateEndToEndTests
         }
         catch (Exception e) when (e is PlaywrightException or TimeoutException or Xunit.Sdk.XunitException)
         {
-            throw new Exception($"{e.Message}\n--- app output ---\n{app.Output}", e);
+            throw new Exception($"{e.Message}\n(screenshot of the page: {FailureScreenshot})\n--- app output ---\n{app.Output}", e);
         }
     }
 
@@ -42,6 +42,22 @@ public sealed class GenerateEndToEndTests
         context.SetDefaultTimeout(120_000);
         var page = await context.NewPageAsync();
         Directory.CreateDirectory(Screenshots);
+        try
+        {
+            await DriveAsync(page, context);
+        }
+        catch
+        {
+            // What the browser showed when it failed, for the person reading the failure.
+            await page.ScreenshotAsync(new() { Path = FailureScreenshot, FullPage = true });
+            throw;
+        }
+    }
+
+    private static readonly string FailureScreenshot = Path.Combine(Path.GetTempPath(), "sdweb-e2e-failure.png");
+
+    private static async Task DriveAsync(IPage page, IBrowserContext context)
+    {
 
         // The first account becomes the admin; registering signs in.
         await page.GotoAsync("/Account/Register");
@@ -50,11 +66,13 @@ public sealed class GenerateEndToEndTests
         await page.FillAsync("#confirm", "Lighthouse-2026!");
         await page.ClickAsync("button[type=submit]");
         await page.WaitForURLAsync("**/generate");
-        await page.WaitForSelectorAsync(".demo-banner");
+        await page.WaitForSelectorAsync(".demo-banner"); // a fresh install: the app made its demo model
 
         // Submit with Ctrl+Enter and watch the job run: progress bar, step counter, a preview that changes.
+        await page.WaitForSelectorAsync("#generate-form[data-interactive=true]"); // typing into the prerendered page would be lost
         await page.FillAsync("#prompt", Prompt);
-        await page.FillAsync("#steps", "40");
+        await page.FillAsync("#steps", "12");
+        await page.ClickAsync("text=256×256"); // small and few steps: the CPU test machine is slow
         await page.FocusAsync("#prompt");
         await page.Keyboard.PressAsync("Control+Enter");
         var card = page.Locator(".job-card").First;
@@ -64,7 +82,7 @@ public sealed class GenerateEndToEndTests
         var firstVersion = int.Parse((await preview.GetAttributeAsync("data-version"))!);
         await page.WaitForFunctionAsync(
             "v => { const p = document.querySelector('.job-card .job-preview'); return p && +p.dataset.version > v; }", firstVersion);
-        Assert.Matches(@"Step \d+/40", await card.Locator(".job-step").InnerTextAsync());
+        Assert.Matches(@"Step \d+/12", await card.Locator(".job-step").InnerTextAsync());
         await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "generate.png") });
 
         await page.Locator(".job-card[data-status=Succeeded]").WaitForAsync(new() { Timeout = 300_000 });

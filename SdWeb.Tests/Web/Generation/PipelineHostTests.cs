@@ -9,7 +9,7 @@ public class PipelineHostTests
 {
     private readonly FakePipelineFactory _factory = new();
 
-    private PipelineHost Host() => new(_factory, new FakeModelCatalog("model-a", "model-b"), NullLogger<PipelineHost>.Instance);
+    private PipelineHost Host() => new(_factory, new FakeModelLibrary("model-a", "model-b"), NullLogger<PipelineHost>.Instance);
 
     [Fact]
     public void The_model_stays_loaded_and_switching_frees_the_previous_one()

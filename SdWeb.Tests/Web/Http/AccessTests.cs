@@ -7,6 +7,7 @@ namespace SdWeb.Tests.Web.Http;
 public class AccessTests(SdWebApp app)
 {
     [Theory]
+    [InlineData("/")]
     [InlineData("/gallery")]
     [InlineData("/generate")]
     [InlineData("/images/6b1c0a52-3a4e-4f59-9d55-1d5b2a3f0c11")]
@@ -48,6 +49,10 @@ public class AccessTests(SdWebApp app)
         var login = await SdWebApp.LogInAsync(app.NewClient(), "mallory", SdWebApp.Password);
         Assert.Contains("Wrong user name or password.", await login.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public void CookieKeysAreKeptWithTheDataSoLoginsSurviveARestart() =>
+        Assert.NotEmpty(Directory.EnumerateFiles(app.Dir["data/keys"], "key-*.xml"));
 
     [Fact]
     public async Task AFormPostWithoutTheAntiforgeryTokenIsRejected()

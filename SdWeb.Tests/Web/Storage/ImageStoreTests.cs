@@ -41,6 +41,21 @@ public class ImageStoreTests
     }
 
     [Fact]
+    public async Task AnUploadIsStoredLikeAGeneratedImageButMarkedAsUpload()
+    {
+        using var bed = await ImageStoreBed.CreateAsync();
+        using var upload = ImageStoreBed.Pattern(9);
+
+        var record = await bed.Store.ImportAsync(upload, "bob", CancellationToken.None);
+
+        Assert.Equal((ImageStore.UploadMarker, "bob", 64, 48, PixelHash.Of(upload)), (record.ModelName, record.UserId, record.Width, record.Height, record.PixelHash));
+        using (var saved = Image.Load<Rgb24>(bed.Paths.Full(record.FilePath)))
+            Assert.Equal(PixelHash.Of(upload), PixelHash.Of(saved));
+        Assert.True(File.Exists(bed.Paths.Full(record.ThumbPath)));
+        Assert.Equal(record.Id, Assert.Single(await bed.RowsAsync()).Id);
+    }
+
+    [Fact]
     public async Task WhenTheRowCannotBeCommittedNoFileRemains()
     {
         using var bed = await ImageStoreBed.CreateAsync();

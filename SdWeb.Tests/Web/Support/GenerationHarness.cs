@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using SdWeb.Data;
@@ -12,40 +11,44 @@ namespace SdWeb.Tests.Web.Support;
 /// <summary>The generation services wired as the app wires them, on a real SQLite file, with a fake engine and saver.</summary>
 public sealed class GenerationHarness : IDisposable
 {
-    private GenerationHarness(TestDatabase database)
+    private GenerationHarness(TestDatabase database, ImageFileWriter files)
     {
         Database = database;
         Options = new SdWebOptions { DataDir = database.Dir.Path, ModelsDir = database.Dir["models"] };
+        // A model file in ModelsDir, so a started worker has no reason to create the demo model (the fake engine never reads it).
+        Directory.CreateDirectory(Options.ModelsDir);
+        File.WriteAllBytes(Path.Combine(Options.ModelsDir, "model-a.safetensors"), []);
         Notifier = new JobNotifier(1000, TimeProvider.System, NullLogger<JobNotifier>.Instance);
-        Notifier.SubscribeToAll(u => { Updates.Add(u); return Task.CompletedTask; });
         Positions = new QueuePositions(Queue, Notifier);
-        Host = new PipelineHost(Factory, Catalog, NullLogger<PipelineHost>.Instance);
+        Host = new PipelineHost(Factory, Library, NullLogger<PipelineHost>.Instance);
         Paths = new ImagePaths(Options);
-        Images = new ImageStore(Database, Paths, TimeProvider.System, NullLogger<ImageStore>.Instance);
+        Images = new ImageStore(Database, Paths, files, TimeProvider.System, NullLogger<ImageStore>.Instance);
         Executor = new JobExecutor(Database, Host, Images, Notifier, Cancellations, Paths, TimeProvider.System, NullLogger<JobExecutor>.Instance);
-        Submitter = new JobSubmitter(Database, Catalog, Queue, GenerationLimits.Default);
+        Submitter = new JobSubmitter(Database, Library, Queue, GenerationLimits.Default, new SubmissionRateLimiter(Options));
         Canceller = new JobCanceller(Database, Queue, Cancellations, Notifier, TimeProvider.System);
     }
 
     public TestDatabase Database { get; }
     public SdWebOptions Options { get; }
-    public FakeModelCatalog Catalog { get; } = new("model-a", "model-b");
+    public FakeModelLibrary Library { get; } = new("model-a", "model-b");
     public FakePipelineFactory Factory { get; } = new();
     public ImagePaths Paths { get; }
     public ImageStore Images { get; }
     public JobQueue Queue { get; } = new();
     public JobCancellations Cancellations { get; } = new();
     public JobNotifier Notifier { get; }
-    public ConcurrentBag<JobUpdate> Updates { get; } = [];
     public QueuePositions Positions { get; }
     public PipelineHost Host { get; }
     public JobExecutor Executor { get; }
     public JobSubmitter Submitter { get; }
     public JobCanceller Canceller { get; }
 
-    public static async Task<GenerationHarness> CreateAsync() => new(await TestDatabase.CreateAsync("alice", "bob"));
+    /// <param name="files">Where image files are created (a failing one simulates a full disk).</param>
+    public static async Task<GenerationHarness> CreateAsync(ImageFileWriter? files = null) =>
+        new(await TestDatabase.CreateAsync("alice", "bob"), files ?? new ImageFileWriter());
 
-    public GenerationWorker Worker() => new(Database, Queue, Executor, Positions, Host, NullLogger<GenerationWorker>.Instance);
+    public GenerationWorker Worker() =>
+        new(Database, Queue, Executor, Positions, new DemoModel(Options, NullLogger<DemoModel>.Instance), Host, NullLogger<GenerationWorker>.Instance);
 
     /// <summary>Submits a valid small job (2 steps, 64²) with the given changes and returns its id.</summary>
     public async Task<Guid> SubmitAsync(string user = "alice", Func<JobRequest, JobRequest>? change = null)

@@ -16,7 +16,7 @@ public sealed class ImageStoreBed : IDisposable
     {
         Database = database;
         Paths = new ImagePaths(new SdWebOptions { DataDir = database.Dir.Path });
-        Store = new ImageStore(database, Paths, Clock, NullLogger<ImageStore>.Instance);
+        Store = new ImageStore(database, Paths, new ImageFileWriter(), Clock, NullLogger<ImageStore>.Instance);
     }
 
     public TestDatabase Database { get; }

@@ -86,13 +86,21 @@ public sealed partial class SdWebApp : WebApplicationFactory<Program>, IAsyncLif
     public static async Task<HttpResponseMessage> PostFormAsync(
         HttpClient client, string pageUrl, string? formName, string postUrl, params (string Name, string Value)[] fields)
     {
+        var form = fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value))
+            .Append(new(AntiforgeryFieldName, await AntiforgeryTokenAsync(client, pageUrl)));
+        if (formName is not null) form = form.Append(new("_handler", formName));
+        return await client.PostAsync(postUrl, new FormUrlEncodedContent(form));
+    }
+
+    public const string AntiforgeryFieldName = "__RequestVerificationToken";
+
+    /// <summary>The antiforgery token a page hands this client, as a browser would find it in the page's forms.</summary>
+    public static async Task<string> AntiforgeryTokenAsync(HttpClient client, string pageUrl)
+    {
         var page = await client.GetStringAsync(pageUrl);
         var token = AntiforgeryField().Match(page).Groups[1].Value;
         Assert.False(string.IsNullOrEmpty(token), $"No antiforgery token on {pageUrl}");
-        var form = fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value))
-            .Append(new("__RequestVerificationToken", WebUtility.HtmlDecode(token)));
-        if (formName is not null) form = form.Append(new("_handler", formName));
-        return await client.PostAsync(postUrl, new FormUrlEncodedContent(form));
+        return WebUtility.HtmlDecode(token);
     }
 
     [GeneratedRegex("name=\"__RequestVerificationToken\" (?:type=\"hidden\" )?value=\"([^\"]+)\"")]

@@ -5,9 +5,10 @@ using TorchSharp;
 namespace SdWeb.Cli.Bench;
 
 /// <summary>One model call `bench --component NAME` times, as the pipeline makes it at an image size.</summary>
+/// <param name="Model">The model whose parameters the call uses (a key of StableDiffusionComponents.ParameterCounts).</param>
 /// <param name="Prepare">Builds the call (inputs made once) for loaded components and an image size.</param>
 /// <param name="Flops">The call's floating-point work for a model and an image size.</param>
-public sealed record BenchComponent(string Description, Func<StableDiffusionComponents, int, Action> Prepare, Func<BenchModel, int, double> Flops);
+public sealed record BenchComponent(string Description, string Model, Func<StableDiffusionComponents, int, Action> Prepare, Func<BenchModel, int, double> Flops);
 
 /// <summary>
 /// The models `bench --component NAME` times (UNet: a classifier-free-guidance batch of 2). Adding a component is one entry here.
@@ -19,17 +20,17 @@ public static class BenchComponents
 
     public static readonly IReadOnlyDictionary<string, BenchComponent> All = new Dictionary<string, BenchComponent>
     {
-        ["text"] = new("CLIP text encoder, 2 prompts",
+        ["text"] = new("CLIP text encoder, 2 prompts", "text",
             (c, _) => () => Run(() => c.TextEncoder.Encode([Prompt, ""])),
             (m, _) => FlopCounts.TextEncoder(m.TextEncoder, 2)),
-        ["unet"] = new("UNet, batch 2 (CFG)", PrepareUnet, (m, size) => FlopCounts.UNet(m.UNet, 2, size / Latent, size / Latent)),
-        ["vae-decode"] = new("VAE decode, 1 image", (c, size) =>
+        ["unet"] = new("UNet, batch 2 (CFG)", "unet", PrepareUnet, (m, size) => FlopCounts.UNet(m.UNet, 2, size / Latent, size / Latent)),
+        ["vae-decode"] = new("VAE decode, 1 image", "vae", (c, size) =>
             {
                 var latents = Constant(torch.randn([1, 4, size / Latent, size / Latent]), c);
                 return () => Run(() => c.Vae.Decode(latents.to(c.Vae.DType)));
             },
             (m, size) => FlopCounts.VaeDecode(m.Vae, 1, size / Latent, size / Latent)),
-        ["vae-encode"] = new("VAE encode + sample, 1 image", (c, size) =>
+        ["vae-encode"] = new("VAE encode + sample, 1 image", "vae", (c, size) =>
             {
                 var image = Constant(torch.rand([1, 3, size, size]) * 2 - 1, c);
                 var generator = new torch.Generator(0);

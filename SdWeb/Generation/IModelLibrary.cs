@@ -1,7 +1,7 @@
 namespace SdWeb.Generation;
 
 /// <summary>The models users can pick, by name (relative to ModelsDir, never a path).</summary>
-public interface IModelCatalog
+public interface IModelLibrary
 {
     /// <summary>Names of the models available now, the default first.</summary>
     IReadOnlyList<string> Names();

@@ -3,7 +3,7 @@ using SdWeb.Generation;
 
 namespace SdWeb.Tests.Web.Support;
 
-public sealed class FakeModelCatalog(params string[] names) : IModelCatalog
+public sealed class FakeModelLibrary(params string[] names) : IModelLibrary
 {
     public IReadOnlyList<string> Names() => names;
     public string DefaultModel => names[0];
