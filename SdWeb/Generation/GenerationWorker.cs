@@ -35,26 +35,26 @@ public sealed class GenerationWorker(
         var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
         {
+            Exception? failure = null;
             try
             {
                 RunJobs(stoppingToken);
-                finished.SetResult();
             }
             catch (Exception e)
             {
-                logger.LogCritical(e, "The generation worker stopped");
-                finished.SetException(e);
+                failure = e; // the host logs a failed background service
             }
+            finally
+            {
+                // Freed here, on the thread that runs the steps, once no step can still be using the weights.
+                pipelines.Release();
+            }
+            if (failure is null) finished.SetResult();
+            else finished.SetException(failure);
         })
         { IsBackground = true, Name = "SdWeb engine" };
         thread.Start();
         return finished.Task;
-    }
-
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await base.StopAsync(cancellationToken);
-        pipelines.Dispose();
     }
 
     private void RunJobs(CancellationToken stopping)

@@ -3,10 +3,12 @@ using SdWeb.Engine.Pipelines;
 namespace SdWeb.Generation;
 
 /// <summary>
-/// The one loaded model, used only from the worker's thread. It stays loaded between jobs; asking for another loads
-/// that one and only then frees the previous, so a model that fails to load leaves the previous one in service.
+/// The one loaded model, used and freed only on the worker's thread. It stays loaded between jobs; asking for another
+/// loads that one and only then frees the previous, so a model that fails to load leaves the previous one in service.
+/// Not <see cref="IDisposable"/> on purpose: the DI container would free the weights from another thread, possibly
+/// while a step still runs on them (a native crash); the worker calls <see cref="Release"/> when its thread ends.
 /// </summary>
-public sealed class PipelineHost(IPipelineFactory factory, IModelLibrary library, ILogger<PipelineHost> logger) : IDisposable
+public sealed class PipelineHost(IPipelineFactory factory, IModelLibrary library, ILogger<PipelineHost> logger)
 {
     private IImagePipeline? _pipeline;
 
@@ -25,10 +27,10 @@ public sealed class PipelineHost(IPipelineFactory factory, IModelLibrary library
         return loaded;
     }
 
-    public void Dispose()
+    /// <summary>Frees the model in service, once, however often it is called.</summary>
+    public void Release()
     {
-        _pipeline?.Dispose();
-        _pipeline = null;
         LoadedModel = null;
+        Interlocked.Exchange(ref _pipeline, null)?.Dispose();
     }
 }

@@ -54,4 +54,47 @@ public class GenerationWorkerTests
             await worker.StopAsync(CancellationToken.None);
         }
     }
+
+    [Fact]
+    public async Task Stopping_frees_the_model_once_and_only_after_the_running_step_has_finished()
+    {
+        using var h = await GenerationHarness.CreateAsync();
+        using var stepEntered = new SemaphoreSlim(0);
+        using var finishStep = new ManualResetEventSlim();
+        var freedDuringStep = false;
+        h.Factory.Configure = p => p.BeforeStep = (_, _, _) =>
+        {
+            stepEntered.Release();
+            finishStep.Wait();
+            freedDuringStep |= p.Disposed;
+        };
+        var worker = h.Worker();
+        await worker.StartAsync(CancellationToken.None);
+        await h.SubmitAsync();
+        Assert.True(await stepEntered.WaitAsync(TimeSpan.FromSeconds(30)), "the job never reached its first step");
+
+        // The host gives up waiting (its shutdown timeout) and stops twice at once, as a disposed test host can.
+        var giveUp = new CancellationToken(canceled: true);
+        await Task.WhenAll(Task.Run(() => StopQuietly(worker, giveUp)), Task.Run(() => StopQuietly(worker, giveUp)));
+        var pipeline = Assert.Single(h.Factory.Loaded);
+        Assert.False(pipeline.Disposed, "the weights were freed while a step was running on them");
+
+        finishStep.Set();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!pipeline.Disposed && DateTime.UtcNow < deadline) await Task.Delay(20);
+
+        Assert.False(freedDuringStep);
+        Assert.Equal(1, pipeline.DisposeCount);
+    }
+
+    private static async Task StopQuietly(GenerationWorker worker, CancellationToken token)
+    {
+        try
+        {
+            await worker.StopAsync(token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
 }

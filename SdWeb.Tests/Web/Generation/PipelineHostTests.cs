@@ -14,7 +14,7 @@ public class PipelineHostTests
     [Fact]
     public void The_model_stays_loaded_and_switching_frees_the_previous_one()
     {
-        using var host = Host();
+        var host = Host();
         var a = host.Get("model-a");
         Assert.Same(a, host.Get("model-a"));
 
@@ -28,7 +28,7 @@ public class PipelineHostTests
     [Fact]
     public void A_failed_load_keeps_the_previous_model_in_service()
     {
-        using var host = Host();
+        var host = Host();
         var a = host.Get("model-a");
         _factory.Broken.Add("/models/model-b");
 
@@ -38,5 +38,18 @@ public class PipelineHostTests
         Assert.False(((FakePipeline)a).Disposed);
         Assert.Equal("model-a", host.LoadedModel);
         Assert.Same(a, host.Get("model-a"));
+    }
+
+    [Fact]
+    public void Release_frees_the_model_once_however_often_it_is_called()
+    {
+        var host = Host();
+        var a = (FakePipeline)host.Get("model-a");
+
+        host.Release();
+        host.Release();
+
+        Assert.Equal(1, a.DisposeCount);
+        Assert.Null(host.LoadedModel);
     }
 }

@@ -12,7 +12,7 @@ namespace SdWeb.Tests.Web.Hardening;
 /// <summary>
 /// Faults inside a job, on the real app with its engine worker and the tiny model: each fails only its own job with a
 /// message its user can read, and the next job succeeds.
-/// Runs in the app collection: the test host crashed natively when another in-process app was disposed beside a running engine.
+/// Runs in the app collection so that two in-process engines never compete for the two cores.
 /// </summary>
 [Collection(AppCollection.Name)]
 public sealed class FaultInjectionTests

@@ -12,7 +12,9 @@ namespace SdWeb.Tests.Web.Support;
 public sealed class FakePipeline(string modelName) : IImagePipeline
 {
     public List<GenerationRequest> Requests { get; } = [];
-    public bool Disposed { get; private set; }
+    public bool Disposed => DisposeCount > 0;
+
+    public int DisposeCount { get; private set; }
     public Action<GenerationRequest, int, CancellationToken>? BeforeStep { get; set; }
 
     public ModelDescriptor Model { get; } = new(modelName, "/models/" + modelName, "abcdef1234", "cpu", "fp32");
@@ -36,7 +38,7 @@ public sealed class FakePipeline(string modelName) : IImagePipeline
         return new GenerationResult([new GeneratedImage(image, request.Prompts[0], "", 0)], parameters, TimeSpan.FromSeconds(1));
     }
 
-    public void Dispose() => Disposed = true;
+    public void Dispose() => DisposeCount++;
 }
 
 /// <summary>Hands out <see cref="FakePipeline"/>s by path; a path in <see cref="Broken"/> fails to load.</summary>

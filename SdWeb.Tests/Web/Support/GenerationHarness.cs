@@ -77,7 +77,7 @@ public sealed class GenerationHarness : IDisposable
 
     public void Dispose()
     {
-        Host.Dispose();
+        Host.Release();
         Positions.Dispose();
         Database.Dispose();
     }
