@@ -39,7 +39,8 @@ public sealed class PipelineFactory(EngineOptions options, GenerationLimits? lim
             };
 
             var model = new ModelDescriptor(source.Name, modelPath, source.Hash, DeviceName(placement), ModelPlacement.DTypeName(placement.DType));
-            return new StableDiffusionComponents(model, placement, new ClipPromptEncoder(tokenizer, textEncoder),
+            var promptEncoder = owned.Add(new ClipPromptEncoder(tokenizer, textEncoder));
+            return new StableDiffusionComponents(model, placement, promptEncoder,
                 new UNetNoisePredictor(unet), vae, source.Scheduler.Config, owned) { ParameterCounts = parameterCounts };
         }
         catch

@@ -118,6 +118,26 @@ public sealed class PipelineRuntimeTests(TinySdPipelineFixture fixture) : IClass
         Assert.Equal(100, fixture.Pipeline.CountTokens(string.Join(" ", Enumerable.Repeat("horse", 100))));
     }
 
+    [Fact]
+    public void RecentPromptEncodingsAreReusedAndNeverMixedUp()
+    {
+        var factory = new Engine.Pipelines.PipelineFactory(TinySdPipelineFixture.CpuFloat32);
+        var prompts = Enumerable.Range(0, 12).Select(i => $"a fox number {i}").Append("").ToList();
+        var cached = factory.LoadComponents(Golden.TinySdFolder);
+        using var owner = cached.Owner;
+        foreach (var prompt in prompts) cached.TextEncoder.Encode([prompt]).Dispose(); // more prompts than it keeps
+        var fresh = factory.LoadComponents(Golden.TinySdFolder);
+        using var freshOwner = fresh.Owner;
+
+        // Recent ("" and "a fox number 11"), evicted ("a fox number 0") and repeated prompts, in one batch.
+        string[] batch = ["", "a fox number 0", "a fox number 11", ""];
+        using var again = cached.TextEncoder.Encode(batch);
+        using var expected = torch.cat(batch.Select(p => fresh.TextEncoder.Encode([p])).ToArray());
+
+        Assert.Equal([4, 77, 32], again.shape);
+        Assert.True(expected.equal(again).all().item<bool>(), "a cached encoding differs from a fresh one");
+    }
+
     private static StableDiffusionPipeline WithComponents(Func<StableDiffusionComponents, StableDiffusionComponents> change) =>
         new(change(new Engine.Pipelines.PipelineFactory(TinySdPipelineFixture.CpuFloat32).LoadComponents(Golden.TinySdFolder)));
 

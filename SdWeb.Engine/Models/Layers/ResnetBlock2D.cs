@@ -40,15 +40,15 @@ public sealed class ResnetBlock2D : nn.Module<Tensor, Tensor?, Tensor>
     public override Tensor forward(Tensor inputTensor, Tensor? temb)
     {
         using var scope = NewDisposeScope();
-        var hidden = conv1.RunInInputDType(nonlinearity.forward(norm1.forward(inputTensor)));
+        var hidden = NormActConv.Apply(norm1, nonlinearity, conv1, inputTensor);
         if (time_emb_proj is not null && temb is not null)
         {
             var projected = time_emb_proj.RunInInputDType(nonlinearity.forward(temb));
-            hidden = hidden + projected.unsqueeze(-1).unsqueeze(-1);
+            hidden.add_(projected.unsqueeze(-1).unsqueeze(-1)); // hidden is this block's own tensor
         }
-        hidden = conv2.RunInInputDType(nonlinearity.forward(norm2.forward(hidden)));
+        hidden = NormActConv.Apply(norm2, nonlinearity, conv2, hidden).Replacing(hidden, inputTensor);
         var shortcut = conv_shortcut?.RunInInputDType(inputTensor) ?? inputTensor;
-        var output = shortcut + hidden;
+        var output = hidden.add_(shortcut);
         // Dividing by 1 (every SD v1 block) would only cost a pass over the tensor.
         if (_outputScaleFactor != 1) output = output / _outputScaleFactor;
         return output.MoveToOuterDisposeScope();

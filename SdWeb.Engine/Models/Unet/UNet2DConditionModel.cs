@@ -128,7 +128,7 @@ public sealed class UNet2DConditionModel : nn.Module<Tensor, Tensor, Tensor, Ten
             hidden = block.forward(hidden, blockSkips, emb, encoderHiddenStates, upsampleSize);
         }
 
-        var output = conv_out.RunInInputDType(conv_act.forward(conv_norm_out.forward(hidden)));
+        var output = NormActConv.Apply(conv_norm_out, conv_act, conv_out, hidden);
         return output.to(Placement.DType).MoveToOuterDisposeScope();
     }
 }

@@ -40,7 +40,8 @@ public sealed class AutoencoderKL : nn.Module
         VaeConfigValidation.CheckInput(Config.InChannels, Placement, image, nameof(image));
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var moments = quant_conv.RunInInputDType(encoder.forward(image.to(MixedPrecision.ActivationDType(Placement)))).to(Placement.DType);
+        var activations = image.to(MixedPrecision.ActivationDType(Placement)).ToChannelsLast(); // oneDNN's NHWC kernels
+        var moments = quant_conv.RunInInputDType(encoder.forward(activations)).to(Placement.DType).contiguous();
         return new DiagonalGaussianDistribution(moments).MoveToOuterDisposeScope();
     }
 
@@ -51,7 +52,7 @@ public sealed class AutoencoderKL : nn.Module
         VaeConfigValidation.CheckInput(Config.LatentChannels, Placement, latents, nameof(latents));
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var activations = latents.to(MixedPrecision.ActivationDType(Placement));
-        return decoder.forward(post_quant_conv.RunInInputDType(activations)).to(Placement.DType).MoveToOuterDisposeScope();
+        var activations = latents.to(MixedPrecision.ActivationDType(Placement)).ToChannelsLast(); // oneDNN's NHWC kernels
+        return decoder.forward(post_quant_conv.RunInInputDType(activations)).to(Placement.DType).contiguous().MoveToOuterDisposeScope();
     }
 }

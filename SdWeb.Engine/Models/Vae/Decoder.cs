@@ -35,8 +35,9 @@ public sealed class Decoder : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor latents)
     {
         using var scope = NewDisposeScope();
-        var hidden = mid_block.forward(conv_in.RunInInputDType(latents));
-        foreach (var block in up_blocks) hidden = block.forward(hidden);
-        return conv_out.RunInInputDType(conv_act.forward(conv_norm_out.forward(hidden))).MoveToOuterDisposeScope();
+        var hidden = conv_in.RunInInputDType(latents);
+        hidden = mid_block.forward(hidden).Replacing(hidden, latents);
+        foreach (var block in up_blocks) hidden = block.forward(hidden).Replacing(hidden, latents);
+        return NormActConv.Apply(conv_norm_out, conv_act, conv_out, hidden).MoveToOuterDisposeScope();
     }
 }

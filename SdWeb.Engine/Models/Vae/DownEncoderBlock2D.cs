@@ -26,8 +26,9 @@ public sealed class DownEncoderBlock2D : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor hiddenStates)
     {
         using var scope = NewDisposeScope();
-        foreach (var resnet in resnets) hiddenStates = resnet.forward(hiddenStates, null);
-        if (downsamplers is not null) hiddenStates = downsamplers[0].forward(hiddenStates);
-        return hiddenStates.MoveToOuterDisposeScope();
+        var hidden = hiddenStates;
+        foreach (var resnet in resnets) hidden = resnet.forward(hidden, null).Replacing(hidden, hiddenStates);
+        if (downsamplers is not null) hidden = downsamplers[0].forward(hidden).Replacing(hidden, hiddenStates);
+        return hidden.MoveToOuterDisposeScope();
     }
 }

@@ -40,8 +40,8 @@ public sealed class Encoder : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var hidden = conv_in.RunInInputDType(sample);
-        foreach (var block in down_blocks) hidden = block.forward(hidden);
-        hidden = mid_block.forward(hidden);
-        return conv_out.RunInInputDType(conv_act.forward(conv_norm_out.forward(hidden))).MoveToOuterDisposeScope();
+        foreach (var block in down_blocks) hidden = block.forward(hidden).Replacing(hidden, sample);
+        hidden = mid_block.forward(hidden).Replacing(hidden, sample);
+        return NormActConv.Apply(conv_norm_out, conv_act, conv_out, hidden).MoveToOuterDisposeScope();
     }
 }

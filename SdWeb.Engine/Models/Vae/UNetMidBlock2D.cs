@@ -33,9 +33,12 @@ public sealed class UNetMidBlock2D : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor hiddenStates)
     {
         using var scope = NewDisposeScope();
-        hiddenStates = resnets[0].forward(hiddenStates, null);
+        var hidden = resnets[0].forward(hiddenStates, null);
         for (var i = 0; i < attentions.Count; i++)
-            hiddenStates = resnets[i + 1].forward(attentions[i].forward(hiddenStates, null), null);
-        return hiddenStates.MoveToOuterDisposeScope();
+        {
+            hidden = attentions[i].forward(hidden, null).Replacing(hidden, hiddenStates);
+            hidden = resnets[i + 1].forward(hidden, null).Replacing(hidden, hiddenStates);
+        }
+        return hidden.MoveToOuterDisposeScope();
     }
 }

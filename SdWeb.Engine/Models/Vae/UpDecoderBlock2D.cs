@@ -26,8 +26,9 @@ public sealed class UpDecoderBlock2D : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor hiddenStates)
     {
         using var scope = NewDisposeScope();
-        foreach (var resnet in resnets) hiddenStates = resnet.forward(hiddenStates, null);
-        if (upsamplers is not null) hiddenStates = upsamplers[0].forward(hiddenStates, null);
-        return hiddenStates.MoveToOuterDisposeScope();
+        var hidden = hiddenStates;
+        foreach (var resnet in resnets) hidden = resnet.forward(hidden, null).Replacing(hidden, hiddenStates);
+        if (upsamplers is not null) hidden = upsamplers[0].forward(hidden, null).Replacing(hidden, hiddenStates);
+        return hidden.MoveToOuterDisposeScope();
     }
 }

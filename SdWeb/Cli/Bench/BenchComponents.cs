@@ -20,9 +20,7 @@ public static class BenchComponents
 
     public static readonly IReadOnlyDictionary<string, BenchComponent> All = new Dictionary<string, BenchComponent>
     {
-        ["text"] = new("CLIP text encoder, 2 prompts", "text",
-            (c, _) => () => Run(() => c.TextEncoder.Encode([Prompt, ""])),
-            (m, _) => FlopCounts.TextEncoder(m.TextEncoder, 2)),
+        ["text"] = new("CLIP text encoder, 2 prompts", "text", PrepareText, (m, _) => FlopCounts.TextEncoder(m.TextEncoder, 2)),
         ["unet"] = new("UNet, batch 2 (CFG)", "unet", PrepareUnet, (m, size) => FlopCounts.UNet(m.UNet, 2, size / Latent, size / Latent)),
         ["vae-decode"] = new("VAE decode, 1 image", "vae", (c, size) =>
             {
@@ -38,6 +36,17 @@ public static class BenchComponents
             },
             (m, size) => FlopCounts.VaeEncode(m.Vae, 1, size, size)),
     };
+
+    /// <summary>New prompts every run: the encoder keeps recent prompts' encodings, and this times the model.</summary>
+    private static Action PrepareText(StableDiffusionComponents c, int size)
+    {
+        var run = 0;
+        return () =>
+        {
+            run++;
+            Run(() => c.TextEncoder.Encode([$"{Prompt}, take {run}", $"take {run}"]));
+        };
+    }
 
     private static Action PrepareUnet(StableDiffusionComponents c, int size)
     {
