@@ -14,6 +14,12 @@ namespace SdWeb.Auth;
 public static class AuthServiceCollectionExtensions
 {
     /// <summary>
+    /// How often a session's cookie (each request) and a Blazor circuit check the user's security stamp, so an
+    /// administrator's change to an account (lock, demotion, new password, deletion) ends that user's sessions this soon.
+    /// </summary>
+    public static readonly TimeSpan SessionRecheckInterval = TimeSpan.FromMinutes(1);
+
+    /// <summary>
     /// Identity with cookies on the app database, lockout after repeated failures, and a fallback policy that requires
     /// a signed-in user everywhere (pages, hub, API, image URLs) unless an endpoint explicitly allows anonymous access.
     /// </summary>
@@ -53,6 +59,7 @@ public static class AuthServiceCollectionExtensions
             .AddSignInManager()
             .AddDefaultTokenProviders()
             .AddClaimsPrincipalFactory<AdminClaimsPrincipalFactory>();
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = SessionRecheckInterval);
 
         services.AddAuthorizationBuilder()
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
@@ -63,6 +70,7 @@ public static class AuthServiceCollectionExtensions
             keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(sdweb.DataPath, "keys")), NullLoggerFactory.Instance));
 
         services.AddScoped<AccountService>();
+        services.AddScoped<AccountAdministration>();
         return services;
     }
 

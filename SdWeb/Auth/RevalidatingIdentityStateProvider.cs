@@ -8,13 +8,13 @@ using SdWeb.Data;
 namespace SdWeb.Auth;
 
 /// <summary>
-/// A circuit outlives the request that signed it in: every few minutes this checks that the user still exists and that
-/// the security stamp is unchanged (password reset, lockout by an admin), and signs the circuit out otherwise.
+/// A circuit outlives the request that signed it in: every minute or so this checks that the user still exists and that
+/// the security stamp is unchanged (an administrator's lock, demotion or new password), and signs the circuit out otherwise.
 /// </summary>
 public sealed class RevalidatingIdentityStateProvider(ILoggerFactory loggerFactory, IServiceScopeFactory scopeFactory, IOptions<IdentityOptions> options)
     : RevalidatingServerAuthenticationStateProvider(loggerFactory)
 {
-    protected override TimeSpan RevalidationInterval => TimeSpan.FromMinutes(5);
+    protected override TimeSpan RevalidationInterval => AuthServiceCollectionExtensions.SessionRecheckInterval;
 
     protected override async Task<bool> ValidateAuthenticationStateAsync(AuthenticationState authenticationState, CancellationToken cancellationToken)
     {

@@ -3,45 +3,20 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SdWeb.Auth;
 using SdWeb.Data;
-using SdWeb.Options;
-using SdWeb.Tests.Support;
 using SdWeb.Tests.Web.Support;
 
 namespace SdWeb.Tests.Web.Auth;
 
 public sealed class AccountServiceTests : IAsyncLifetime
 {
-    private readonly TempDir _dir = new();
-    private readonly SettableClock _clock = new(new DateTimeOffset(2026, 5, 1, 12, 0, 0, TimeSpan.Zero));
-    private ServiceProvider _services = default!;
+    private AuthServices _auth = default!;
 
-    public async Task InitializeAsync()
-    {
-        var options = new SdWebOptions { DataDir = _dir.Path };
-        var services = new ServiceCollection()
-            .AddLogging()
-            .AddSingleton(options)
-            .AddSingleton<TimeProvider>(_clock);
-        services.AddDbContextFactory<AppDbContext>(db => db.UseSqlite(DataServiceCollectionExtensions.ConnectionString(options)));
-        services.AddScoped(sp => sp.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContext());
-        services.AddSdWebAuth();
-        _services = services.BuildServiceProvider();
-        await using var db = await _services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
-        await DatabaseInitializer.MigrateAsync(db);
-    }
+    public async Task InitializeAsync() => _auth = await AuthServices.CreateAsync();
 
-    public async Task DisposeAsync()
-    {
-        await _services.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        _dir.Dispose();
-    }
+    public async Task DisposeAsync() => await _auth.DisposeAsync();
 
-    private async Task<T> InScope<T>(Func<AccountService, UserManager<AppUser>, Task<T>> act)
-    {
-        await using var scope = _services.CreateAsyncScope();
-        return await act(scope.ServiceProvider.GetRequiredService<AccountService>(), scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>());
-    }
+    private Task<T> InScope<T>(Func<AccountService, UserManager<AppUser>, Task<T>> act) =>
+        _auth.InScope(sp => act(sp.GetRequiredService<AccountService>(), sp.GetRequiredService<UserManager<AppUser>>()));
 
     private Task<IdentityResult> Register(string name, string? invite = null) =>
         InScope((accounts, _) => accounts.RegisterAsync(name, "correct horse", invite));
@@ -87,7 +62,7 @@ public sealed class AccountServiceTests : IAsyncLifetime
     {
         await Register("alice");
         var invite = await InScope(async (accounts, users) => await accounts.CreateInviteAsync((await users.FindByNameAsync("alice"))!.Id));
-        _clock.Now += AccountService.InviteLifetime + TimeSpan.FromMinutes(1);
+        _auth.Clock.Now += AccountService.InviteLifetime + TimeSpan.FromMinutes(1);
 
         Assert.Equal([InviteNeeded], (await Register("bob", invite.Token)).Errors.Select(e => e.Description));
     }
@@ -126,7 +101,7 @@ public sealed class AccountServiceTests : IAsyncLifetime
     public async Task ASignedInCircuitStaysValidUntilTheStampChangesOrTheUserIsGone()
     {
         await Register("alice");
-        await using var scope = _services.CreateAsyncScope();
+        await using var scope = _auth.CreateScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>();
         var options = scope.ServiceProvider.GetRequiredService<Microsoft.Extensions.Options.IOptions<IdentityOptions>>().Value;
         var alice = (await users.FindByNameAsync("alice"))!;
