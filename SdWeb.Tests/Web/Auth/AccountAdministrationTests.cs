@@ -57,6 +57,13 @@ public sealed class AccountAdministrationTests : IAsyncLifetime
     private const string LockInstead = "bob owns jobs or images, which the gallery keeps. Lock the account instead of deleting it.";
 
     [Fact]
+    public async Task SignedInCookiesRecheckTheirStampEveryMinuteNotEveryHalfHour()
+    {
+        var interval = await InScope(sp => Task.FromResult(sp.GetRequiredService<IOptions<SecurityStampValidatorOptions>>().Value.ValidationInterval));
+        Assert.Equal(TimeSpan.FromMinutes(1), interval);
+    }
+
+    [Fact]
     public async Task AnAdminMakesAMemberAdminAndBackAndTheirSessionsEnd()
     {
         var session = await Session("bob");

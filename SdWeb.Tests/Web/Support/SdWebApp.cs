@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using SdWeb.Auth;
@@ -14,6 +15,7 @@ namespace SdWeb.Tests.Web.Support;
 /// <summary>
 /// The real app in process (TestServer) on a temp data folder, with its background services (the engine worker) left out.
 /// The first account, "admin", is registered through the form when the fixture starts.
+/// Every request rechecks its session's security stamp (the app does so once a minute).
 /// </summary>
 public sealed partial class SdWebApp : WebApplicationFactory<Program>, IAsyncLifetime
 {
@@ -30,6 +32,9 @@ public sealed partial class SdWebApp : WebApplicationFactory<Program>, IAsyncLif
                          && d.ImplementationType?.Assembly == typeof(Program).Assembly).ToList())
                 services.Remove(worker);
         });
+        // Sessions recheck the security stamp on every request, so an admin's change reaches a signed-in client at once.
+        builder.ConfigureTestServices(services =>
+            services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero));
     }
 
     public async Task InitializeAsync()
