@@ -21,15 +21,18 @@ public sealed class AccountAdministrationTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _auth = await AuthServices.CreateAsync();
-        Assert.True((await InScope(sp => sp.GetRequiredService<AccountService>().RegisterAsync("alice", "alice's password", null))).Succeeded);
-        Assert.True((await InScope(sp => sp.GetRequiredService<AccountService>().CreateAccountAsync("bob", BobsPassword, isAdmin: false))).Succeeded);
-        Assert.True((await InScope(sp => sp.GetRequiredService<AccountService>().CreateAccountAsync("dave", "dave's password", isAdmin: true))).Succeeded);
+        Assert.True((await Accounts(a => a.RegisterAsync("alice", "alice's password", inviteToken: null))).Succeeded);
+        Assert.True((await Accounts(a => a.CreateAccountAsync("bob", BobsPassword, isAdmin: false))).Succeeded);
+        Assert.True((await Accounts(a => a.CreateAccountAsync("dave", "dave's password", isAdmin: true))).Succeeded);
         (_alice, _bob, _dave) = ((await User("alice")).Id, (await User("bob")).Id, (await User("dave")).Id);
     }
 
     public async Task DisposeAsync() => await _auth.DisposeAsync();
 
     private Task<T> InScope<T>(Func<IServiceProvider, Task<T>> act) => _auth.InScope(act);
+
+    private Task<IdentityResult> Accounts(Func<AccountService, Task<IdentityResult>> act) =>
+        InScope(sp => act(sp.GetRequiredService<AccountService>()));
 
     private Task<IdentityResult> Administer(Func<AccountAdministration, Task<IdentityResult>> act) =>
         InScope(sp => act(sp.GetRequiredService<AccountAdministration>()));

@@ -10,13 +10,10 @@ namespace SdWeb.Tests.Web.Http;
 [Collection(AppCollection.Name)]
 public class AccountAdministrationPageTests(SdWebApp app)
 {
-    /// <summary>Posts one row action of the Users page: its forms are scoped by the account's id.</summary>
-    private async Task<HttpResponseMessage> ActAsync(HttpClient client, string userName, string action, params (string, string)[] fields) =>
-        await SdWebApp.PostFormAsync(client, "/Account/Users", $"[{await app.UserIdAsync(userName)}]{action}", fields);
-
+    /// <summary>Posts one row action of the Users page (its forms are scoped by the account's id); answers the page shown.</summary>
     private async Task<string> ActOnPageAsync(HttpClient admin, string userName, string action, params (string, string)[] fields)
     {
-        var response = await ActAsync(admin, userName, action, fields);
+        var response = await SdWebApp.PostFormAsync(admin, "/Account/Users", $"[{await app.UserIdAsync(userName)}]{action}", fields);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return await response.Content.ReadAsStringAsync();
     }
@@ -57,7 +54,8 @@ public class AccountAdministrationPageTests(SdWebApp app)
         Assert.Equal(HttpStatusCode.OK, (await member.GetAsync("/gallery")).StatusCode);
         var admin = await app.AdminAsync();
 
-        Assert.Contains("row-locked is locked: they cannot sign in, and their open sessions end shortly.", await ActOnPageAsync(admin, "row-locked", "lock"));
+        Assert.Contains("row-locked is locked: they cannot sign in, and their open sessions end shortly.",
+            await ActOnPageAsync(admin, "row-locked", "lock"));
 
         var rejected = await member.GetAsync("/gallery");
         Assert.Equal(HttpStatusCode.Redirect, rejected.StatusCode);
