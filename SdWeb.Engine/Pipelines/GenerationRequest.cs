@@ -33,4 +33,10 @@ public sealed record GenerationRequest
 
     /// <summary>Full VAE-decoded preview every N steps (0 = only the cheap latent preview).</summary>
     public int FullPreviewEvery { get; init; }
+
+    /// <summary>
+    /// Shortest time between two cheap previews; the steps in between report progress without one, so a fast GPU does
+    /// not copy a preview to the host (a device sync) at every step. Zero: a preview every step.
+    /// </summary>
+    public TimeSpan MinPreviewInterval { get; init; }
 }

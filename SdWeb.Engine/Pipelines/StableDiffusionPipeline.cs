@@ -107,6 +107,7 @@ public sealed class StableDiffusionPipeline : IImagePipeline
 
         var timestepsOnDevice = timesteps.to(device);
         var clock = Stopwatch.StartNew();
+        TimeSpan? lastPreviewAt = null;
         int total = (int)timesteps.shape[0];
         for (int i = 0; i < total; i++)
         {
@@ -126,7 +127,7 @@ public sealed class StableDiffusionPipeline : IImagePipeline
             latents = step.PrevSample.MoveToOuterDisposeScope();
             previous.Dispose();
             if (progress is not null)
-                ReportStep(progress, request, i + 1, total, clock.Elapsed, step.PredOriginalSample);
+                lastPreviewAt = ReportStep(progress, request, i + 1, total, clock.Elapsed, lastPreviewAt, step.PredOriginalSample);
         }
 
         if (!AllFinite(latents))
@@ -160,22 +161,26 @@ public sealed class StableDiffusionPipeline : IImagePipeline
         return scheduler.AddNoise(initLatents, noise, timesteps.narrow(0, 0, 1).repeat(batch));
     }
 
-    private void ReportStep(IProgress<StepProgress> progress, GenerationRequest request, int done, int total, TimeSpan elapsed, torch.Tensor predictedOriginal)
+    /// <returns>When the last preview was made (this step's elapsed time if it made one).</returns>
+    private TimeSpan? ReportStep(IProgress<StepProgress> progress, GenerationRequest request, int done, int total, TimeSpan elapsed,
+        TimeSpan? lastPreviewAt, torch.Tensor predictedOriginal)
     {
         bool fullPreview = request.FullPreviewEvery > 0 && done % request.FullPreviewEvery == 0;
-        PreviewImage preview;
+        bool cheapPreviewDue = lastPreviewAt is not { } last || elapsed - last >= request.MinPreviewInterval;
+        PreviewImage? preview = null;
         if (fullPreview)
         {
             using var first = Decode(predictedOriginal.narrow(0, 0, 1));
             using var hwc = TensorImages.Postprocess(first)[0];
             preview = new PreviewImage((int)hwc.shape[1], (int)hwc.shape[0], TensorImages.ToRgbBytes(hwc), IsFullDecode: true);
         }
-        else
+        else if (cheapPreviewDue)
         {
             preview = _previewer.Preview(predictedOriginal[0]);
         }
         var eta = TimeSpan.FromTicks(elapsed.Ticks / done * (total - done));
         progress.Report(new StepProgress(done, total, elapsed, eta, preview));
+        return preview is null ? lastPreviewAt : elapsed;
     }
 
     private torch.Tensor Decode(torch.Tensor latents)

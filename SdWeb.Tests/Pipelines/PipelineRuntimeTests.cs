@@ -34,6 +34,19 @@ public sealed class PipelineRuntimeTests(TinySdPipelineFixture fixture) : IClass
     }
 
     [Fact]
+    public void StepsWithinTheMinimumPreviewIntervalReportProgressWithoutAPreview()
+    {
+        var reports = new List<StepProgress>();
+        var result = fixture.Pipeline.Generate(Small with { MinPreviewInterval = TimeSpan.FromHours(1) }, new ListProgress(reports),
+            CancellationToken.None);
+        result.Images[0].Image.Dispose();
+
+        Assert.Equal([1, 2, 3, 4, 5, 6], reports.Select(r => r.Step));
+        Assert.NotNull(reports[0].Preview);
+        Assert.All(reports.Skip(1), r => Assert.Null(r.Preview));
+    }
+
+    [Fact]
     public void ResultRecordsEveryReproductionParameterAndARandomSeedWhenNoneIsGiven()
     {
         var result = fixture.Pipeline.Generate(Small with { Seed = null, Steps = 1 }, null, CancellationToken.None);

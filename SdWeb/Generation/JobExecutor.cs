@@ -66,7 +66,7 @@ public sealed class JobExecutor(
             for (var i = 0; i < job.ImageCount; i++)
             {
                 if (savedSeeds.Contains(job.Seed.Value + i)) continue;
-                var request = JobRequests.ToGenerationRequest(job, job.Seed + i, 1, source);
+                var request = JobRequests.ToGenerationRequest(job, job.Seed + i, 1, source) with { MinPreviewInterval = notifier.MinPreviewInterval };
                 var progress = new SyncProgress<StepProgress>(step => Publish(job, Progress(job, i, step)));
                 var result = pipeline.Generate(request, progress, cancellation);
                 // Saving is not cancelled half-way: an image the engine finished is kept whole.

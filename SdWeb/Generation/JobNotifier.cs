@@ -13,7 +13,9 @@ public sealed class JobNotifier
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<Guid, JobUpdate> _latest = [];
-    private readonly TimeSpan _minPreviewInterval;
+    /// <summary>Shortest time between two previews a subscriber gets; the engine need not make them more often.</summary>
+    public TimeSpan MinPreviewInterval { get; }
+
     private readonly TimeProvider _time;
     private readonly ILogger<JobNotifier> _logger;
     private Subscription[] _subscriptions = [];
@@ -23,7 +25,7 @@ public sealed class JobNotifier
         if (!(previewsPerSecond > 0))
             throw new ArgumentOutOfRangeException(nameof(previewsPerSecond), previewsPerSecond,
                 "Previews per second must be greater than 0 (SdWeb:PreviewsPerSecond).");
-        _minPreviewInterval = TimeSpan.FromSeconds(1 / previewsPerSecond);
+        MinPreviewInterval = TimeSpan.FromSeconds(1 / previewsPerSecond);
         _time = time;
         _logger = logger;
     }
@@ -139,7 +141,7 @@ public sealed class JobNotifier
         {
             if (update.Progress?.Preview is null) return update;
             var now = _notifier._time.GetTimestamp();
-            if (_lastPreviewAt is { } last && _notifier._time.GetElapsedTime(last, now) < _notifier._minPreviewInterval)
+            if (_lastPreviewAt is { } last && _notifier._time.GetElapsedTime(last, now) < _notifier.MinPreviewInterval)
                 return update with { Progress = update.Progress with { Preview = null } };
             _lastPreviewAt = now;
             return update;

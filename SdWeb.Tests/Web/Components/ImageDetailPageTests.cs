@@ -73,7 +73,7 @@ public sealed class ImageDetailPageTests : MudComponentTest
         Assert.Equal("a fox <b>bold</b>", page.Find("#detail-prompt").TextContent);
         Assert.Empty(page.FindAll("#detail-prompt b"));
         var table = page.Find(".detail-table").TextContent;
-        foreach (var expected in new[] { "blurry", "77", "20", "7.5", "euler_a", "64 × 48", "model-a", "abc1234567", "cpu, fp32, 3.0 s", "alice" })
+        foreach (var expected in new[] { "blurry", "77", "20", "7.5", "Euler a", "64 × 48", "model-a", "abc1234567", "cpu, fp32, 3.0 s", "alice" })
             Assert.Contains(expected, table);
         Assert.Equal($"generate?from={_image.Id}", page.Find("#reuse").GetAttribute("href"));
         Assert.Equal($"api/images/{_image.Id}?download=true", page.Find("#download").GetAttribute("href"));

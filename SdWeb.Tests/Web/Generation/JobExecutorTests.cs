@@ -24,6 +24,8 @@ public class JobExecutorTests
         var requests = h.Factory.Loaded.Single().Requests;
         Assert.Equal([41L, 42L, 43L], requests.Select(r => r.Seed!.Value));
         Assert.All(requests, r => Assert.Equal(1, r.ImagesPerPrompt));
+        // The harness's notifier sends 1000 previews a second: the engine need not make them more often.
+        Assert.All(requests, r => Assert.Equal(TimeSpan.FromMilliseconds(1), r.MinPreviewInterval));
         Assert.Equal([41L, 42L, 43L], (await h.SavedAsync()).Select(s => s.Seed));
     }
 
