@@ -11,13 +11,13 @@ namespace SdWeb.Auth;
 /// is never deleted (the gallery is the team's record). Every change renews the user's security stamp, which ends their
 /// open sessions at the next check (<see cref="AuthServiceCollectionExtensions.SessionRecheckInterval"/>).
 /// </summary>
-public sealed class AccountAdministration(UserManager<AppUser> users, AppDbContext db, TimeProvider clock)
+public sealed class AccountAdministration(UserManager<AppUser> users, AppDbContext db, TimeProvider clock, ILogger<AccountAdministration> log)
 {
     /// <summary>Serialises changes so two administrators demoting or locking each other at once cannot both succeed.</summary>
     private static readonly SemaphoreSlim ChangeLock = new(1, 1);
 
     public Task<IdentityResult> SetAdminAsync(string actorId, string userId, bool isAdmin, CancellationToken cancellationToken = default) =>
-        ChangeAsync(actorId, userId, cancellationToken, async (actor, user) =>
+        ChangeAsync(actorId, userId, isAdmin ? "made administrator" : "made member", cancellationToken, async (actor, user) =>
         {
             if (!isAdmin && actor.Id == user.Id) return Failed("You cannot take away your own administrator role; ask another administrator.");
             if (!isAdmin && await IsLastAdminAsync(user, cancellationToken)) return LastAdmin(user);
@@ -26,7 +26,7 @@ public sealed class AccountAdministration(UserManager<AppUser> users, AppDbConte
         });
 
     public Task<IdentityResult> LockAsync(string actorId, string userId, CancellationToken cancellationToken = default) =>
-        ChangeAsync(actorId, userId, cancellationToken, async (actor, user) =>
+        ChangeAsync(actorId, userId, "locked", cancellationToken, async (actor, user) =>
         {
             if (actor.Id == user.Id) return Failed("You cannot lock your own account.");
             if (await IsLastAdminAsync(user, cancellationToken)) return LastAdmin(user);
@@ -37,7 +37,7 @@ public sealed class AccountAdministration(UserManager<AppUser> users, AppDbConte
 
     /// <summary>Ends an administrator's lock or a lockout after failed sign-ins, and forgets the failed attempts.</summary>
     public Task<IdentityResult> UnlockAsync(string actorId, string userId, CancellationToken cancellationToken = default) =>
-        ChangeAsync(actorId, userId, cancellationToken, async (_, user) =>
+        ChangeAsync(actorId, userId, "unlocked", cancellationToken, async (_, user) =>
         {
             user.LockoutEnd = null;
             user.AccessFailedCount = 0;
@@ -46,11 +46,11 @@ public sealed class AccountAdministration(UserManager<AppUser> users, AppDbConte
 
     /// <summary>For someone who forgot theirs: Identity's password rules apply; the stamp is renewed with the new hash.</summary>
     public Task<IdentityResult> SetPasswordAsync(string actorId, string userId, string newPassword, CancellationToken cancellationToken = default) =>
-        ChangeAsync(actorId, userId, cancellationToken, async (_, user) =>
+        ChangeAsync(actorId, userId, "given a new password", cancellationToken, async (_, user) =>
             await users.ResetPasswordAsync(user, await users.GeneratePasswordResetTokenAsync(user), newPassword));
 
     public Task<IdentityResult> DeleteAsync(string actorId, string userId, CancellationToken cancellationToken = default) =>
-        ChangeAsync(actorId, userId, cancellationToken, async (actor, user) =>
+        ChangeAsync(actorId, userId, "deleted", cancellationToken, async (actor, user) =>
         {
             if (actor.Id == user.Id) return Failed("You cannot delete your own account.");
             if (await IsLastAdminAsync(user, cancellationToken)) return LastAdmin(user);
@@ -63,8 +63,9 @@ public sealed class AccountAdministration(UserManager<AppUser> users, AppDbConte
                 : Failed($"{user.UserName} owns jobs or images, which the gallery keeps. Lock the account instead of deleting it.");
         });
 
+    /// <param name="done">What happened to the account, for the log ("locked").</param>
     private async Task<IdentityResult> ChangeAsync(
-        string actorId, string userId, CancellationToken cancellationToken, Func<AppUser, AppUser, Task<IdentityResult>> change)
+        string actorId, string userId, string done, CancellationToken cancellationToken, Func<AppUser, AppUser, Task<IdentityResult>> change)
     {
         await ChangeLock.WaitAsync(cancellationToken);
         try
@@ -73,7 +74,9 @@ public sealed class AccountAdministration(UserManager<AppUser> users, AppDbConte
             if (actor is not { IsAdmin: true }) return Failed("Only administrators manage accounts.");
             var user = await users.FindByIdAsync(userId);
             if (user is null) return Failed("That account does not exist (any more).");
-            return await change(actor, user);
+            var result = await change(actor, user);
+            if (result.Succeeded) log.LogInformation("Account {User} {Done} by {Admin}", user.UserName, done, actor.UserName);
+            return result;
         }
         finally { ChangeLock.Release(); }
     }
