@@ -24,7 +24,7 @@ public sealed class BenchCommand(Func<EngineOptions, PipelineFactory> createFact
         [
             new("model", "PATH", "a diffusers model folder or a .safetensors checkpoint") { Required = true },
             new("pipeline", null, "time a whole generation: seconds per step, text encoding, VAE decode, preview"),
-            new("component", string.Join("|", BenchComponents.All.Keys), "time one model call (give this or --pipeline)"),
+            new("component", "NAME", $"time one model call: {string.Join(", ", BenchComponents.All.Keys)} (give this or --pipeline)"),
             new("size", "N", $"image width and height, a multiple of 8 (default {DefaultSize})"),
             new("steps", "N", $"sampling steps for --pipeline, at least 2 (default {DefaultSteps})"),
             new("sampler", "NAME", $"sampler for --pipeline (default {DefaultSampler})"),

@@ -33,13 +33,12 @@ public sealed record CliSyntax(string Verb, string Summary)
                 foreach (var sub in SubVerbs) help.Append($"  {sub.Verb.Split(' ')[^1],-22} {sub.Summary}\n");
                 help.Append($"\nRun 'SdWeb {Verb} VERB --help' for the options of each.\n");
             }
+            var names = Options.Select(o => o.IsFlag ? $"--{o.Name}" : $"--{o.Name} {o.Value}").Append("--help").ToList();
+            int width = names.Max(n => n.Length) + 2;
             if (Options.Count > 0) help.Append("\noptions:\n");
-            foreach (var option in Options)
-            {
-                var name = option.IsFlag ? $"--{option.Name}" : $"--{option.Name} {option.Value}";
-                help.Append($"  {name,-22} {option.Description}{(option.Required ? " (required)" : "")}\n");
-            }
-            return help.Append($"  {"--help",-22} show this help\n").ToString();
+            foreach (var (option, name) in Options.Zip(names))
+                help.Append($"  {name.PadRight(width)}{option.Description}{(option.Required ? " (required)" : "")}\n");
+            return help.Append($"  {"--help".PadRight(width)}show this help\n").ToString();
         }
     }
 
