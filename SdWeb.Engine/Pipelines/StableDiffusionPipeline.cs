@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Reflection;
 using SdWeb.Engine.Devices;
 using SdWeb.Engine.Imaging;
+using SdWeb.Engine.Networks;
 using SdWeb.Engine.Pipelines.Components;
 using SdWeb.Engine.Pipelines.Previews;
 using SdWeb.Engine.Pipelines.Validation;
@@ -63,6 +64,8 @@ public sealed class StableDiffusionPipeline : IImagePipeline
     {
         GenerationRequestValidator.ThrowIfInvalid(request, _limits);
         cancellationToken.ThrowIfCancellationRequested();
+        // Restored when the run ends, however it ends (done, cancelled, failed).
+        using var loras = MergeLoras(request);
         try
         {
             using var noGrad = torch.no_grad();
@@ -77,6 +80,14 @@ public sealed class StableDiffusionPipeline : IImagePipeline
         {
             throw OutOfMemory.Explain(e, _components.Model.Device);
         }
+    }
+
+    private MergedLoras? MergeLoras(GenerationRequest request)
+    {
+        if (request.Loras.Count == 0) return null;
+        var targets = _components.LoraTargets
+            ?? throw new InvalidOperationException("These components expose no weights to merge LoRAs into.");
+        return MergedLoras.Apply(targets, request.Loras);
     }
 
     private DiffusionRun Sample(GenerationRequest request, torch.Generator generator, IProgress<StepProgress>? progress, CancellationToken cancellationToken)

@@ -43,9 +43,12 @@ public sealed class ClipPromptEncoder(ClipTokenizer tokenizer, ClipTextModel tex
         return embedding;
     }
 
-    public void Dispose()
+    /// <summary>Drops the kept encodings: the text encoder's weights changed (a LoRA was merged or removed).</summary>
+    internal void ForgetEncodings()
     {
         foreach (var (_, embedding) in _recent) embedding.Dispose();
         _recent.Clear();
     }
+
+    public void Dispose() => ForgetEncodings();
 }
