@@ -15,6 +15,11 @@ internal sealed class LoraTargets(torch.nn.Module textEncoder, torch.nn.Module u
 
     public void OnTextEncoderChanged() => textEncoderChanged();
 
+    /// <summary>Every weight a LoRA may change, by parameter name (text encoder first).</summary>
+    public IEnumerable<(string Name, torch.Tensor Weight)> Weights =>
+        _textEncoder.Value.Values.Select(v => ("text_encoder." + v.Name, v.Weight))
+            .Concat(_unet.Value.Values.Select(v => ("unet." + v.Name, v.Weight)));
+
     /// <returns>The parameter's name and tensor, or false when the model has no such module.</returns>
     public bool TryFind(LoraComponent component, string flatModule, out string name, out torch.Tensor weight)
     {
