@@ -43,4 +43,7 @@ public sealed record GenerationRequest
 
     /// <summary>LoRAs merged into the weights for this generation only, in order.</summary>
     public IReadOnlyList<NetworkActivation> Loras { get; init; } = [];
+
+    /// <summary>Textual-inversion files (.safetensors) whose trigger words, their file names, the prompts may use.</summary>
+    public IReadOnlyList<string> Embeddings { get; init; } = [];
 }

@@ -6,6 +6,7 @@ using SdWeb.Engine.Networks;
 using SdWeb.Engine.Pipelines.Components;
 using SdWeb.Engine.Pipelines.Previews;
 using SdWeb.Engine.Pipelines.Validation;
+using SdWeb.Engine.Prompts;
 using SdWeb.Engine.Schedulers;
 using TorchSharp;
 
@@ -153,13 +154,43 @@ public sealed class StableDiffusionPipeline : IImagePipeline
     /// <summary>[negative…, prompt…] (or just the prompts without guidance), each repeated per image in diffusers' order.</summary>
     private torch.Tensor EncodePrompts(GenerationRequest request, bool guided)
     {
-        var encoder = _components.TextEncoder;
-        var conditional = encoder.Encode(request.Prompts).repeat_interleave(request.ImagesPerPrompt, dim: 0);
-        if (!guided) return conditional;
-        var negatives = Enumerable.Range(0, request.Prompts.Count).Select(p => NegativePromptOf(request, p)).ToList();
-        var unconditional = encoder.Encode(negatives).repeat_interleave(request.ImagesPerPrompt, dim: 0);
-        return torch.cat([unconditional, conditional]);
+        var embeddings = ReadEmbeddings(request);
+        try
+        {
+            var conditional = Encode(request.Prompts, embeddings).repeat_interleave(request.ImagesPerPrompt, dim: 0);
+            if (!guided) return conditional;
+            var negatives = Enumerable.Range(0, request.Prompts.Count).Select(p => NegativePromptOf(request, p)).ToList();
+            var unconditional = Encode(negatives, embeddings).repeat_interleave(request.ImagesPerPrompt, dim: 0);
+            return torch.cat([unconditional, conditional]);
+        }
+        finally
+        {
+            foreach (var embedding in embeddings) embedding.Vectors.Dispose();
+        }
     }
+
+    private torch.Tensor Encode(IReadOnlyList<string> prompts, IReadOnlyList<TextualInversionEmbedding> embeddings) =>
+        embeddings.Count == 0 ? _components.TextEncoder.Encode(prompts) : ClipEncoder().Encode(prompts, embeddings);
+
+    private List<TextualInversionEmbedding> ReadEmbeddings(GenerationRequest request)
+    {
+        var embeddings = new List<TextualInversionEmbedding>();
+        if (request.Embeddings.Count == 0) return embeddings;
+        int hiddenSize = ClipEncoder().HiddenSize;
+        try
+        {
+            foreach (var path in request.Embeddings) embeddings.Add(TextualInversionFile.Read(path, hiddenSize));
+            return embeddings;
+        }
+        catch
+        {
+            foreach (var embedding in embeddings) embedding.Vectors.Dispose();
+            throw;
+        }
+    }
+
+    private ClipPromptEncoder ClipEncoder() => _components.TextEncoder as ClipPromptEncoder
+        ?? throw new InvalidOperationException("This prompt encoder takes no textual-inversion embeddings.");
 
     /// <summary>img2img's prepare_latents: one VAE sample of the init image (scaled, repeated per image), noised to the first timestep.</summary>
     private torch.Tensor NoisedInitLatents(GenerationRequest request, int batch, IScheduler scheduler, torch.Tensor timesteps, torch.Generator generator)

@@ -7,19 +7,19 @@ using SdWeb.Tests.Support;
 
 namespace SdWeb.Tests.Networks;
 
-/// <summary>A LoRA or textual-inversion case of features/cases.json, as the request the engine gets for it.</summary>
-public sealed record LoraGoldenCase(string Name, JsonElement Json)
+/// <summary>A LoRA or (diffusers-syntax) textual-inversion case of features/cases.json, as the request the engine gets for it.</summary>
+public sealed record NetworkGoldenCase(string Name, JsonElement Json)
 {
-    private static readonly Lazy<IReadOnlyList<LoraGoldenCase>> Cases = new(() =>
+    private static readonly Lazy<IReadOnlyList<NetworkGoldenCase>> Cases = new(() =>
     {
         // Python's json writes -Infinity (lambda_min_clipped), which is not JSON; quote such literals.
         var text = Regex.Replace(File.ReadAllText(Golden.PathOf("features", "cases.json")), @":\s*(-?Infinity|NaN)\b", ": \"$1\"");
         using var doc = JsonDocument.Parse(text);
         return doc.RootElement.GetProperty("cases").EnumerateArray()
-            .Select(c => new LoraGoldenCase(c.GetProperty("name").GetString()!, c.Clone())).ToList();
+            .Select(c => new NetworkGoldenCase(c.GetProperty("name").GetString()!, c.Clone())).ToList();
     });
 
-    public static LoraGoldenCase Named(string name) => Cases.Value.Single(c => c.Name == name);
+    public static NetworkGoldenCase Named(string name) => Cases.Value.Single(c => c.Name == name);
 
     public long Seed => Json.GetProperty("seed").GetInt64();
 
@@ -45,7 +45,14 @@ public sealed record LoraGoldenCase(string Name, JsonElement Json)
         Height = Json.GetProperty("height").GetInt32(),
         ImagesPerPrompt = Json.GetProperty("num_images_per_prompt").GetInt32(),
         Loras = Loras,
+        Embeddings = Embeddings,
     };
+
+    /// <summary>The embedding of a textual-inversion case run through diffusers' own prompt path (load_textual_inversion).</summary>
+    public IReadOnlyList<string> Embeddings =>
+        Json.TryGetProperty("embedding", out var embedding) && Json.GetProperty("method").GetString() == "diffusers"
+            ? [GoldenPath(embedding.GetProperty("path").GetString()!)]
+            : [];
 
     /// <summary>"shared/golden/features/lora/x.safetensors" → the file in this machine's golden folder.</summary>
     public static string GoldenPath(string steeringPath)

@@ -10,19 +10,20 @@ using Xunit.Abstractions;
 namespace SdWeb.Tests.Networks;
 
 /// <summary>
-/// LoRA cases of features/cases.json through the engine's pipeline. lora_07/lora_10 were made with diffusers' run-time
+/// LoRA and diffusers-syntax textual-inversion cases of features/cases.json through the engine's pipeline. lora_07/lora_10 were made with diffusers' run-time
 /// LoRA; merging into the weights differs from it by up to 1.6e-4 on the final latents (the README's measurement),
 /// which is within 1e-4 of their largest magnitude.
 /// </summary>
-public sealed class LoraPipelineGoldenTests(TinySdWithWeightsFixture fixture, ITestOutputHelper output) : IClassFixture<TinySdWithWeightsFixture>
+public sealed class NetworkPipelineGoldenTests(TinySdWithWeightsFixture fixture, ITestOutputHelper output) : IClassFixture<TinySdWithWeightsFixture>
 {
     [Theory]
     [InlineData("lora_07")]
     [InlineData("lora_10")]
     [InlineData("lora_two_merged")]
+    [InlineData("ti_tiny_style")]
     public void MatchesTheGolden(string caseName)
     {
-        var goldenCase = LoraGoldenCase.Named(caseName);
+        var goldenCase = NetworkGoldenCase.Named(caseName);
         var request = goldenCase.ToRequest();
         using var golden = Golden.OpenCase("features", goldenCase.TensorsFile);
         using var run = fixture.Pipeline.Run(request, goldenCase.Seed, null, CancellationToken.None);
@@ -50,7 +51,7 @@ public sealed class LoraPipelineGoldenTests(TinySdWithWeightsFixture fixture, IT
     [Fact]
     public void AJobAfterALoraJobGivesThePixelsAndWeightsOfBefore()
     {
-        var withLora = LoraGoldenCase.Named("lora_two_merged").ToRequest();
+        var withLora = NetworkGoldenCase.Named("lora_two_merged").ToRequest();
         var plain = withLora with { Loras = [] };
         var before = SnapshotWeights();
 
@@ -68,7 +69,7 @@ public sealed class LoraPipelineGoldenTests(TinySdWithWeightsFixture fixture, IT
     [Fact]
     public void ACancelledLoraJobRestoresTheWeights()
     {
-        var request = LoraGoldenCase.Named("lora_10").ToRequest();
+        var request = NetworkGoldenCase.Named("lora_10").ToRequest();
         var before = SnapshotWeights();
         using var cancel = new CancellationTokenSource();
         var progress = new SynchronousProgress(_ => cancel.Cancel());
@@ -91,9 +92,9 @@ public sealed class LoraPipelineGoldenTests(TinySdWithWeightsFixture fixture, IT
             Engine.Loading.SafeTensors.SafeTensorsFile.Write(path, tensors);
         }
         var before = SnapshotWeights();
-        var request = LoraGoldenCase.Named("lora_10").ToRequest() with
+        var request = NetworkGoldenCase.Named("lora_10").ToRequest() with
         {
-            Loras = [new NetworkActivation("tiny-detail", LoraGoldenCase.Named("lora_10").Loras[0].Path, 1.0), new NetworkActivation("wide", path, 1.0)],
+            Loras = [new NetworkActivation("tiny-detail", NetworkGoldenCase.Named("lora_10").Loras[0].Path, 1.0), new NetworkActivation("wide", path, 1.0)],
         };
         var error = Assert.Throws<ModelLoadException>(() => fixture.Pipeline.Run(request, 3, null, CancellationToken.None));
         Assert.Contains(path, error.Message);
