@@ -44,7 +44,7 @@ internal static class LoraFile
             foreach (var layer in layers) { layer.Down.Dispose(); layer.Up.Dispose(); }
             throw;
         }
-        return new LoraNetwork(path, NetworkHashes.Lora(file), layers);
+        return new LoraNetwork(path, layers);
     }
 
     private static LoraLayer ReadLayer(SafeTensorsFile file, LoraComponent component, string module, Dictionary<LoraPart, string> names)

@@ -14,14 +14,7 @@ internal sealed class MergedLoras : IDisposable
     private readonly Dictionary<torch.Tensor, torch.Tensor> _originals = new(ReferenceEqualityComparer.Instance);
     private bool _textEncoderChanged;
 
-    /// <summary>The merged LoRAs in order: the name the prompt used and A1111's short hash ("Lora hashes").</summary>
-    public IReadOnlyList<(string Name, string ShortHash)> Applied { get; }
-
-    private MergedLoras(LoraTargets targets, IReadOnlyList<(string, string)> applied)
-    {
-        _targets = targets;
-        Applied = applied;
-    }
+    private MergedLoras(LoraTargets targets) => _targets = targets;
 
     /// <summary>Reads every file and checks every layer against the model before any weight changes.</summary>
     /// <exception cref="ModelLoadException">A file that cannot be read, or a layer the model lacks or that does not fit.</exception>
@@ -37,7 +30,7 @@ internal sealed class MergedLoras : IDisposable
                 networks.Add(LoraFile.Read(activation.Path));
                 CheckFit(targets, networks[^1]);
             }
-            var merged = new MergedLoras(targets, activations.Select((a, i) => (a.Name, networks[i].ShortHash)).ToList());
+            var merged = new MergedLoras(targets);
             try
             {
                 for (int i = 0; i < networks.Count; i++) merged.Merge(networks[i], activations[i].Multiplier);

@@ -22,6 +22,13 @@ internal static class NetworkHashes
     public static string WholeFile(string path) => Hash(path, dataOnly: false);
 
     /// <summary>A LoRA's hash as A1111 takes it: the file's own <c>sshs_model_hash</c> if it has one, else <see cref="SafeTensorsData"/>.</summary>
+    public static string Lora(string path)
+    {
+        using var file = SafeTensorsFile.Open(path);
+        return Lora(file);
+    }
+
+    /// <inheritdoc cref="Lora(string)"/>
     public static string Lora(SafeTensorsFile file) =>
         file.Metadata.TryGetValue("sshs_model_hash", out var stored) && stored.Length > 0 ? stored : SafeTensorsData(file.Path);
 

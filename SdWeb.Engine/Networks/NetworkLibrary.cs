@@ -1,5 +1,4 @@
 using SdWeb.Engine.Loading;
-using SdWeb.Engine.Loading.SafeTensors;
 using SdWeb.Engine.Prompts;
 
 namespace SdWeb.Engine.Networks;
@@ -21,7 +20,7 @@ public sealed class NetworkLibrary(string loraFolder, string embeddingsFolder)
     public string EmbeddingsFolder { get; } = embeddingsFolder;
 
     public IReadOnlyList<NetworkFile> Loras() =>
-        Scan(LoraFolder, path => NetworkHashes.Short(LoraHash(path)));
+        Scan(LoraFolder, path => NetworkHashes.Short(NetworkHashes.Lora(path)));
 
     public IReadOnlyList<NetworkFile> Embeddings() =>
         Scan(EmbeddingsFolder, path => NetworkHashes.Short(NetworkHashes.WholeFile(path)));
@@ -41,12 +40,6 @@ public sealed class NetworkLibrary(string loraFolder, string embeddingsFolder)
         ?? throw new ModelLoadException(files.Count == 0
             ? $"No {kind} named \"{name}\": {folder} holds none."
             : $"No {kind} named \"{name}\" in {folder}. Available: {string.Join(", ", files.Select(f => f.Name))}.");
-
-    private static string LoraHash(string path)
-    {
-        using var file = SafeTensorsFile.Open(path);
-        return NetworkHashes.Lora(file);
-    }
 
     /// <summary>Every network file by name (first in path order when two subfolders hold the same name).</summary>
     private static IReadOnlyList<NetworkFile> Scan(string folder, Func<string, string> shortHash)

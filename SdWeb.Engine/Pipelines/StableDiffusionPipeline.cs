@@ -262,7 +262,19 @@ public sealed class StableDiffusionPipeline : IImagePipeline
     private GenerationParameters ParametersOf(GenerationRequest request, long seed) => new(
         _components.Model.Name, _components.Model.Hash, request.Sampler, request.Steps, request.GuidanceScale, seed,
         request.Width, request.Height, request.ImagesPerPrompt, request.InitImage is null ? null : request.Strength,
-        _components.Model.DType, _components.Model.Device, EngineVersion);
+        _components.Model.DType, _components.Model.Device, EngineVersion)
+    {
+        LoraHashes = request.Loras.Select(l => new NetworkHash(l.Name, NetworkHashes.Short(NetworkHashes.Lora(l.Path)))).ToList(),
+        EmbeddingHashes = UsedEmbeddings(request),
+    };
+
+    /// <summary>The request's embeddings whose trigger word a prompt or negative prompt contains.</summary>
+    private static List<NetworkHash> UsedEmbeddings(GenerationRequest request) => request.Embeddings
+        .Select(path => Path.GetFileNameWithoutExtension(path))
+        .Zip(request.Embeddings, (name, path) => (Name: name, Path: path))
+        .Where(e => request.Prompts.Concat(request.NegativePrompts).Any(p => p.Contains(e.Name, StringComparison.Ordinal)))
+        .Select(e => new NetworkHash(e.Name, NetworkHashes.Short(NetworkHashes.WholeFile(e.Path))))
+        .ToList();
 
     public void Dispose()
     {

@@ -40,6 +40,13 @@ public sealed class NetworkPipelineGoldenTests(TinySdWithWeightsFixture fixture,
             Report("images", TensorAssert.Close(images, run.Images, 1e-4, "images"));
 
         var result = fixture.Pipeline.ToResult(run, request, goldenCase.Seed, TimeSpan.Zero);
+        // A1111's infotext; the hashes are Python hashlib's of the golden files (LoRA: the data after the header).
+        Assert.Contains(caseName switch
+        {
+            "lora_two_merged" => "Lora hashes: \"tiny-detail: e26b84334128, tiny-sketch: 58acd085b2a1\"",
+            "ti_tiny_style" => "TI hashes: \"tiny-style: 492674a98d54\"",
+            _ => "Lora hashes: \"tiny-detail: e26b84334128\"",
+        }, A1111ParametersText.Format(result.Images[0], result.Parameters, batchSize: 1));
         using var dir = new TempDir();
         var written = GenerationPngs.Write(result, dir.Path);
         var (maxLevel, offFraction) = PipelineGoldenTests.ComparePng(Golden.PathOf("features", goldenCase.PngFile), written[0]);
