@@ -81,6 +81,31 @@ public sealed class LoraFileTests(TinySdWithWeightsFixture fixture) : IClassFixt
         Assert.All(targets.Weights, w => Assert.True(w.Weight.bytes.SequenceEqual(before[w.Name].bytes), w.Name));
     }
 
+    [Fact]
+    public void ALoConConvolutionLayerMergesAsA3x3Update()
+    {
+        using var dir = new TempDir();
+        var path = dir["locon.safetensors"];
+        torch.manual_seed(11);
+        // A1111's network_lora: down [r, in, 3, 3], up [out, r, 1, 1]; ΔW = (up [out, r] @ down [r, in·9]) reshaped.
+        var down = torch.randn(2, 32, 3, 3);
+        var up = torch.randn(32, 2, 1, 1);
+        SafeTensorsFile.Write(path, new Dictionary<string, torch.Tensor>
+        {
+            ["lora_unet_down_blocks_0_resnets_0_conv1.lora_down.weight"] = down,
+            ["lora_unet_down_blocks_0_resnets_0_conv1.lora_up.weight"] = up,
+            ["lora_unet_down_blocks_0_resnets_0_conv1.alpha"] = torch.tensor(1f),
+        });
+        var targets = fixture.Components.LoraTargets!;
+        const string parameter = "unet.down_blocks.0.resnets.0.conv1.weight";
+        using var before = targets.Weights.Single(w => w.Name == parameter).Weight.clone();
+        using (MergedLoras.Apply(targets, [new NetworkActivation("locon", path, 0.8)]))
+        {
+            var expected = before + 0.8 * 0.5 * torch.einsum("or,rikl->oikl", up.squeeze(-1).squeeze(-1), down);
+            TensorAssert.Close(expected, targets.Weights.Single(w => w.Name == parameter).Weight, 1e-6, parameter);
+        }
+    }
+
     [Theory]
     [InlineData("style.pt")]
     [InlineData("style.ckpt")]
