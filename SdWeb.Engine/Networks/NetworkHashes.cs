@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using SdWeb.Engine.Loading.SafeTensors;
+using SdWeb.Engine.Pipelines;
 
 namespace SdWeb.Engine.Networks;
 
@@ -31,6 +32,21 @@ internal static class NetworkHashes
     /// <inheritdoc cref="Lora(string)"/>
     public static string Lora(SafeTensorsFile file) =>
         file.Metadata.TryGetValue("sshs_model_hash", out var stored) && stored.Length > 0 ? stored : SafeTensorsData(file.Path);
+
+    /// <summary>"Lora hashes": each LoRA of the request under the name its tag used.</summary>
+    public static IReadOnlyList<NetworkHash> OfLoras(GenerationRequest request) =>
+        request.Loras.Select(l => new NetworkHash(l.Name, Short(Lora(l.Path)))).ToList();
+
+    /// <summary>"TI hashes": the request's embeddings whose trigger word (file name) a prompt or negative prompt contains.</summary>
+    public static IReadOnlyList<NetworkHash> OfUsedEmbeddings(GenerationRequest request)
+    {
+        var texts = request.Prompts.Concat(request.NegativePrompts).ToList();
+        return request.Embeddings
+            .Select(path => (Name: Path.GetFileNameWithoutExtension(path), Path: path))
+            .Where(e => texts.Any(text => text.Contains(e.Name, StringComparison.Ordinal)))
+            .Select(e => new NetworkHash(e.Name, Short(WholeFile(e.Path))))
+            .ToList();
+    }
 
     public static string Short(string fullHash) => fullHash[..Math.Min(ShortLength, fullHash.Length)];
 

@@ -45,6 +45,22 @@ internal static class TextualInversionFile
         return new TextualInversionEmbedding(name, vectors, NetworkHashes.Short(NetworkHashes.WholeFile(path)));
     }
 
+    /// <summary>Reads every file, or none: on an error the ones already read are disposed.</summary>
+    public static List<TextualInversionEmbedding> ReadAll(IReadOnlyList<string> paths, int hiddenSize)
+    {
+        var embeddings = new List<TextualInversionEmbedding>();
+        try
+        {
+            foreach (var path in paths) embeddings.Add(Read(path, hiddenSize));
+            return embeddings;
+        }
+        catch
+        {
+            foreach (var embedding in embeddings) embedding.Vectors.Dispose();
+            throw;
+        }
+    }
+
     private static ModelLoadException RefusePickle(string path) => new(
         $"{path}: a PyTorch pickle embedding, which SdWeb never loads: unpickling a file can run arbitrary code hidden in it. " +
         "Use the embedding's .safetensors version, or convert it in Python: an AUTOMATIC1111 .pt with " +

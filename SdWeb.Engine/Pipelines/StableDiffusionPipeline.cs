@@ -154,7 +154,7 @@ public sealed class StableDiffusionPipeline : IImagePipeline
     /// <summary>[negative…, prompt…] (or just the prompts without guidance), each repeated per image in diffusers' order.</summary>
     private torch.Tensor EncodePrompts(GenerationRequest request, bool guided)
     {
-        var embeddings = ReadEmbeddings(request);
+        var embeddings = request.Embeddings.Count == 0 ? [] : TextualInversionFile.ReadAll(request.Embeddings, ClipEncoder().HiddenSize);
         try
         {
             var conditional = Encode(request.Prompts, embeddings).repeat_interleave(request.ImagesPerPrompt, dim: 0);
@@ -171,23 +171,6 @@ public sealed class StableDiffusionPipeline : IImagePipeline
 
     private torch.Tensor Encode(IReadOnlyList<string> prompts, IReadOnlyList<TextualInversionEmbedding> embeddings) =>
         embeddings.Count == 0 ? _components.TextEncoder.Encode(prompts) : ClipEncoder().Encode(prompts, embeddings);
-
-    private List<TextualInversionEmbedding> ReadEmbeddings(GenerationRequest request)
-    {
-        var embeddings = new List<TextualInversionEmbedding>();
-        if (request.Embeddings.Count == 0) return embeddings;
-        int hiddenSize = ClipEncoder().HiddenSize;
-        try
-        {
-            foreach (var path in request.Embeddings) embeddings.Add(TextualInversionFile.Read(path, hiddenSize));
-            return embeddings;
-        }
-        catch
-        {
-            foreach (var embedding in embeddings) embedding.Vectors.Dispose();
-            throw;
-        }
-    }
 
     private ClipPromptEncoder ClipEncoder() => _components.TextEncoder as ClipPromptEncoder
         ?? throw new InvalidOperationException("This prompt encoder takes no textual-inversion embeddings.");
@@ -264,17 +247,10 @@ public sealed class StableDiffusionPipeline : IImagePipeline
         request.Width, request.Height, request.ImagesPerPrompt, request.InitImage is null ? null : request.Strength,
         _components.Model.DType, _components.Model.Device, EngineVersion)
     {
-        LoraHashes = request.Loras.Select(l => new NetworkHash(l.Name, NetworkHashes.Short(NetworkHashes.Lora(l.Path)))).ToList(),
-        EmbeddingHashes = UsedEmbeddings(request),
+        LoraHashes = NetworkHashes.OfLoras(request),
+        EmbeddingHashes = NetworkHashes.OfUsedEmbeddings(request),
     };
 
-    /// <summary>The request's embeddings whose trigger word a prompt or negative prompt contains.</summary>
-    private static List<NetworkHash> UsedEmbeddings(GenerationRequest request) => request.Embeddings
-        .Select(path => Path.GetFileNameWithoutExtension(path))
-        .Zip(request.Embeddings, (name, path) => (Name: name, Path: path))
-        .Where(e => request.Prompts.Concat(request.NegativePrompts).Any(p => p.Contains(e.Name, StringComparison.Ordinal)))
-        .Select(e => new NetworkHash(e.Name, NetworkHashes.Short(NetworkHashes.WholeFile(e.Path))))
-        .ToList();
 
     public void Dispose()
     {
