@@ -4,6 +4,7 @@ using SdWeb.Engine.Models.Clip;
 using SdWeb.Engine.Models.Unet;
 using SdWeb.Engine.Models.Vae;
 using SdWeb.Engine.Pipelines.Components;
+using SdWeb.Engine.Prompts;
 using SdWeb.Engine.Pipelines.Validation;
 using SdWeb.Engine.Tokenization;
 
@@ -41,7 +42,7 @@ public sealed class PipelineFactory(EngineOptions options, GenerationLimits? lim
             var model = new ModelDescriptor(source.Name, modelPath, source.Hash, DeviceName(placement), ModelPlacement.DTypeName(placement.DType));
             var promptEncoder = owned.Add(new ClipPromptEncoder(tokenizer, textEncoder));
             return new StableDiffusionComponents(model, placement, promptEncoder,
-                new UNetNoisePredictor(unet), vae, source.Scheduler.Config, owned) { ParameterCounts = parameterCounts };
+                new UNetNoisePredictor(unet), vae, source.Scheduler.Config, owned) { ParameterCounts = parameterCounts, A1111TextEncoder = new A1111TextEncoder(tokenizer, textEncoder) };
         }
         catch
         {

@@ -18,7 +18,10 @@ internal sealed class ClipTextEmbeddings : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor inputIds)
+    public override Tensor forward(Tensor inputIds) => forward(inputIds, null);
+
+    /// <param name="editTokenEmbeddings">Replaces the token embeddings before the positions are added (textual inversion).</param>
+    public Tensor forward(Tensor inputIds, Func<Tensor, Tensor>? editTokenEmbeddings)
     {
         long length = inputIds.shape[^1];
         if (length > position_embedding.weight!.shape[0])
@@ -29,6 +32,8 @@ internal sealed class ClipTextEmbeddings : nn.Module<Tensor, Tensor>
         // buffer, which is why that buffer is neither kept nor loaded.
         using var positions = position_embedding.weight.narrow(0, 0, length);
         using var tokens = token_embedding.forward(inputIds);
-        return tokens + positions;
+        if (editTokenEmbeddings is null) return tokens + positions;
+        using var edited = editTokenEmbeddings(tokens);
+        return edited + positions;
     }
 }

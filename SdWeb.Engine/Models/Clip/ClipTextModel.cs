@@ -36,10 +36,12 @@ public sealed class ClipTextModel : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>All outputs; with <paramref name="outputHiddenStates"/> also the embeddings and every layer's output (for clip skip).</summary>
-    public ClipTextOutput Run(Tensor inputIds, bool outputHiddenStates)
+    /// <param name="editTokenEmbeddings">Optionally replaces token embeddings [batch, seq, hidden] before the positions are added
+    /// (A1111's textual-inversion fixes).</param>
+    public ClipTextOutput Run(Tensor inputIds, bool outputHiddenStates, Func<Tensor, Tensor>? editTokenEmbeddings = null)
     {
         using var _ = no_grad();
-        return text_model.forward(inputIds, outputHiddenStates);
+        return text_model.forward(inputIds, outputHiddenStates, editTokenEmbeddings);
     }
 
     /// <summary>The final LayerNorm alone: clip skip applies it to an earlier layer's hidden state, as diffusers does.</summary>

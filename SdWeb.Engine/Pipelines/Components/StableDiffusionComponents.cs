@@ -1,4 +1,5 @@
 using SdWeb.Engine.Devices;
+using SdWeb.Engine.Prompts;
 using SdWeb.Engine.Schedulers;
 
 namespace SdWeb.Engine.Pipelines.Components;
@@ -19,4 +20,7 @@ public sealed record StableDiffusionComponents(
 {
     /// <summary>Parameters per model: "text", "unet", "vae" (for benchmarks and model info).</summary>
     public IReadOnlyDictionary<string, long> ParameterCounts { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>AUTOMATIC1111's SD1 conditioning on the same tokenizer and text encoder (prompt syntax A1111).</summary>
+    internal A1111TextEncoder? A1111TextEncoder { get; init; }
 }
