@@ -36,9 +36,11 @@ internal sealed class A1111TextEncoder(ClipTokenizer tokenizer, ClipTextModel te
             var z = EncodeChunks(chunks, clipSkip).index_select(0, rowIndex).to(ScalarType.Float32);
             var multipliers = tensor(rows.SelectMany(r => chunks[(int)r].Multipliers.Select(m => (float)m)).ToArray(),
                 [rows.Length, chunks[0].Tokens.Count, 1], device: device);
-            var originalMean = z.mean();
+            // Means accumulated in float64, then float32 as torch's cascade sum gives them: with a mean near zero the
+            // ratio amplifies any summation error.
+            var originalMean = z.to(ScalarType.Float64).mean().to(ScalarType.Float32);
             z = z * multipliers;
-            zs.Add(z * (originalMean / z.mean()));
+            zs.Add(z * (originalMean / z.to(ScalarType.Float64).mean().to(ScalarType.Float32)));
         }
         return cat(zs, 1).to(textModel.Placement.DType).MoveToOuterDisposeScope();
     }

@@ -29,9 +29,33 @@ public sealed class PromptSyntaxGoldenTests(ITestOutputHelper output)
         var chunker = new PromptChunker(PromptSyntaxGolden.Tokenizer.TokenIds, [tinyStyle]);
 
         var inspected = PromptInspector.Inspect(prompt, Steps, HiresSteps, chunker);
+        if (id == UnicodeWithoutFtfy)
+        {
+            // See UnicodeWithoutFtfy: its token chunks are the tokenizer's without ftfy; the parser outputs still count.
+            AssertCjkSplitAsWithoutFtfy(entry);
+            inspected.Remove("a1111_conditioning");
+        }
 
         Assert.Equal(["steps_20", "steps_20_hires_10"], inspected["schedules"]!.AsObject().Select(p => p.Key));
         PromptSyntaxGolden.AssertMatches(entry, inspected, id);
+    }
+
+    /// <summary>
+    /// p24 (unicode): the golden's A1111 tokens put each CJK ideograph in its own word ("東京の夜景" → 5 words), which is
+    /// transformers' CLIPTokenizer fallback when ftfy is not installed (BasicTokenizer splits CJK chars). The base goldens,
+    /// diffusers, and A1111 installs (open-clip-torch requires ftfy) use ftfy: one word. SdWeb keeps the ftfy
+    /// tokenizer for both syntaxes, so this prompt's chunks and tensors are not compared.
+    /// </summary>
+    private const string UnicodeWithoutFtfy = "p24";
+
+    /// <summary>Checks the reason above holds: the golden's ids of 東 and 京 each end a word.</summary>
+    private static void AssertCjkSplitAsWithoutFtfy(JsonObject entry)
+    {
+        var tokens = entry["a1111_conditioning"]![0]!["texts"]![0]!["chunks"]![0]!["tokens"]!.AsArray().Select(t => t!.GetValue<int>()).ToList();
+        var east = PromptSyntaxGolden.Tokenizer.TokenIds("東");
+        var capital = PromptSyntaxGolden.Tokenizer.TokenIds("京");
+        Assert.Contains(string.Join(",", east.Concat(capital)), string.Join(",", tokens));
+        Assert.DoesNotContain(string.Join(",", PromptSyntaxGolden.Tokenizer.TokenIds("東京")), string.Join(",", tokens));
     }
 
     [Theory]
@@ -44,8 +68,15 @@ public sealed class PromptSyntaxGoldenTests(ITestOutputHelper output)
         PromptSyntaxGolden.AssertMatches(entry["schedules"]!["steps_20_old_scheduling"], actual, id);
     }
 
+    public static IEnumerable<object[]> PromptsTokenizedWithFtfy() => Prompts().Where(p => (string)p[0] != UnicodeWithoutFtfy);
+
+    /// <summary>
+    /// Within 1e-4 of the largest magnitude: A1111's emphasis rescales by the ratio of two float32 means, and where the
+    /// mean is near zero (p06 at clip skip 2: 6.9e-4 against values up to 6.9) torch's own summation error in it scales
+    /// the whole tensor (measured: the difference is a pure factor 1 − 2.4e-5; after fitting it, 3.5e-6).
+    /// </summary>
     [Theory]
-    [MemberData(nameof(Prompts))]
+    [MemberData(nameof(PromptsTokenizedWithFtfy))]
     public void ConditioningMatchesA1111(string id)
     {
         var entry = PromptSyntaxGolden.Entry(id);
@@ -73,11 +104,13 @@ public sealed class PromptSyntaxGoldenTests(ITestOutputHelper output)
                 {
                     using var expected = golden.Read(goldenTexts[t]![$"tensor_clip_skip_{clipSkip}"]!.GetValue<string>());
                     using var row = encoded.narrow(0, texts.IndexOf(distinct[t]), 1);
-                    worst = Math.Max(worst, TensorAssert.Close(expected, row, 1e-4, $"{id} s{s} t{t} clip skip {clipSkip}"));
+                    using var peak = expected.abs().max();
+                    double scale = Math.Max(1, peak.item<float>());
+                    worst = Math.Max(worst, TensorAssert.Close(expected, row, 1e-4 * scale, $"{id} s{s} t{t} clip skip {clipSkip}") / scale);
                 }
             }
         }
-        output.WriteLine($"{id}: max abs diff {worst:E3}");
+        output.WriteLine($"{id}: max diff relative to max(1, largest magnitude) {worst:E3}");
     }
 
     [Theory]
@@ -94,6 +127,12 @@ public sealed class PromptSyntaxGoldenTests(ITestOutputHelper output)
     {
         var chunker = new PromptChunker(PromptSyntaxGolden.Tokenizer.TokenIds, []);
         var inspected = PromptInspector.Inspect(prompt, Steps, HiresSteps, chunker);
+        if (id == UnicodeWithoutFtfy)
+        {
+            // See UnicodeWithoutFtfy: its token chunks are the tokenizer's without ftfy; the parser outputs still count.
+            AssertCjkSplitAsWithoutFtfy(entry);
+            inspected.Remove("a1111_conditioning");
+        }
         Assert.NotEmpty(inspected["a1111_conditioning"]!.AsArray());
     }
 }
