@@ -5,6 +5,7 @@ using SdWeb.Engine.Imaging;
 using SdWeb.Engine.Pipelines.Components;
 using SdWeb.Engine.Pipelines.Previews;
 using SdWeb.Engine.Pipelines.Validation;
+using SdWeb.Engine.Prompts;
 using SdWeb.Engine.Schedulers;
 using TorchSharp;
 
@@ -85,7 +86,8 @@ public sealed class StableDiffusionPipeline : IImagePipeline
         bool guided = request.GuidanceScale > 1.0;
         int batch = request.Prompts.Count * request.ImagesPerPrompt;
 
-        var promptEmbeds = EncodePrompts(request, guided);
+        var a1111 = request.PromptSyntax == PromptSyntax.A1111 ? A1111GuidanceFor(request) : null;
+        var promptEmbeds = a1111?.EmbeddingsAtStart() ?? EncodePrompts(request, guided);
 
         var scheduler = SchedulerFactory.Create(request.Sampler, _components.SchedulerConfig);
         scheduler.SetTimesteps(request.Steps);
@@ -114,9 +116,13 @@ public sealed class StableDiffusionPipeline : IImagePipeline
             cancellationToken.ThrowIfCancellationRequested();
             using var stepScope = torch.NewDisposeScope();
             var t = timesteps[i];
-            var modelInput = scheduler.ScaleModelInput(guided ? torch.cat([latents, latents]) : latents, t);
-            var noisePred = _components.Unet.PredictNoise(modelInput, timestepsOnDevice[i], promptEmbeds);
-            if (guided)
+            var noisePred = a1111?.PredictNoise(_components.Unet, scheduler.ScaleModelInput(latents, t), timestepsOnDevice[i], i, request.GuidanceScale);
+            if (noisePred is null)
+            {
+                var modelInput = scheduler.ScaleModelInput(guided ? torch.cat([latents, latents]) : latents, t);
+                noisePred = _components.Unet.PredictNoise(modelInput, timestepsOnDevice[i], promptEmbeds);
+            }
+            if (guided && a1111 is null)
             {
                 var halves = noisePred.chunk(2);
                 noisePred = halves[0] + request.GuidanceScale * (halves[1] - halves[0]);
@@ -143,11 +149,27 @@ public sealed class StableDiffusionPipeline : IImagePipeline
     private torch.Tensor EncodePrompts(GenerationRequest request, bool guided)
     {
         var encoder = _components.TextEncoder;
-        var conditional = encoder.Encode(request.Prompts).repeat_interleave(request.ImagesPerPrompt, dim: 0);
+        var conditional = encoder.Encode(request.Prompts, request.ClipSkip).repeat_interleave(request.ImagesPerPrompt, dim: 0);
         if (!guided) return conditional;
         var negatives = Enumerable.Range(0, request.Prompts.Count).Select(p => NegativePromptOf(request, p)).ToList();
-        var unconditional = encoder.Encode(negatives).repeat_interleave(request.ImagesPerPrompt, dim: 0);
+        var unconditional = encoder.Encode(negatives, request.ClipSkip).repeat_interleave(request.ImagesPerPrompt, dim: 0);
         return torch.cat([unconditional, conditional]);
+    }
+
+    /// <summary>
+    /// A1111 syntax: each image's prompt and negative prompt, scheduled over the requested steps (the sampling calls
+    /// count from 0 at the first step run, img2img included, as A1111's denoiser counts).
+    /// </summary>
+    private A1111Guidance A1111GuidanceFor(GenerationRequest request)
+    {
+        var encoder = _components.A1111TextEncoder
+            ?? throw new InvalidOperationException("This model was loaded without the A1111 text encoder wrapper.");
+        // Textual-inversion embeddings are not wired into requests yet: none.
+        var conditioning = new A1111Conditioning(encoder, [], request.Steps, request.ClipSkip);
+        int batch = request.Prompts.Count * request.ImagesPerPrompt;
+        var prompts = Enumerable.Range(0, batch).Select(k => request.Prompts[k / request.ImagesPerPrompt]).ToList();
+        var negatives = Enumerable.Range(0, batch).Select(k => NegativePromptOf(request, k / request.ImagesPerPrompt)).ToList();
+        return new A1111Guidance(conditioning, prompts, negatives, request.PadCondUncond);
     }
 
     /// <summary>img2img's prepare_latents: one VAE sample of the init image (scaled, repeated per image), noised to the first timestep.</summary>
