@@ -1,3 +1,4 @@
+using SdWeb.Engine.Prompts;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
@@ -41,6 +42,9 @@ public sealed record GenerationRequest
     /// shorter (A1111's "pad prompt/negative prompt"); false (A1111's default) runs them as separate UNet passes.
     /// </summary>
     public bool PadCondUncond { get; init; }
+
+    /// <summary>Textual-inversion embeddings whose trigger words the A1111 syntax replaces, in prompts and negatives.</summary>
+    internal IReadOnlyList<TextualInversionEmbedding> Embeddings { get; init; } = [];
 
     /// <summary>Full VAE-decoded preview every N steps (0 = only the cheap latent preview).</summary>
     public int FullPreviewEvery { get; init; }

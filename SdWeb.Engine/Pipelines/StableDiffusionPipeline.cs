@@ -164,8 +164,7 @@ public sealed class StableDiffusionPipeline : IImagePipeline
     {
         var encoder = _components.A1111TextEncoder
             ?? throw new InvalidOperationException("This model was loaded without the A1111 text encoder wrapper.");
-        // Textual-inversion embeddings are not wired into requests yet: none.
-        var conditioning = new A1111Conditioning(encoder, [], request.Steps, request.ClipSkip);
+        var conditioning = new A1111Conditioning(encoder, request.Embeddings, request.Steps, request.ClipSkip);
         int batch = request.Prompts.Count * request.ImagesPerPrompt;
         var prompts = Enumerable.Range(0, batch).Select(k => request.Prompts[k / request.ImagesPerPrompt]).ToList();
         var negatives = Enumerable.Range(0, batch).Select(k => NegativePromptOf(request, k / request.ImagesPerPrompt)).ToList();
