@@ -12,12 +12,18 @@ namespace SdWeb.Engine.Prompts;
 /// </code>
 /// Inside a bracket everything must parse; at the top level a bracket that does not is kept as text (and the
 /// constructs inside it still count), as lark resolves the ambiguity. A <c>|</c> outside brackets or a trailing lone
-/// backslash makes the whole prompt unparseable: <see cref="Parse"/> returns null and A1111 uses the text as is.
+/// backslash makes the whole prompt unparseable: <see cref="Parse"/> returns null and A1111 uses the text as is
+/// (as for brackets nested deeper than <see cref="MaxDepth"/>).
 /// </summary>
 internal sealed class ScheduleGrammar
 {
     private readonly string _s;
+    /// <summary>Deeper bracket nesting is not parsed (the text is used as is) rather than overflowing the stack.</summary>
+    private const int MaxDepth = 256;
+
     private readonly Dictionary<int, (List<ScheduleNode> Nodes, int End)?> _constructs = [];
+    private int _depth;
+    private bool _tooDeep;
 
     private ScheduleGrammar(string s) => _s = s;
 
@@ -36,7 +42,7 @@ internal sealed class ScheduleGrammar
             nodes.Add(new LiteralNode(c.ToString())); // a bracket or colon that is not part of a construct
             pos++;
         }
-        return nodes;
+        return _tooDeep ? null : nodes;
     }
 
     /// <summary>The longest prompt from <paramref name="pos"/>; returns where it stops (a char it cannot take).</summary>
@@ -76,7 +82,14 @@ internal sealed class ScheduleGrammar
     private (List<ScheduleNode> Nodes, int End)? ParseConstruct(int pos)
     {
         if (_constructs.TryGetValue(pos, out var known)) return known;
+        if (_depth >= MaxDepth)
+        {
+            _tooDeep = true;
+            return null;
+        }
+        _depth++;
         var result = _s[pos] == '(' ? ParseRound(pos) : ParseSquare(pos);
+        _depth--;
         _constructs[pos] = result;
         return result;
     }

@@ -123,8 +123,10 @@ public sealed class PromptSyntaxGoldenTests(ITestOutputHelper output)
     [InlineData("[x:1e999] [y:-1e999] [z:+.5e-3]")]
     [InlineData("(a:1.2.3) (b:) [c:]:] AND AND :: <lora:> <:x>")]
     [InlineData("BREAK BREAK (BREAK) [[BREAK:2]]")]
-    public void MalformedPromptsNeverThrow(string prompt)
+    [InlineData(null)]
+    public void MalformedPromptsNeverThrow(string? prompt)
     {
+        prompt ??= new string('(', 5000) + new string('[', 5000) + "deep" + new string(']', 4000);
         var chunker = new PromptChunker(PromptSyntaxGolden.Tokenizer.TokenIds, []);
         var inspected = PromptInspector.Inspect(prompt, Steps, HiresSteps, chunker);
         Assert.NotEmpty(inspected["a1111_conditioning"]!.AsArray());
