@@ -32,6 +32,17 @@ public sealed record GenerationRequest
     /// <summary>Img2img: how much of the schedule to run, in (0, 1].</summary>
     public double Strength { get; init; } = 0.8;
 
+    public PromptSyntax PromptSyntax { get; init; } = PromptSyntax.Plain;
+
+    /// <summary>AUTOMATIC1111's "Clip skip": 1 = the text encoder's last layer, N = the N-th layer from the end (+ final LayerNorm); prompt and negative alike.</summary>
+    public int ClipSkip { get; init; } = 1;
+
+    /// <summary>
+    /// A1111 syntax, when prompt and negative prompt have different chunk counts: true appends empty-prompt chunks to the
+    /// shorter (A1111's "pad prompt/negative prompt"); false (A1111's default) runs them as separate UNet passes.
+    /// </summary>
+    public bool PadCondUncond { get; init; }
+
     /// <summary>Full VAE-decoded preview every N steps (0 = only the cheap latent preview).</summary>
     public int FullPreviewEvery { get; init; }
 

@@ -5,6 +5,7 @@ using SdWeb.Engine.Models.Unet;
 using SdWeb.Engine.Models.Vae;
 using SdWeb.Engine.Networks;
 using SdWeb.Engine.Pipelines.Components;
+using SdWeb.Engine.Prompts;
 using SdWeb.Engine.Pipelines.Validation;
 using SdWeb.Engine.Tokenization;
 
@@ -46,6 +47,7 @@ public sealed class PipelineFactory(EngineOptions options, GenerationLimits? lim
             {
                 ParameterCounts = parameterCounts,
                 LoraTargets = new LoraTargets(textEncoder, unet, promptEncoder.ForgetEncodings),
+                A1111TextEncoder = new A1111TextEncoder(tokenizer, textEncoder),
             };
         }
         catch

@@ -67,12 +67,13 @@ public sealed class StableDiffusionPipeline : IImagePipeline
         cancellationToken.ThrowIfCancellationRequested();
         // Restored when the run ends, however it ends (done, cancelled, failed).
         using var loras = MergeLoras(request);
+        var embeddings = request.Embeddings.Count == 0 ? [] : TextualInversionFile.ReadAll(request.Embeddings, ClipEncoder().HiddenSize);
         try
         {
             using var noGrad = torch.no_grad();
             using var scope = torch.NewDisposeScope();
             using var generator = new torch.Generator((ulong)seed, torch.CPU);
-            var run = Sample(request, generator, progress, cancellationToken);
+            var run = Sample(request, embeddings, generator, progress, cancellationToken);
             scope.MoveToOuter(run.PromptEmbeds, run.Timesteps, run.LatentsFinal, run.DecodedRaw, run.Images);
             if (run.InitialNoise is not null) scope.MoveToOuter(run.InitialNoise);
             return run;
@@ -80,6 +81,10 @@ public sealed class StableDiffusionPipeline : IImagePipeline
         catch (Exception e) when (OutOfMemory.IsOutOfMemory(e))
         {
             throw OutOfMemory.Explain(e, _components.Model.Device);
+        }
+        finally
+        {
+            foreach (var embedding in embeddings) embedding.Vectors.Dispose();
         }
     }
 
@@ -91,13 +96,14 @@ public sealed class StableDiffusionPipeline : IImagePipeline
         return MergedLoras.Apply(targets, request.Loras);
     }
 
-    private DiffusionRun Sample(GenerationRequest request, torch.Generator generator, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
+    private DiffusionRun Sample(GenerationRequest request, IReadOnlyList<TextualInversionEmbedding> embeddings, torch.Generator generator, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
     {
         var (device, dtype) = (_components.Placement.Device, _components.Placement.DType);
         bool guided = request.GuidanceScale > 1.0;
         int batch = request.Prompts.Count * request.ImagesPerPrompt;
 
-        var promptEmbeds = EncodePrompts(request, guided);
+        var a1111 = request.PromptSyntax == PromptSyntax.A1111 ? A1111GuidanceFor(request, embeddings) : null;
+        var promptEmbeds = a1111?.EmbeddingsAtStart() ?? EncodePrompts(request, embeddings, guided);
 
         var scheduler = SchedulerFactory.Create(request.Sampler, _components.SchedulerConfig);
         scheduler.SetTimesteps(request.Steps);
@@ -126,9 +132,13 @@ public sealed class StableDiffusionPipeline : IImagePipeline
             cancellationToken.ThrowIfCancellationRequested();
             using var stepScope = torch.NewDisposeScope();
             var t = timesteps[i];
-            var modelInput = scheduler.ScaleModelInput(guided ? torch.cat([latents, latents]) : latents, t);
-            var noisePred = _components.Unet.PredictNoise(modelInput, timestepsOnDevice[i], promptEmbeds);
-            if (guided)
+            var noisePred = a1111?.PredictNoise(_components.Unet, scheduler.ScaleModelInput(latents, t), timestepsOnDevice[i], i, request.GuidanceScale);
+            if (noisePred is null)
+            {
+                var modelInput = scheduler.ScaleModelInput(guided ? torch.cat([latents, latents]) : latents, t);
+                noisePred = _components.Unet.PredictNoise(modelInput, timestepsOnDevice[i], promptEmbeds);
+            }
+            if (guided && a1111 is null)
             {
                 var halves = noisePred.chunk(2);
                 noisePred = halves[0] + request.GuidanceScale * (halves[1] - halves[0]);
@@ -152,28 +162,35 @@ public sealed class StableDiffusionPipeline : IImagePipeline
     }
 
     /// <summary>[negative…, prompt…] (or just the prompts without guidance), each repeated per image in diffusers' order.</summary>
-    private torch.Tensor EncodePrompts(GenerationRequest request, bool guided)
+    private torch.Tensor EncodePrompts(GenerationRequest request, IReadOnlyList<TextualInversionEmbedding> embeddings, bool guided)
     {
-        var embeddings = request.Embeddings.Count == 0 ? [] : TextualInversionFile.ReadAll(request.Embeddings, ClipEncoder().HiddenSize);
-        try
-        {
-            var conditional = Encode(request.Prompts, embeddings).repeat_interleave(request.ImagesPerPrompt, dim: 0);
-            if (!guided) return conditional;
-            var negatives = Enumerable.Range(0, request.Prompts.Count).Select(p => NegativePromptOf(request, p)).ToList();
-            var unconditional = Encode(negatives, embeddings).repeat_interleave(request.ImagesPerPrompt, dim: 0);
-            return torch.cat([unconditional, conditional]);
-        }
-        finally
-        {
-            foreach (var embedding in embeddings) embedding.Vectors.Dispose();
-        }
+        var conditional = Encode(request.Prompts, embeddings, request.ClipSkip).repeat_interleave(request.ImagesPerPrompt, dim: 0);
+        if (!guided) return conditional;
+        var negatives = Enumerable.Range(0, request.Prompts.Count).Select(p => NegativePromptOf(request, p)).ToList();
+        var unconditional = Encode(negatives, embeddings, request.ClipSkip).repeat_interleave(request.ImagesPerPrompt, dim: 0);
+        return torch.cat([unconditional, conditional]);
     }
 
-    private torch.Tensor Encode(IReadOnlyList<string> prompts, IReadOnlyList<TextualInversionEmbedding> embeddings) =>
-        embeddings.Count == 0 ? _components.TextEncoder.Encode(prompts) : ClipEncoder().Encode(prompts, embeddings);
+    private torch.Tensor Encode(IReadOnlyList<string> prompts, IReadOnlyList<TextualInversionEmbedding> embeddings, int clipSkip) =>
+        embeddings.Count == 0 ? _components.TextEncoder.Encode(prompts, clipSkip) : ClipEncoder().Encode(prompts, embeddings, clipSkip);
 
     private ClipPromptEncoder ClipEncoder() => _components.TextEncoder as ClipPromptEncoder
         ?? throw new InvalidOperationException("This prompt encoder takes no textual-inversion embeddings.");
+
+    /// <summary>
+    /// A1111 syntax: each image's prompt and negative prompt, scheduled over the requested steps (the sampling calls
+    /// count from 0 at the first step run, img2img included, as A1111's denoiser counts).
+    /// </summary>
+    private A1111Guidance A1111GuidanceFor(GenerationRequest request, IReadOnlyList<TextualInversionEmbedding> embeddings)
+    {
+        var encoder = _components.A1111TextEncoder
+            ?? throw new InvalidOperationException("This model was loaded without the A1111 text encoder wrapper.");
+        var conditioning = new A1111Conditioning(encoder, embeddings, request.Steps, request.ClipSkip);
+        int batch = request.Prompts.Count * request.ImagesPerPrompt;
+        var prompts = Enumerable.Range(0, batch).Select(k => request.Prompts[k / request.ImagesPerPrompt]).ToList();
+        var negatives = Enumerable.Range(0, batch).Select(k => NegativePromptOf(request, k / request.ImagesPerPrompt)).ToList();
+        return new A1111Guidance(conditioning, prompts, negatives, request.PadCondUncond);
+    }
 
     /// <summary>img2img's prepare_latents: one VAE sample of the init image (scaled, repeated per image), noised to the first timestep.</summary>
     private torch.Tensor NoisedInitLatents(GenerationRequest request, int batch, IScheduler scheduler, torch.Tensor timesteps, torch.Generator generator)

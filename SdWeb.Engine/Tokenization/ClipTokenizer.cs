@@ -65,6 +65,13 @@ public sealed class ClipTokenizer
         return new ClipTokenizer(bpe, settings, IdOf);
     }
 
+    /// <summary>Token ids of a text without BOS/EOS and without truncation (A1111 tokenizes prompt runs this way).</summary>
+    public IReadOnlyList<int> TokenIds(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return _bpe.EncodeToIds(text);
+    }
+
     public ClipTokenization Tokenize(string prompt) => Tokenize(prompt, []);
 
     /// <summary>

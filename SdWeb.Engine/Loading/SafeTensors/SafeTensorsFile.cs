@@ -52,8 +52,11 @@ public sealed class SafeTensorsFile : IDisposable
         if (length < 8) throw new SafeTensorsException($"{path}: truncated file ({length} bytes), too short for a safetensors header.");
         Span<byte> lenBytes = stackalloc byte[8];
         stream.ReadExactly(lenBytes);
-        if (PickleRefusal.LooksLikePickle(lenBytes)) throw PickleRefusal.Refuse(path);
         long headerLength = BitConverter.ToInt64(lenBytes);
+        // A header length of 0x380 (896) starts with the bytes of a pickle protocol-3 opcode: only a length that
+        // cannot be a safetensors header makes the file a pickle.
+        bool plausible = headerLength > 0 && headerLength <= MaxHeaderBytes && 8 + headerLength <= length;
+        if (!plausible && PickleRefusal.LooksLikePickle(lenBytes)) throw PickleRefusal.Refuse(path);
         if (headerLength <= 0 || headerLength > MaxHeaderBytes)
             throw new SafeTensorsException(
                 $"{path}: not a safetensors file (header length {headerLength} is impossible); the file is corrupt or in another format.");

@@ -20,7 +20,8 @@ internal sealed class ClipTextEmbeddings : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor inputIds) => forward(inputIds, null);
 
-    public Tensor forward(Tensor inputIds, TokenEmbeddingOverride? replaced)
+    /// <param name="editTokenEmbeddings">Replaces the token embeddings before the positions are added (textual inversion).</param>
+    public Tensor forward(Tensor inputIds, Func<Tensor, Tensor>? editTokenEmbeddings)
     {
         long length = inputIds.shape[^1];
         if (length > position_embedding.weight!.shape[0])
@@ -31,10 +32,8 @@ internal sealed class ClipTextEmbeddings : nn.Module<Tensor, Tensor>
         // buffer, which is why that buffer is neither kept nor loaded.
         using var positions = position_embedding.weight.narrow(0, 0, length);
         using var tokens = token_embedding.forward(inputIds);
-        if (replaced is null) return tokens + positions;
-        using var mask = replaced.Mask.unsqueeze(-1).to(tokens.device);
-        using var vectors = replaced.Vectors.to(tokens.dtype, tokens.device);
-        using var withVectors = where(mask, vectors, tokens);
-        return withVectors + positions;
+        if (editTokenEmbeddings is null) return tokens + positions;
+        using var edited = editTokenEmbeddings(tokens);
+        return edited + positions;
     }
 }

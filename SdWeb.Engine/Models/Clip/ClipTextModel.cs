@@ -36,13 +36,12 @@ public sealed class ClipTextModel : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>All outputs; with <paramref name="outputHiddenStates"/> also the embeddings and every layer's output (for clip skip).</summary>
-    public ClipTextOutput Run(Tensor inputIds, bool outputHiddenStates) => Run(inputIds, outputHiddenStates, null);
-
-    /// <param name="replaced">Textual-inversion vectors in place of some tokens' embeddings.</param>
-    internal ClipTextOutput Run(Tensor inputIds, bool outputHiddenStates, TokenEmbeddingOverride? replaced)
+    /// <param name="editTokenEmbeddings">Optionally replaces token embeddings [batch, seq, hidden] before the positions are added
+    /// (A1111's textual-inversion fixes).</param>
+    public ClipTextOutput Run(Tensor inputIds, bool outputHiddenStates, Func<Tensor, Tensor>? editTokenEmbeddings = null)
     {
         using var _ = no_grad();
-        return text_model.forward(inputIds, outputHiddenStates, replaced);
+        return text_model.forward(inputIds, outputHiddenStates, editTokenEmbeddings);
     }
 
     /// <summary>The final LayerNorm alone: clip skip applies it to an earlier layer's hidden state, as diffusers does.</summary>

@@ -1,5 +1,6 @@
 using SdWeb.Engine.Devices;
 using SdWeb.Engine.Networks;
+using SdWeb.Engine.Prompts;
 using SdWeb.Engine.Schedulers;
 
 namespace SdWeb.Engine.Pipelines.Components;
@@ -23,4 +24,7 @@ public sealed record StableDiffusionComponents(
 
     /// <summary>The weights LoRAs merge into; null for components without them (a request with LoRAs is then refused).</summary>
     internal LoraTargets? LoraTargets { get; init; }
+
+    /// <summary>AUTOMATIC1111's SD1 conditioning on the same tokenizer and text encoder (prompt syntax A1111).</summary>
+    internal A1111TextEncoder? A1111TextEncoder { get; init; }
 }

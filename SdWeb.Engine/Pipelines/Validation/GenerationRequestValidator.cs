@@ -9,6 +9,9 @@ namespace SdWeb.Engine.Pipelines.Validation;
 /// </summary>
 public static class GenerationRequestValidator
 {
+    /// <summary>SD v1's text encoder has 12 layers (A1111's slider goes to 12).</summary>
+    public const int MaxClipSkip = 12;
+
     public static IReadOnlyList<ValidationError> Validate(GenerationRequest request, GenerationLimits limits)
     {
         var errors = new List<ValidationError>();
@@ -29,6 +32,8 @@ public static class GenerationRequestValidator
         if (!SchedulerFactory.Names.Contains(request.Sampler))
             Fail(nameof(request.Sampler), $"Unknown sampler '{request.Sampler}'. Valid samplers: {string.Join(", ", SchedulerFactory.Names)}.");
 
+        if (request.ClipSkip < 1 || request.ClipSkip > MaxClipSkip)
+            Fail(nameof(request.ClipSkip), $"Clip skip must be between 1 and {MaxClipSkip}, not {request.ClipSkip}.");
         if (request.Steps < 1 || request.Steps > limits.MaxSteps)
             Fail(nameof(request.Steps), $"Steps must be between 1 and {limits.MaxSteps}, not {request.Steps}.");
 
