@@ -53,7 +53,7 @@ public sealed class GenerateCommand(
             NegativePrompts = args.All("negative"),
             Seed = args.GetLong("seed"),
             Steps = args.GetInt("steps") ?? defaults.Steps,
-            GuidanceScale = args.GetDouble("cfg") ?? defaults.GuidanceScale,
+            CfgScale = args.GetDouble("cfg") ?? defaults.CfgScale,
             Sampler = args.Get("sampler") ?? defaults.Sampler,
             Width = args.GetInt("width") ?? defaults.Width,
             Height = args.GetInt("height") ?? defaults.Height,
