@@ -9,7 +9,7 @@ using SdWeb.Hubs;
 using SdWeb.Options;
 using SdWeb.Storage;
 
-if (CliApp.IsVerb(args)) return await CliApp.RunAsync(args);
+if (CliApp.IsCommandLine(args)) return await CliApp.RunAsync(args);
 
 var builder = WebApplication.CreateBuilder(args);
 // Serve Blazor's and MudBlazor's assets from a build output in every environment (`dotnet run`, tests), not only Development.

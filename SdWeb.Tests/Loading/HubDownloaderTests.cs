@@ -1,4 +1,3 @@
-using System.Net;
 using SdWeb.Engine.Devices;
 using SdWeb.Engine.Loading;
 using SdWeb.Engine.Loading.Hub;
@@ -87,24 +86,88 @@ public class HubDownloaderTests
     [Fact]
     public async Task AGatedRepositoryAsksForAToken()
     {
-        using var hub = new FakeHub(Golden.TinySdFolder, Repo) { ForcedStatus = HttpStatusCode.Unauthorized };
-        using var models = new TempDir();
-        using var http = new HttpClient();
-        var e = await Assert.ThrowsAsync<ModelLoadException>(() =>
-            new HubDownloader(http, new HubDownloadOptions { BaseUrl = hub.BaseUrl }).DownloadAsync(Repo, models.Path, null, CancellationToken.None));
-        Assert.Equal($"{Repo}: the hub refused model_index.json (401); the repository is gated or private. " +
-                     "Accept its terms on huggingface.co and set HF_TOKEN to an access token.", e.Message);
+        using var hub = new FakeHub(Golden.TinySdFolder, Repo) { Gated = true, GrantedToken = "hf_accepted" };
+        var e = await Assert.ThrowsAsync<ModelLoadException>(() => Download(hub, Repo));
+        Assert.Equal($"{Repo}: the repository is gated (401 GatedRepo). Accept its terms on huggingface.co and set HF_TOKEN to an access token.", e.Message);
     }
 
     [Fact]
-    public async Task AMissingRepositoryIsNamed()
+    public async Task AGatedRepositoryRefusesATokenWhoseAccountHasNotAcceptedItsTerms()
+    {
+        using var hub = new FakeHub(Golden.TinySdFolder, Repo) { Gated = true, GrantedToken = "hf_accepted" };
+        var e = await Assert.ThrowsAsync<ModelLoadException>(() => Download(hub, Repo, token: "hf_other"));
+        Assert.Equal($"{Repo}: the repository is gated and the access token may not read it yet (403 GatedRepo). " +
+                     "Accept its terms on huggingface.co with the account HF_TOKEN belongs to.", e.Message);
+    }
+
+    [Fact]
+    public async Task AGatedRepositoryDownloadsWithAnAcceptedToken()
+    {
+        using var hub = new FakeHub(Golden.TinySdFolder, Repo) { Gated = true, GrantedToken = "hf_accepted" };
+        using var models = new TempDir();
+        using var http = new HttpClient();
+        var folder = await new HubDownloader(http, new HubDownloadOptions { BaseUrl = hub.BaseUrl, Token = "hf_accepted" })
+            .DownloadAsync(Repo, models.Path, null, CancellationToken.None);
+        using var source = ModelSource.Open(folder, ModelPlacement.CpuFloat32);
+        Assert.Equal(ModelFormat.DiffusersFolder, source.Format);
+    }
+
+    [Fact]
+    public async Task AMissingRepositoryWithoutATokenMayAlsoBePrivate()
+    {
+        using var hub = new FakeHub(Golden.TinySdFolder, Repo);
+        var e = await Assert.ThrowsAsync<ModelLoadException>(() => Download(hub, "other/model"));
+        Assert.Equal("other/model: the hub has no public repository of that name (401 RepoNotFound). Check the name; " +
+                     "if the repository is private, set HF_TOKEN to an access token that can read it.", e.Message);
+    }
+
+    [Fact]
+    public async Task AMissingRepositoryWithATokenIsNotFound()
+    {
+        using var hub = new FakeHub(Golden.TinySdFolder, Repo);
+        var e = await Assert.ThrowsAsync<ModelLoadException>(() => Download(hub, "other/model", token: "hf_secret"));
+        Assert.Equal("other/model: the hub has no repository of that name (404 RepoNotFound); check the name.", e.Message);
+    }
+
+    [Theory]
+    [InlineData("runwayml/stable-diffusion-v1-5", "stable-diffusion-v1-5/stable-diffusion-v1-5")]
+    [InlineData("runwayml/stable-diffusion-inpainting", "stable-diffusion-v1-5/stable-diffusion-inpainting")]
+    public async Task AMovedRepositoryNamesWhereItLivesNow(string moved, string now)
+    {
+        using var hub = new FakeHub(Golden.TinySdFolder, now);
+        var e = await Assert.ThrowsAsync<ModelLoadException>(() => Download(hub, moved));
+        Assert.Equal($"{moved}: the hub has no public repository of that name (401 RepoNotFound). Check the name; " +
+                     "if the repository is private, set HF_TOKEN to an access token that can read it. " +
+                     $"{moved} was deleted from the hub in September 2024; the same model lives on as {now}: download that instead.", e.Message);
+    }
+
+    [Fact]
+    public async Task ARepositoryWithoutModelIndexIsNotADiffusersModel()
+    {
+        using var empty = new TempDir();
+        using var hub = new FakeHub(empty.Path, Repo);
+        var e = await Assert.ThrowsAsync<ModelLoadException>(() => Download(hub, Repo));
+        Assert.Equal($"{Repo}: the repository has no model_index.json; it is not a diffusers model (or the id is misspelt).", e.Message);
+    }
+
+    [Fact]
+    public async Task AMissingRevisionIsNamed()
     {
         using var hub = new FakeHub(Golden.TinySdFolder, Repo);
         using var models = new TempDir();
         using var http = new HttpClient();
         var e = await Assert.ThrowsAsync<ModelLoadException>(() =>
-            new HubDownloader(http, new HubDownloadOptions { BaseUrl = hub.BaseUrl }).DownloadAsync("other/model", models.Path, null, CancellationToken.None));
-        Assert.Equal("other/model: the repository has no model_index.json; it is not a diffusers model (or the id is misspelt).", e.Message);
+            new HubDownloader(http, new HubDownloadOptions { BaseUrl = hub.BaseUrl, Revision = "v9" }).DownloadAsync(Repo, models.Path, null, CancellationToken.None));
+        Assert.Equal($"{Repo}: the repository has no revision 'v9' (404 RevisionNotFound); check the revision.", e.Message);
+    }
+
+    /// <summary>Downloads into a throw-away models folder: for the tests where the hub refuses.</summary>
+    private static async Task Download(FakeHub hub, string repo, string? token = null)
+    {
+        using var models = new TempDir();
+        using var http = new HttpClient();
+        await new HubDownloader(http, new HubDownloadOptions { BaseUrl = hub.BaseUrl, Token = token })
+            .DownloadAsync(repo, models.Path, null, CancellationToken.None);
     }
 
     [Theory]
@@ -114,6 +177,6 @@ public class HubDownloaderTests
     public void RepositoryIdsMustBeOwnerSlashName(string repo)
     {
         var e = Assert.Throws<ArgumentException>(() => HubDownloader.TargetFolder(repo, "/models"));
-        Assert.Equal($"'{repo}' is not a Hugging Face repository id (owner/name, e.g. runwayml/stable-diffusion-v1-5).", e.Message);
+        Assert.Equal($"'{repo}' is not a Hugging Face repository id (owner/name, e.g. stable-diffusion-v1-5/stable-diffusion-v1-5).", e.Message);
     }
 }

@@ -5,8 +5,11 @@ using System.Net.Sockets;
 namespace SdWeb.Tests.Support;
 
 /// <summary>
-/// A stand-in for huggingface.co on 127.0.0.1: serves a folder's files as <c>/{repo}/resolve/{rev}/{path}</c>,
-/// honours Range requests and records each request's path, Range and Authorization headers.
+/// A stand-in for huggingface.co on 127.0.0.1: serves a folder's files as <c>/{repo}/resolve/main/{path}</c>, honours
+/// Range requests and records each request's path, Range and Authorization headers. Refusals look like the real hub's
+/// (huggingface_hub's hf_raise_for_status reads them): an unknown repository is 401 RepoNotFound without a token and
+/// 404 RepoNotFound with one, an unknown revision 404 RevisionNotFound, a missing file 404 EntryNotFound, and a gated
+/// repository 401 GatedRepo without a token and 403 GatedRepo with one whose owner has not accepted its terms.
 /// </summary>
 public sealed class FakeHub : IDisposable
 {
@@ -17,8 +20,11 @@ public sealed class FakeHub : IDisposable
 
     public ConcurrentQueue<(string Path, string? Range, string? Authorization)> Requests { get; } = new();
 
-    /// <summary>Respond with this status to every request (e.g. 401), instead of serving files.</summary>
-    public HttpStatusCode? ForcedStatus { get; set; }
+    /// <summary>A gated repository: files only for a request with <see cref="GrantedToken"/>.</summary>
+    public bool Gated { get; init; }
+
+    /// <summary>The token of an account that accepted the gated repository's terms.</summary>
+    public string? GrantedToken { get; init; }
 
     public string BaseUrl { get; }
 
@@ -59,10 +65,31 @@ public sealed class FakeHub : IDisposable
 
     private async Task RespondAsync(HttpListenerContext ctx, string path)
     {
-        var prefix = $"/{_repo}/resolve/main/";
-        var file = path.StartsWith(prefix) ? Path.Combine(_root, path[prefix.Length..]) : null;
-        if (ForcedStatus is { } forced) { ctx.Response.StatusCode = (int)forced; return; }
-        if (file is null || !File.Exists(file)) { ctx.Response.StatusCode = 404; return; }
+        var authorization = ctx.Request.Headers["Authorization"];
+        var repoPrefix = $"/{_repo}/resolve/";
+        if (!path.StartsWith(repoPrefix, StringComparison.Ordinal))
+        {
+            Refuse(ctx, authorization is null ? 401 : 404, "RepoNotFound", "Repository not found");
+            return;
+        }
+        if (Gated && authorization != $"Bearer {GrantedToken}")
+        {
+            Refuse(ctx, authorization is null ? 401 : 403, "GatedRepo",
+                $"Access to model {_repo} is restricted. You must have access to it and be authenticated to access it. Please log in.");
+            return;
+        }
+        var mainPrefix = repoPrefix + "main/";
+        if (!path.StartsWith(mainPrefix, StringComparison.Ordinal))
+        {
+            Refuse(ctx, 404, "RevisionNotFound", "Invalid rev id");
+            return;
+        }
+        var file = Path.Combine(_root, path[mainPrefix.Length..]);
+        if (!File.Exists(file))
+        {
+            Refuse(ctx, 404, "EntryNotFound", "Entry not found");
+            return;
+        }
 
         var bytes = await File.ReadAllBytesAsync(file);
         long start = 0;
@@ -75,6 +102,13 @@ public sealed class FakeHub : IDisposable
         }
         ctx.Response.ContentLength64 = bytes.Length - start;
         await ctx.Response.OutputStream.WriteAsync(bytes.AsMemory((int)start));
+    }
+
+    private static void Refuse(HttpListenerContext ctx, int status, string errorCode, string errorMessage)
+    {
+        ctx.Response.StatusCode = status;
+        ctx.Response.AddHeader("X-Error-Code", errorCode);
+        ctx.Response.AddHeader("X-Error-Message", errorMessage);
     }
 
     public void Dispose()

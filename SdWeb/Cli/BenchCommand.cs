@@ -15,15 +15,27 @@ namespace SdWeb.Cli;
 /// </summary>
 public sealed class BenchCommand(Func<EngineOptions, PipelineFactory> createFactory, TextWriter output) : ICliCommand
 {
-    public BenchCommand() : this(options => new PipelineFactory(options), Console.Out) { }
+    private const int DefaultSize = 512, DefaultSteps = 20, DefaultRuns = 3;
+    private const string DefaultSampler = "euler_a";
 
-    public string Verb => "bench";
+    public CliSyntax Syntax { get; } = new("bench", "Time a whole generation (--pipeline) or one model call (--component NAME) and report GFLOP/s and memory.")
+    {
+        Options =
+        [
+            new("model", "PATH", "a diffusers model folder or a .safetensors checkpoint") { Required = true },
+            new("pipeline", null, "time a whole generation: seconds per step, text encoding, VAE decode, preview"),
+            new("component", "NAME", $"time one model call: {string.Join(", ", BenchComponents.All.Keys)} (give this or --pipeline)"),
+            new("size", "N", $"image width and height, a multiple of 8 (default {DefaultSize})"),
+            new("steps", "N", $"sampling steps for --pipeline, at least 2 (default {DefaultSteps})"),
+            new("sampler", "NAME", $"sampler for --pipeline (default {DefaultSampler})"),
+            new("runs", "N", $"timed runs after a warm-up (default {DefaultRuns})"),
+            new("vae", "PATH", "a VAE to use instead of the model's (folder or file)"),
+            .. EngineOptionsArgs.Options,
+        ],
+    };
 
-    public IReadOnlySet<string> Flags { get; } = new HashSet<string> { "pipeline" };
-
-    public string Usage =>
-        $"bench --model PATH (--pipeline | --component {string.Join("|", BenchComponents.All.Keys)}) [--size 512] [--steps 20] " +
-        "[--sampler NAME] [--runs 3] [--vae PATH] [--dtype auto|fp32|bf16|fp16] [--device auto|cpu|cuda] [--threads N]";
+    /// <summary>Options that take no value, for reading the words after them.</summary>
+    public IReadOnlySet<string> Flags => Syntax.Flags;
 
     public Task<int> RunAsync(CliArgs args, CancellationToken cancellationToken)
     {
@@ -34,15 +46,15 @@ public sealed class BenchCommand(Func<EngineOptions, PipelineFactory> createFact
             throw new CliUsageException("Give either --pipeline or --component NAME.");
         if (component is not null && !BenchComponents.All.ContainsKey(component))
             throw new CliUsageException($"Unknown component '{component}'. Valid: {string.Join(", ", BenchComponents.All.Keys)}.");
-        int size = args.GetInt("size") ?? 512;
+        int size = args.GetInt("size") ?? DefaultSize;
         if (size < 8 || size % 8 != 0) throw new CliUsageException($"--size must be a positive multiple of 8, not {size}.");
-        int runs = args.GetInt("runs") ?? 3;
+        int runs = args.GetInt("runs") ?? DefaultRuns;
         if (runs < 1) throw new CliUsageException($"--runs must be at least 1, not {runs}.");
         var request = new GenerationRequest
         {
             Prompts = ["a photograph of an astronaut riding a horse"],
-            Steps = args.GetInt("steps") ?? 20,
-            Sampler = args.Get("sampler") ?? "euler_a",
+            Steps = args.GetInt("steps") ?? DefaultSteps,
+            Sampler = args.Get("sampler") ?? DefaultSampler,
             Width = size,
             Height = size,
             Seed = 0,

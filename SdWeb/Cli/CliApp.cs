@@ -1,42 +1,94 @@
+using SdWeb.Engine.Pipelines.Validation;
+
 namespace SdWeb.Cli;
 
-/// <summary>Dispatches the first argument to a verb. Unknown first words fall through to the web host.</summary>
+/// <summary>
+/// Runs a verb (`SdWeb generate …`): checks the command line against the verb's <see cref="CliSyntax"/>, answers --help,
+/// and turns the outcome into the exit code: 0 done, 1 failed, 2 the command line is wrong, 130 cancelled (Ctrl+C).
+/// </summary>
 public static class CliApp
 {
-    private static readonly ICliCommand[] Commands =
+    public const int Ok = 0;
+    public const int Failed = 1;
+    public const int UsageError = 2;
+    public const int Cancelled = 130;
+
+    private static readonly string[] HelpWords = ["--help", "-h", "help"];
+
+    private static ICliCommand[] Commands(TextWriter output, TextWriter error) =>
     [
-        new TokenizeCommand(),
-        new GenerateCommand(),
-        new BenchCommand(),
-        new ModelsCommand(),
+        new GenerateCommand(options => new Engine.Pipelines.PipelineFactory(options), GenerationLimits.Default, output, error),
+        new TokenizeCommand(output, error),
+        new ModelsCommand(output, error),
+        new BenchCommand(options => new Engine.Pipelines.PipelineFactory(options), output),
     ];
 
-    public static bool IsVerb(string[] args) =>
-        args.Length > 0 && Commands.Any(c => c.Verb == args[0]);
+    /// <summary>
+    /// Whether the arguments are for the command line rather than the web host. The host takes configuration
+    /// (`--urls URL`, `--SdWeb:DataDir=DIR`, `/key value`, `key=value`); any other first word is a verb, known or not,
+    /// so a mistyped verb fails instead of starting a server.
+    /// </summary>
+    public static bool IsCommandLine(string[] args) =>
+        args.Length > 0 && (HelpWords.Contains(args[0]) || !(args[0].StartsWith('-') || args[0].StartsWith('/') || args[0].Contains('=')));
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var command = Commands.First(c => c.Verb == args[0]);
         using var cts = new CancellationTokenSource();
         Console.CancelKeyPress += (_, e) => { e.Cancel = true; cts.Cancel(); };
+        return await RunAsync(args, Console.Out, Console.Error, cts.Token);
+    }
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var commands = Commands(output, error);
+        if (args.Length == 0 || HelpWords.Contains(args[0]))
+        {
+            await output.WriteAsync(Overview(commands));
+            return Ok;
+        }
+        var command = commands.FirstOrDefault(c => c.Syntax.Verb == args[0]);
+        if (command is null)
+        {
+            await error.WriteAsync($"error: unknown command '{args[0]}'.\n\n{Overview(commands)}");
+            return UsageError;
+        }
+
+        var words = args[1..];
+        var syntax = command.Syntax.Resolve(words);
         try
         {
-            return await command.RunAsync(new CliArgs(args.Skip(1), command.Flags), cts.Token);
+            var parsed = new CliArgs(words, syntax.Flags.Append("help").ToHashSet());
+            var depth = ReferenceEquals(syntax, command.Syntax) ? 0 : 1;
+            if (parsed.Flag("help") || parsed.Positional.Skip(depth).Contains("-h"))
+            {
+                await output.WriteAsync(syntax.Help);
+                return Ok;
+            }
+            // A verb with sub-verbs says itself which sub-verb is missing or unknown.
+            if (syntax.SubVerbs.Count == 0) syntax.Check(parsed, parsed.Positional.Skip(depth).ToList());
+            return await command.RunAsync(parsed, cancellationToken);
         }
         catch (CliUsageException e)
         {
-            await Console.Error.WriteLineAsync($"error: {e.Message}\nusage: SdWeb {command.Usage}");
-            return 2;
+            await error.WriteLineAsync($"error: {e.Message}\nusage: {syntax.Usage}\nRun 'SdWeb {syntax.Verb} --help' for more.");
+            return UsageError;
         }
         catch (OperationCanceledException)
         {
-            await Console.Error.WriteLineAsync("cancelled");
-            return 130;
+            await error.WriteLineAsync("cancelled");
+            return Cancelled;
         }
-        catch (Exception e) when (e is Engine.Loading.ModelLoadException or Engine.Pipelines.GenerationFailedException or ArgumentException or IOException)
+        catch (Exception e) when (e is Engine.Loading.ModelLoadException or Engine.Pipelines.GenerationFailedException
+                                      or ArgumentException or IOException or HttpRequestException)
         {
-            await Console.Error.WriteLineAsync($"error: {e.Message}");
-            return 1;
+            await error.WriteLineAsync($"error: {e.Message}");
+            return Failed;
         }
     }
+
+    private static string Overview(IEnumerable<ICliCommand> commands) =>
+        "usage: SdWeb VERB [options]     run one command and exit\n" +
+        "       SdWeb [--urls URL] [--SdWeb:Key=value …]     run the web app\n\nverbs:\n" +
+        string.Concat(commands.Select(c => $"  {c.Syntax.Verb,-10} {c.Syntax.Summary}\n")) +
+        "\nRun 'SdWeb VERB --help' for a verb's options. Exit codes: 0 done, 1 failed, 2 wrong command line, 130 cancelled.\n";
 }

@@ -1,8 +1,9 @@
 namespace SdWeb.Cli;
 
 /// <summary>
-/// `--name value` options (repeatable), `--flag` switches and positional words, as the verbs use them.
-/// Asking for an option that was given but cannot be parsed throws <see cref="CliUsageException"/>.
+/// A verb's words split into `--name value` options (repeatable, also `--name=value`), `--flag`s and positional words.
+/// Which names exist is <see cref="CliSyntax"/>'s business; this class only reads the values, and asking for one that
+/// was given but cannot be parsed throws <see cref="CliUsageException"/>.
 /// </summary>
 public sealed class CliArgs
 {
@@ -10,6 +11,7 @@ public sealed class CliArgs
     private readonly HashSet<string> _flags = new(StringComparer.Ordinal);
     public IReadOnlyList<string> Positional { get; }
 
+    /// <param name="flagNames">Options that take no value, so that the word after them is not read as theirs.</param>
     public CliArgs(IEnumerable<string> args, IReadOnlySet<string>? flagNames = null)
     {
         var positional = new List<string>();
@@ -30,6 +32,12 @@ public sealed class CliArgs
         Positional = positional;
     }
 
+    /// <summary>Names given with a value.</summary>
+    public IReadOnlyCollection<string> OptionNames => _options.Keys;
+
+    /// <summary>Names given as flags (no value).</summary>
+    public IReadOnlyCollection<string> FlagNames => _flags;
+
     public bool Flag(string name) => _flags.Contains(name);
 
     public IReadOnlyList<string> All(string name) => _options.TryGetValue(name, out var v) ? v : [];
@@ -45,8 +53,6 @@ public sealed class CliArgs
     public double? GetDouble(string name) => Parse(name, s =>
         double.TryParse(s, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : (double?)null, "a number");
 
-    public IEnumerable<string> Names => _options.Keys.Concat(_flags);
-
     private T? Parse<T>(string name, Func<string, T?> parse, string what) where T : struct
     {
         var s = Get(name);
@@ -54,6 +60,3 @@ public sealed class CliArgs
         return parse(s) ?? throw new CliUsageException($"--{name} must be {what}, not '{s}'.");
     }
 }
-
-/// <summary>A command line that cannot run as given; the message says what to fix.</summary>
-public sealed class CliUsageException(string message) : Exception(message);

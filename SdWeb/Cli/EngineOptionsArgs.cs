@@ -7,6 +7,13 @@ public static class EngineOptionsArgs
 {
     private static readonly string[] DTypes = ["auto", "fp32", "bf16", "fp16"];
 
+    public static IReadOnlyList<CliOption> Options { get; } =
+    [
+        new("dtype", string.Join("|", DTypes), "weight and compute precision (default auto: fp16 on CUDA, fp32 on the CPU)"),
+        new("device", "auto|cpu|cuda[:N]", "where the model runs (default auto: CUDA if present)"),
+        new("threads", "N", "CPU threads for libtorch (default 0: libtorch's choice)"),
+    ];
+
     public static EngineOptions Read(CliArgs args)
     {
         var dtype = args.Get("dtype") ?? "auto";

@@ -5,9 +5,19 @@ namespace SdWeb.Cli;
 /// <summary>`models create-random --preset tiny|sd15 --out DIR [--seed N]`: a diffusers-format model with seeded random weights.</summary>
 internal static class ModelsCreateRandom
 {
-    public static async Task<int> RunAsync(CliArgs args, List<string> positional, TextWriter output, CancellationToken ct)
+    public static CliSyntax Syntax { get; } =
+        new("models create-random", "Write a diffusers-format Stable Diffusion v1 model with seeded random weights (for tests and demos).")
+        {
+            Options =
+            [
+                new("preset", "tiny|sd15", "tiny: a few MB, for tests; sd15: the real architecture's size") { Required = true },
+                new("out", "DIR", "folder to write the model to") { Required = true },
+                new("seed", "N", "seed of the random weights (default 0)"),
+            ],
+        };
+
+    public static async Task<int> RunAsync(CliArgs args, TextWriter output, CancellationToken ct)
     {
-        ModelsCommand.RejectUnknown(args, positional, "preset", "out", "seed");
         RandomModelPreset preset;
         try { preset = RandomModelPreset.Named(args.Require("preset")); }
         catch (ArgumentException e) { throw new CliUsageException(e.Message); }

@@ -7,10 +7,23 @@ internal static class ModelsDownload
 {
     public const string DefaultModelsDir = "models";
 
+    public static CliSyntax Syntax { get; } =
+        new("models download", "Fetch a diffusers repository from the Hugging Face hub into the models folder (token: HF_TOKEN). " +
+                               "Without REPO, says what to download for Stable Diffusion v1.5.")
+        {
+            Positionals = ["[REPO]"],
+            Options =
+            [
+                new("models-dir", "DIR", $"models folder (default {DefaultModelsDir})"),
+                new("revision", "REV", "branch, tag or commit (default main)"),
+                new("variant", "fp16", "fetch the half-size *.fp16.safetensors weights where the repository has them"),
+                new("hub-url", "URL", "the hub (default HF_ENDPOINT, else https://huggingface.co)"),
+            ],
+        };
+
     public static async Task<int> RunAsync(CliArgs args, List<string> positional, TextWriter output, TextWriter error, CancellationToken ct)
     {
-        if (positional.Count == 0) throw new CliUsageException("models download needs a repository id, e.g. runwayml/stable-diffusion-v1-5.");
-        ModelsCommand.RejectUnknown(args, positional.Skip(1).ToList(), "models-dir", "revision", "variant", "hub-url");
+        if (positional.Count == 0) throw new CliUsageException(StableDiffusion15Offer.Text);
         var variant = args.Get("variant");
         if (variant is not (null or "fp16")) throw new CliUsageException($"--variant can only be fp16, not '{variant}'.");
         var options = new HubDownloadOptions

@@ -7,10 +7,16 @@ namespace SdWeb.Cli;
 /// <summary>`models inspect PATH [--vae PATH]`: format, components, parameter counts and dtypes; or why it cannot load.</summary>
 internal static class ModelsInspect
 {
+    public static CliSyntax Syntax { get; } =
+        new("models inspect", "Show a model's format, components, parameter counts and dtypes, or why it cannot load.")
+        {
+            Positionals = ["PATH"],
+            Options = [new("vae", "PATH", "a VAE to use instead of the model's (folder or file)")],
+        };
+
     public static async Task<int> RunAsync(CliArgs args, List<string> positional, TextWriter output, CancellationToken ct)
     {
         if (positional.Count == 0) throw new CliUsageException("models inspect needs the model's PATH.");
-        ModelsCommand.RejectUnknown(args, positional.Skip(1).ToList(), "vae");
 
         using var source = ModelSource.Open(positional[0], ModelPlacement.CpuFloat32, args.Get("vae"));
         var format = source.Format == ModelFormat.DiffusersFolder ? "diffusers folder" : "single-file checkpoint";

@@ -8,17 +8,17 @@ namespace SdWeb.Cli;
 /// <summary>`tokenize --model PATH --prompt TEXT`: prints the text encoder's input ids as one JSON array.</summary>
 public sealed class TokenizeCommand(TextWriter output, TextWriter error) : ICliCommand
 {
-    private static readonly string[] Options = ["model", "prompt"];
-
-    public TokenizeCommand() : this(Console.Out, Console.Error) { }
-
-    public string Verb => "tokenize";
-    public string Usage => "tokenize --model PATH --prompt TEXT   (PATH: a diffusers model folder or a .safetensors checkpoint)";
+    public CliSyntax Syntax { get; } = new("tokenize", "Print the text encoder's input ids for a prompt as one JSON array.")
+    {
+        Options =
+        [
+            new("model", "PATH", "a diffusers model folder or a .safetensors checkpoint") { Required = true },
+            new("prompt", "TEXT", "the prompt to tokenize") { Required = true },
+        ],
+    };
 
     public async Task<int> RunAsync(CliArgs args, CancellationToken cancellationToken)
     {
-        var unknown = args.Names.Except(Options).Concat(args.Positional).ToList();
-        if (unknown.Count > 0) throw new CliUsageException($"unexpected argument(s): {string.Join(" ", unknown)}.");
         var modelPath = args.Require("model");
         var prompt = args.Require("prompt");
 

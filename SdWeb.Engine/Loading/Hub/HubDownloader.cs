@@ -27,6 +27,12 @@ public sealed partial class HubDownloader(HttpClient http, HubDownloadOptions op
         ("text_encoder", DiffusersFolder.TextEncoderWeightsBaseName),
     ];
 
+    /// <summary>The files a download takes: model_index.json, configs, tokenizer and the full-precision weights.</summary>
+    public static IReadOnlyList<string> Files { get; } =
+    [
+        DiffusersFolder.ModelIndexFileName, .. ConfigFiles, .. WeightFiles.Select(w => $"{w.Dir}/{w.BaseName}.safetensors"),
+    ];
+
     /// <summary>Optional files: repositories without them still load.</summary>
     private static readonly HashSet<string> Optional = ["tokenizer/tokenizer_config.json", "tokenizer/special_tokens_map.json"];
 
@@ -37,7 +43,7 @@ public sealed partial class HubDownloader(HttpClient http, HubDownloadOptions op
     public static string TargetFolder(string repo, string modelsDir)
     {
         if (!RepoId().IsMatch(repo) || repo.Contains(".."))
-            throw new ArgumentException($"'{repo}' is not a Hugging Face repository id (owner/name, e.g. runwayml/stable-diffusion-v1-5).");
+            throw new ArgumentException($"'{repo}' is not a Hugging Face repository id (owner/name, e.g. {MovedRepositories.StableDiffusion15}).");
         return Path.Combine(modelsDir, repo.Split('/')[1]);
     }
 
@@ -94,13 +100,12 @@ public sealed partial class HubDownloader(HttpClient http, HubDownloadOptions op
 
         switch (response.StatusCode)
         {
-            case HttpStatusCode.NotFound:
+            case HttpStatusCode.NotFound when HubError.CodeOf(response) is null or HubError.EntryNotFound:
                 return false;
             case HttpStatusCode.RequestedRangeNotSatisfiable: // the partial file already holds everything
                 break;
-            case HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden:
-                throw new ModelLoadException($"{repo}: the hub refused {file} ({(int)response.StatusCode}); the repository is gated or private. " +
-                                             "Accept its terms on huggingface.co and set HF_TOKEN to an access token.");
+            case HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden or HttpStatusCode.NotFound:
+                throw new ModelLoadException(HubError.Explain(repo, file, options.Revision, response, hasToken: options.Token is { Length: > 0 }));
             case HttpStatusCode.OK or HttpStatusCode.PartialContent:
             {
                 bool resumed = response.StatusCode == HttpStatusCode.PartialContent;
