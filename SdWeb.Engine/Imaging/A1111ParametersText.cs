@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using SdWeb.Engine.Networks;
 using SdWeb.Engine.Pipelines;
 
 namespace SdWeb.Engine.Imaging;
@@ -25,6 +26,8 @@ public static partial class A1111ParametersText
             ("Model", p.ModelName),
         };
         if (p.Strength is { } strength) settings.Add(("Denoising strength", Num(strength)));
+        if (p.LoraHashes.Count > 0) settings.Add(("Lora hashes", HashList(p.LoraHashes)));
+        if (p.EmbeddingHashes.Count > 0) settings.Add(("TI hashes", HashList(p.EmbeddingHashes)));
         if (batchSize > 1)
         {
             settings.Add(("Batch size", Num(batchSize)));
@@ -99,6 +102,10 @@ public static partial class A1111ParametersText
         try { return JsonSerializer.Deserialize<string>(value) ?? value; }
         catch (JsonException) { return value; }
     }
+
+    /// <summary>"name: hash, name: hash", names without ':' and ',' as A1111 writes them.</summary>
+    private static string HashList(IReadOnlyList<NetworkHash> hashes) =>
+        string.Join(", ", hashes.Select(h => $"{h.Name.Replace(":", "").Replace(",", "")}: {h.ShortHash}"));
 
     private static string Num(double v) => v.ToString(CultureInfo.InvariantCulture);
 

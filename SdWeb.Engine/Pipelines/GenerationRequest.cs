@@ -1,3 +1,4 @@
+using SdWeb.Engine.Networks;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
@@ -39,4 +40,10 @@ public sealed record GenerationRequest
     /// not copy a preview to the host (a device sync) at every step. Zero: a preview every step.
     /// </summary>
     public TimeSpan MinPreviewInterval { get; init; }
+
+    /// <summary>LoRAs merged into the weights for this generation only, in order.</summary>
+    public IReadOnlyList<NetworkActivation> Loras { get; init; } = [];
+
+    /// <summary>Textual-inversion files (.safetensors) whose trigger words, their file names, the prompts may use.</summary>
+    public IReadOnlyList<string> Embeddings { get; init; } = [];
 }

@@ -1,3 +1,4 @@
+using SdWeb.Engine.Networks;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
@@ -23,4 +24,11 @@ public sealed record GenerationParameters(
     double? Strength,
     string DType,
     string Device,
-    string EngineVersion);
+    string EngineVersion)
+{
+    /// <summary>The LoRAs merged for the images, in order ("Lora hashes").</summary>
+    public IReadOnlyList<NetworkHash> LoraHashes { get; init; } = [];
+
+    /// <summary>The textual-inversion embeddings the prompts used ("TI hashes").</summary>
+    public IReadOnlyList<NetworkHash> EmbeddingHashes { get; init; } = [];
+}

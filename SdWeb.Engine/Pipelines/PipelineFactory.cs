@@ -3,6 +3,7 @@ using SdWeb.Engine.Loading;
 using SdWeb.Engine.Models.Clip;
 using SdWeb.Engine.Models.Unet;
 using SdWeb.Engine.Models.Vae;
+using SdWeb.Engine.Networks;
 using SdWeb.Engine.Pipelines.Components;
 using SdWeb.Engine.Pipelines.Validation;
 using SdWeb.Engine.Tokenization;
@@ -41,7 +42,11 @@ public sealed class PipelineFactory(EngineOptions options, GenerationLimits? lim
             var model = new ModelDescriptor(source.Name, modelPath, source.Hash, DeviceName(placement), ModelPlacement.DTypeName(placement.DType));
             var promptEncoder = owned.Add(new ClipPromptEncoder(tokenizer, textEncoder));
             return new StableDiffusionComponents(model, placement, promptEncoder,
-                new UNetNoisePredictor(unet), vae, source.Scheduler.Config, owned) { ParameterCounts = parameterCounts };
+                new UNetNoisePredictor(unet), vae, source.Scheduler.Config, owned)
+            {
+                ParameterCounts = parameterCounts,
+                LoraTargets = new LoraTargets(textEncoder, unet, promptEncoder.ForgetEncodings),
+            };
         }
         catch
         {

@@ -2,9 +2,11 @@ using System.Diagnostics;
 using System.Reflection;
 using SdWeb.Engine.Devices;
 using SdWeb.Engine.Imaging;
+using SdWeb.Engine.Networks;
 using SdWeb.Engine.Pipelines.Components;
 using SdWeb.Engine.Pipelines.Previews;
 using SdWeb.Engine.Pipelines.Validation;
+using SdWeb.Engine.Prompts;
 using SdWeb.Engine.Schedulers;
 using TorchSharp;
 
@@ -63,6 +65,8 @@ public sealed class StableDiffusionPipeline : IImagePipeline
     {
         GenerationRequestValidator.ThrowIfInvalid(request, _limits);
         cancellationToken.ThrowIfCancellationRequested();
+        // Restored when the run ends, however it ends (done, cancelled, failed).
+        using var loras = MergeLoras(request);
         try
         {
             using var noGrad = torch.no_grad();
@@ -77,6 +81,14 @@ public sealed class StableDiffusionPipeline : IImagePipeline
         {
             throw OutOfMemory.Explain(e, _components.Model.Device);
         }
+    }
+
+    private MergedLoras? MergeLoras(GenerationRequest request)
+    {
+        if (request.Loras.Count == 0) return null;
+        var targets = _components.LoraTargets
+            ?? throw new InvalidOperationException("These components expose no weights to merge LoRAs into.");
+        return MergedLoras.Apply(targets, request.Loras);
     }
 
     private DiffusionRun Sample(GenerationRequest request, torch.Generator generator, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
@@ -142,13 +154,26 @@ public sealed class StableDiffusionPipeline : IImagePipeline
     /// <summary>[negative…, prompt…] (or just the prompts without guidance), each repeated per image in diffusers' order.</summary>
     private torch.Tensor EncodePrompts(GenerationRequest request, bool guided)
     {
-        var encoder = _components.TextEncoder;
-        var conditional = encoder.Encode(request.Prompts).repeat_interleave(request.ImagesPerPrompt, dim: 0);
-        if (!guided) return conditional;
-        var negatives = Enumerable.Range(0, request.Prompts.Count).Select(p => NegativePromptOf(request, p)).ToList();
-        var unconditional = encoder.Encode(negatives).repeat_interleave(request.ImagesPerPrompt, dim: 0);
-        return torch.cat([unconditional, conditional]);
+        var embeddings = request.Embeddings.Count == 0 ? [] : TextualInversionFile.ReadAll(request.Embeddings, ClipEncoder().HiddenSize);
+        try
+        {
+            var conditional = Encode(request.Prompts, embeddings).repeat_interleave(request.ImagesPerPrompt, dim: 0);
+            if (!guided) return conditional;
+            var negatives = Enumerable.Range(0, request.Prompts.Count).Select(p => NegativePromptOf(request, p)).ToList();
+            var unconditional = Encode(negatives, embeddings).repeat_interleave(request.ImagesPerPrompt, dim: 0);
+            return torch.cat([unconditional, conditional]);
+        }
+        finally
+        {
+            foreach (var embedding in embeddings) embedding.Vectors.Dispose();
+        }
     }
+
+    private torch.Tensor Encode(IReadOnlyList<string> prompts, IReadOnlyList<TextualInversionEmbedding> embeddings) =>
+        embeddings.Count == 0 ? _components.TextEncoder.Encode(prompts) : ClipEncoder().Encode(prompts, embeddings);
+
+    private ClipPromptEncoder ClipEncoder() => _components.TextEncoder as ClipPromptEncoder
+        ?? throw new InvalidOperationException("This prompt encoder takes no textual-inversion embeddings.");
 
     /// <summary>img2img's prepare_latents: one VAE sample of the init image (scaled, repeated per image), noised to the first timestep.</summary>
     private torch.Tensor NoisedInitLatents(GenerationRequest request, int batch, IScheduler scheduler, torch.Tensor timesteps, torch.Generator generator)
@@ -220,7 +245,12 @@ public sealed class StableDiffusionPipeline : IImagePipeline
     private GenerationParameters ParametersOf(GenerationRequest request, long seed) => new(
         _components.Model.Name, _components.Model.Hash, request.Sampler, request.Steps, request.CfgScale, seed,
         request.Width, request.Height, request.ImagesPerPrompt, request.InitImage is null ? null : request.Strength,
-        _components.Model.DType, _components.Model.Device, EngineVersion);
+        _components.Model.DType, _components.Model.Device, EngineVersion)
+    {
+        LoraHashes = NetworkHashes.OfLoras(request),
+        EmbeddingHashes = NetworkHashes.OfUsedEmbeddings(request),
+    };
+
 
     public void Dispose()
     {

@@ -65,10 +65,24 @@ public sealed class ClipTokenizer
         return new ClipTokenizer(bpe, settings, IdOf);
     }
 
-    public ClipTokenization Tokenize(string prompt)
+    public ClipTokenization Tokenize(string prompt) => Tokenize(prompt, []);
+
+    /// <summary>
+    /// As transformers tokenizes with added tokens: the raw text is split at each trigger (the earliest match first, the
+    /// longest at one position), the pieces between are tokenized as usual, and each trigger becomes all its ids.
+    /// </summary>
+    internal ClipTokenization Tokenize(string prompt, IReadOnlyList<TriggerTokens> triggers)
     {
         ArgumentNullException.ThrowIfNull(prompt);
-        var tokens = _bpe.EncodeToIds(prompt);
+        var tokens = new List<int>();
+        int start = 0;
+        while (NextTrigger(prompt, start, triggers) is var (at, trigger) && trigger is not null)
+        {
+            tokens.AddRange(_bpe.EncodeToIds(prompt[start..at]));
+            tokens.AddRange(Enumerable.Range(trigger.FirstId, trigger.Count));
+            start = at + trigger.Trigger.Length;
+        }
+        tokens.AddRange(_bpe.EncodeToIds(prompt[start..]));
         int max = Settings.MaxLength;
         int kept = Math.Min(tokens.Count, max - 2);
 
@@ -81,6 +95,18 @@ public sealed class ClipTokenizer
         Array.Fill(mask, 1, 0, kept + 2);
 
         return new ClipTokenization(ids, mask, [_bosId, .. tokens, _eosId]);
+    }
+
+    private static (int At, TriggerTokens? Trigger) NextTrigger(string prompt, int start, IReadOnlyList<TriggerTokens> triggers)
+    {
+        (int At, TriggerTokens? Trigger) next = (prompt.Length, null);
+        foreach (var trigger in triggers)
+        {
+            int at = trigger.Trigger.Length == 0 ? -1 : prompt.IndexOf(trigger.Trigger, start, StringComparison.Ordinal);
+            if (at < 0) continue;
+            if (at < next.At || (at == next.At && trigger.Trigger.Length > next.Trigger!.Trigger.Length)) next = (at, trigger);
+        }
+        return next;
     }
 
     /// <summary>CLIP uses the first 49152-256-2 merges: its vocabulary is 256 bytes, their "&lt;/w&gt;" forms, one token per merge, BOS and EOS.</summary>

@@ -60,7 +60,7 @@ public sealed record PipelineGoldenCase(string Name, JsonElement Json)
     };
 
     /// <summary>The diffusers class (+ use_karras_sigmas) → the engine's sampler name.</summary>
-    private static string SamplerOf(JsonElement json)
+    internal static string SamplerOf(JsonElement json)
     {
         var karras = json.GetProperty("scheduler_config").TryGetProperty("use_karras_sigmas", out var k) && k.GetBoolean();
         return json.GetProperty("scheduler_class").GetString() switch

@@ -18,7 +18,9 @@ internal sealed class ClipTextEmbeddings : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor inputIds)
+    public override Tensor forward(Tensor inputIds) => forward(inputIds, null);
+
+    public Tensor forward(Tensor inputIds, TokenEmbeddingOverride? replaced)
     {
         long length = inputIds.shape[^1];
         if (length > position_embedding.weight!.shape[0])
@@ -29,6 +31,10 @@ internal sealed class ClipTextEmbeddings : nn.Module<Tensor, Tensor>
         // buffer, which is why that buffer is neither kept nor loaded.
         using var positions = position_embedding.weight.narrow(0, 0, length);
         using var tokens = token_embedding.forward(inputIds);
-        return tokens + positions;
+        if (replaced is null) return tokens + positions;
+        using var mask = replaced.Mask.unsqueeze(-1).to(tokens.device);
+        using var vectors = replaced.Vectors.to(tokens.dtype, tokens.device);
+        using var withVectors = where(mask, vectors, tokens);
+        return withVectors + positions;
     }
 }

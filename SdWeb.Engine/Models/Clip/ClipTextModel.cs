@@ -36,10 +36,13 @@ public sealed class ClipTextModel : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>All outputs; with <paramref name="outputHiddenStates"/> also the embeddings and every layer's output (for clip skip).</summary>
-    public ClipTextOutput Run(Tensor inputIds, bool outputHiddenStates)
+    public ClipTextOutput Run(Tensor inputIds, bool outputHiddenStates) => Run(inputIds, outputHiddenStates, null);
+
+    /// <param name="replaced">Textual-inversion vectors in place of some tokens' embeddings.</param>
+    internal ClipTextOutput Run(Tensor inputIds, bool outputHiddenStates, TokenEmbeddingOverride? replaced)
     {
         using var _ = no_grad();
-        return text_model.forward(inputIds, outputHiddenStates);
+        return text_model.forward(inputIds, outputHiddenStates, replaced);
     }
 
     /// <summary>The final LayerNorm alone: clip skip applies it to an earlier layer's hidden state, as diffusers does.</summary>

@@ -22,10 +22,10 @@ internal sealed class ClipTextTransformer : nn.Module
         RegisterComponents();
     }
 
-    public ClipTextOutput forward(Tensor inputIds, bool outputHiddenStates)
+    public ClipTextOutput forward(Tensor inputIds, bool outputHiddenStates, TokenEmbeddingOverride? replaced = null)
     {
         using var scope = NewDisposeScope();
-        var hiddenStates = embeddings.forward(inputIds);
+        var hiddenStates = embeddings.forward(inputIds, replaced);
         var collected = outputHiddenStates ? new List<Tensor> { hiddenStates } : null;
         var causalMask = CausalMask(inputIds.shape[^1], hiddenStates.dtype, hiddenStates.device);
         var lastHiddenState = final_layer_norm.forward(encoder.forward(hiddenStates, causalMask, collected));

@@ -1,4 +1,5 @@
 using SdWeb.Engine.Models.Clip;
+using SdWeb.Engine.Prompts;
 using SdWeb.Engine.Tokenization;
 using TorchSharp;
 
@@ -18,23 +19,30 @@ public sealed class ClipPromptEncoder(ClipTokenizer tokenizer, ClipTextModel tex
 
     public int CountTokens(string prompt) => tokenizer.Tokenize(prompt).PromptTokenCount;
 
-    public torch.Tensor Encode(IReadOnlyList<string> prompts) => torch.cat(prompts.Select(EncodeOne).ToArray());
+    public torch.Tensor Encode(IReadOnlyList<string> prompts) => Encode(prompts, []);
+
+    /// <summary>The text encoder's width, which textual-inversion vectors must have.</summary>
+    internal int HiddenSize => textEncoder.Config.HiddenSize;
+
+    /// <summary>As <see cref="Encode(IReadOnlyList{string})"/>, with textual-inversion triggers as diffusers' load_textual_inversion adds them.</summary>
+    internal torch.Tensor Encode(IReadOnlyList<string> prompts, IReadOnlyList<TextualInversionEmbedding> embeddings) =>
+        torch.cat(prompts.Select(p => EncodeOne(p, embeddings)).ToArray());
 
     /// <summary>[1, 77, C], owned by the cache (callers only read it).</summary>
-    private torch.Tensor EncodeOne(string prompt)
+    private torch.Tensor EncodeOne(string prompt, IReadOnlyList<TextualInversionEmbedding> embeddings)
     {
+        // The same text means another conditioning with other embeddings loaded.
+        var key = embeddings.Count == 0 ? prompt : prompt + "\0" + string.Join("\0", embeddings.Select(e => $"{e.Name}:{e.Hash}"));
         for (var node = _recent.First; node is not null; node = node.Next)
         {
-            if (node.Value.Prompt != prompt) continue;
+            if (node.Value.Prompt != key) continue;
             _recent.Remove(node);
             _recent.AddFirst(node);
             return node.Value.Embedding;
         }
 
-        var ids = tokenizer.Tokenize(prompt).InputIds.Select(id => (long)id).ToArray();
-        using var idTensor = torch.tensor(ids, [1, ids.Length], device: textEncoder.Placement.Device);
-        var embedding = textEncoder.forward(idTensor).DetachFromDisposeScope();
-        _recent.AddFirst((prompt, embedding));
+        var embedding = embeddings.Count == 0 ? EncodeIds(tokenizer.Tokenize(prompt).InputIds, null) : EncodeWithVectors(prompt, embeddings);
+        _recent.AddFirst((key, embedding));
         if (_recent.Count > RecentPrompts)
         {
             _recent.Last!.Value.Embedding.Dispose();
@@ -43,9 +51,43 @@ public sealed class ClipPromptEncoder(ClipTokenizer tokenizer, ClipTextModel tex
         return embedding;
     }
 
-    public void Dispose()
+    /// <summary>
+    /// diffusers' textual inversion: each embedding's n vectors become n tokens with ids past the vocabulary (in load
+    /// order), its trigger in the prompt stands for all of them, and their token embeddings are the vectors.
+    /// </summary>
+    private torch.Tensor EncodeWithVectors(string prompt, IReadOnlyList<TextualInversionEmbedding> embeddings)
+    {
+        int vocabulary = textEncoder.Config.VocabSize;
+        var triggers = new List<TriggerTokens>();
+        foreach (var embedding in embeddings)
+            triggers.Add(new TriggerTokens(embedding.Name, vocabulary + triggers.Sum(t => t.Count), (int)embedding.Vectors.shape[0]));
+        var ids = tokenizer.Tokenize(prompt, triggers).InputIds;
+
+        using var scope = torch.NewDisposeScope();
+        var added = torch.cat(embeddings.Select(e => e.Vectors).ToArray());
+        var mask = torch.tensor(ids.Select(id => id >= vocabulary).ToArray(), [1, ids.Count]);
+        var rows = torch.tensor(ids.Select(id => (long)Math.Max(id - vocabulary, 0)).ToArray(), [ids.Count]);
+        var vectors = added.index_select(0, rows).unsqueeze(0);
+        // The placeholders look up token 0 (as A1111's do); the mask puts the vectors in their place.
+        var lookupIds = ids.Select(id => id >= vocabulary ? 0 : id).ToList();
+        return EncodeIds(lookupIds, new TokenEmbeddingOverride(mask, vectors)); // detached: outlives the scope
+    }
+
+    private torch.Tensor EncodeIds(IReadOnlyList<int> inputIds, TokenEmbeddingOverride? vectors)
+    {
+        var ids = inputIds.Select(id => (long)id).ToArray();
+        using var idTensor = torch.tensor(ids, [1, ids.Length], device: textEncoder.Placement.Device);
+        var output = textEncoder.Run(idTensor, outputHiddenStates: false, vectors);
+        output.PoolerOutput.Dispose();
+        return output.LastHiddenState.DetachFromDisposeScope();
+    }
+
+    /// <summary>Drops the kept encodings: the text encoder's weights changed (a LoRA was merged or removed).</summary>
+    internal void ForgetEncodings()
     {
         foreach (var (_, embedding) in _recent) embedding.Dispose();
         _recent.Clear();
     }
+
+    public void Dispose() => ForgetEncodings();
 }

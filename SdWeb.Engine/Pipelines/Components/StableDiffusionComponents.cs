@@ -1,4 +1,5 @@
 using SdWeb.Engine.Devices;
+using SdWeb.Engine.Networks;
 using SdWeb.Engine.Schedulers;
 
 namespace SdWeb.Engine.Pipelines.Components;
@@ -19,4 +20,7 @@ public sealed record StableDiffusionComponents(
 {
     /// <summary>Parameters per model: "text", "unet", "vae" (for benchmarks and model info).</summary>
     public IReadOnlyDictionary<string, long> ParameterCounts { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>The weights LoRAs merge into; null for components without them (a request with LoRAs is then refused).</summary>
+    internal LoraTargets? LoraTargets { get; init; }
 }

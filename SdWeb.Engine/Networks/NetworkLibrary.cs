@@ -1,0 +1,64 @@
+using SdWeb.Engine.Loading;
+using SdWeb.Engine.Prompts;
+
+namespace SdWeb.Engine.Networks;
+
+/// <summary>
+/// LoRAs and textual-inversion embeddings in AUTOMATIC1111's layout (<c>models/Lora</c>, <c>models/embeddings</c>,
+/// subfolders included). Folders are scanned on every call, so files added or replaced are picked up without a
+/// restart; hashes are cached per path, size and write time.
+/// </summary>
+public sealed class NetworkLibrary(string loraFolder, string embeddingsFolder)
+{
+    private static readonly string[] Extensions = [".safetensors", ".pt", ".ckpt", ".bin"];
+
+    /// <summary>The library beside the checkpoints: <c>&lt;modelsFolder&gt;/Lora</c> and <c>&lt;modelsFolder&gt;/embeddings</c>.</summary>
+    public static NetworkLibrary InModelsFolder(string modelsFolder) =>
+        new(Path.Combine(modelsFolder, "Lora"), Path.Combine(modelsFolder, "embeddings"));
+
+    public string LoraFolder { get; } = loraFolder;
+    public string EmbeddingsFolder { get; } = embeddingsFolder;
+
+    public IReadOnlyList<NetworkFile> Loras() =>
+        Scan(LoraFolder, path => NetworkHashes.Short(NetworkHashes.Lora(path)));
+
+    public IReadOnlyList<NetworkFile> Embeddings() =>
+        Scan(EmbeddingsFolder, path => NetworkHashes.Short(NetworkHashes.WholeFile(path)));
+
+    /// <summary>The LoRA a <c>&lt;lora:name:multiplier&gt;</c> tag names.</summary>
+    /// <exception cref="ModelLoadException">No such LoRA; the message lists the available ones.</exception>
+    public NetworkActivation Lora(string name, double multiplier) =>
+        new(name, Find(Loras(), name, "LoRA", LoraFolder).Path, multiplier);
+
+    /// <summary>Reads an embedding by trigger word, checked against the text encoder's width.</summary>
+    internal TextualInversionEmbedding Embedding(string name, int hiddenSize) =>
+        TextualInversionFile.Read(Find(Embeddings(), name, "embedding", EmbeddingsFolder).Path, hiddenSize);
+
+    private static NetworkFile Find(IReadOnlyList<NetworkFile> files, string name, string kind, string folder) =>
+        files.FirstOrDefault(f => f.Name == name)
+        ?? files.FirstOrDefault(f => string.Equals(f.Name, name, StringComparison.OrdinalIgnoreCase))
+        ?? throw new ModelLoadException(files.Count == 0
+            ? $"No {kind} named \"{name}\": {folder} holds none."
+            : $"No {kind} named \"{name}\" in {folder}. Available: {string.Join(", ", files.Select(f => f.Name))}.");
+
+    /// <summary>Every network file by name (first in path order when two subfolders hold the same name).</summary>
+    private static IReadOnlyList<NetworkFile> Scan(string folder, Func<string, string> shortHash)
+    {
+        if (!Directory.Exists(folder)) return [];
+        return Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+            .Where(path => Extensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase))
+            .Order(StringComparer.Ordinal)
+            .Select(path => new NetworkFile(Path.GetFileNameWithoutExtension(path), path, HashOrEmpty(path, shortHash)))
+            .DistinctBy(f => f.Name)
+            .OrderBy(f => f.Name, StringComparer.OrdinalIgnoreCase)
+            .ToList();
+    }
+
+    /// <summary>Pickles are listed (so using one explains why it is refused) but never opened; a corrupt file lists without a hash.</summary>
+    private static string HashOrEmpty(string path, Func<string, string> shortHash)
+    {
+        if (PickleRefusal.HasPickleExtension(path)) return "";
+        try { return shortHash(path); }
+        catch (Exception e) when (e is ModelLoadException or IOException) { return ""; }
+    }
+}

@@ -1,0 +1,46 @@
+using SdWeb.Engine.Loading;
+using SdWeb.Engine.Networks;
+using SdWeb.Tests.Support;
+
+namespace SdWeb.Tests.Networks;
+
+public sealed class NetworkLibraryTests
+{
+    [Fact]
+    public void ListsLorasAndEmbeddingsWithA1111HashesAndPicksUpNewFiles()
+    {
+        using var dir = new TempDir();
+        var library = NetworkLibrary.InModelsFolder(dir.Path);
+        Assert.Empty(library.Loras());
+
+        Directory.CreateDirectory(dir["Lora/styles"]);
+        Directory.CreateDirectory(dir["embeddings"]);
+        File.Copy(Golden.PathOf("features", "lora", "tiny-detail.safetensors"), dir["Lora/tiny-detail.safetensors"]);
+        File.Copy(Golden.PathOf("features", "lora", "tiny-sketch.safetensors"), dir["Lora/styles/tiny-sketch.safetensors"]);
+        File.Copy(Golden.PathOf("features", "embeddings", "tiny-style.safetensors"), dir["embeddings/tiny-style.safetensors"]);
+
+        // Hashes from Python's hashlib: the LoRAs' data areas, the embedding's whole file.
+        Assert.Equal([("tiny-detail", "e26b84334128"), ("tiny-sketch", "58acd085b2a1")], library.Loras().Select(f => (f.Name, f.ShortHash)));
+        Assert.Equal([("tiny-style", "492674a98d54")], library.Embeddings().Select(f => (f.Name, f.ShortHash)));
+        var activation = library.Lora("tiny-sketch", 0.5);
+        Assert.Equal(dir["Lora/styles/tiny-sketch.safetensors"], activation.Path);
+        Assert.Equal(("tiny-sketch", 0.5), (activation.Name, activation.Multiplier));
+        Assert.Equal("tiny-style", library.Embedding("tiny-style", 32).Name);
+    }
+
+    [Fact]
+    public void AnUnknownNameListsTheAvailableOnes()
+    {
+        using var dir = new TempDir();
+        Directory.CreateDirectory(dir["Lora"]);
+        File.Copy(Golden.PathOf("features", "lora", "tiny-detail.safetensors"), dir["Lora/tiny-detail.safetensors"]);
+        File.WriteAllBytes(dir["Lora/old.pt"], [0x80, 0x02]);
+        var library = NetworkLibrary.InModelsFolder(dir.Path);
+
+        var error = Assert.Throws<ModelLoadException>(() => library.Lora("tiny-detial", 1));
+        Assert.Contains("tiny-detial", error.Message);
+        Assert.Contains("tiny-detail", error.Message);
+        Assert.Contains("old", error.Message);
+        Assert.Contains("none", Assert.Throws<ModelLoadException>(() => library.Embedding("x", 32)).Message);
+    }
+}
