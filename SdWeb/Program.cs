@@ -5,6 +5,7 @@ using SdWeb.Components;
 using SdWeb.Data;
 using SdWeb.Gallery;
 using SdWeb.Generation;
+using SdWeb.Hubs;
 using SdWeb.Options;
 using SdWeb.Storage;
 
@@ -18,6 +19,7 @@ builder.Services.AddSdWebData();
 builder.Services.AddSdWebAuth();
 builder.Services.AddSdWebStorage();
 builder.Services.AddSdWebGeneration(builder.Configuration);
+builder.Services.AddSdWebHubs();
 builder.Services.AddSdWebGallery();
 builder.Services.AddSdWebComponents();
 
@@ -33,7 +35,8 @@ app.UseAntiforgery();
 app.MapSdWebComponents();
 app.MapSdWebAccount();
 app.MapSdWebImageApi();
-app.MapSdWebGeneration();
+app.MapSdWebJobApi();
+app.MapSdWebHubs();
 
 await app.RunAsync();
 return 0;

@@ -99,7 +99,7 @@ public sealed class StableDiffusionPipeline : IImagePipeline
     private DiffusionRun Sample(GenerationRequest request, IReadOnlyList<TextualInversionEmbedding> embeddings, torch.Generator generator, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
     {
         var (device, dtype) = (_components.Placement.Device, _components.Placement.DType);
-        bool guided = request.GuidanceScale > 1.0;
+        bool guided = request.CfgScale > 1.0;
         int batch = request.Prompts.Count * request.ImagesPerPrompt;
 
         var a1111 = request.PromptSyntax == PromptSyntax.A1111 ? A1111GuidanceFor(request, embeddings) : null;
@@ -141,7 +141,7 @@ public sealed class StableDiffusionPipeline : IImagePipeline
             if (guided && a1111 is null)
             {
                 var halves = noisePred.chunk(2);
-                noisePred = halves[0] + request.GuidanceScale * (halves[1] - halves[0]);
+                noisePred = halves[0] + request.CfgScale * (halves[1] - halves[0]);
             }
             var step = scheduler.Step(noisePred, t, latents, generator);
             // Schedulers keep copies of what they need, so the previous latents can go now.
@@ -260,7 +260,7 @@ public sealed class StableDiffusionPipeline : IImagePipeline
     };
 
     private GenerationParameters ParametersOf(GenerationRequest request, long seed) => new(
-        _components.Model.Name, _components.Model.Hash, request.Sampler, request.Steps, request.GuidanceScale, seed,
+        _components.Model.Name, _components.Model.Hash, request.Sampler, request.Steps, request.CfgScale, seed,
         request.Width, request.Height, request.ImagesPerPrompt, request.InitImage is null ? null : request.Strength,
         _components.Model.DType, _components.Model.Device, EngineVersion)
     {

@@ -39,7 +39,7 @@ public sealed record NetworkGoldenCase(string Name, JsonElement Json)
         NegativePrompts = Json.GetProperty("negative_prompt").ValueKind == JsonValueKind.String ? [Json.GetProperty("negative_prompt").GetString()!] : [],
         Sampler = PipelineGoldenCase.SamplerOf(Json),
         Steps = Json.GetProperty("steps").GetInt32(),
-        GuidanceScale = Json.GetProperty("guidance_scale").GetDouble(),
+        CfgScale = Json.GetProperty("guidance_scale").GetDouble(),
         Seed = Seed,
         Width = Json.GetProperty("width").GetInt32(),
         Height = Json.GetProperty("height").GetInt32(),

@@ -65,8 +65,8 @@ public class GenerationRequestValidatorTests
     [InlineData(double.NaN)]
     public void GuidanceOutOfRange(double cfg)
     {
-        var e = Single(Valid with { GuidanceScale = cfg });
-        Assert.Equal(nameof(GenerationRequest.GuidanceScale), e.Field);
+        var e = Single(Valid with { CfgScale = cfg });
+        Assert.Equal(nameof(GenerationRequest.CfgScale), e.Field);
         Assert.StartsWith("CFG scale must be between 0 and 50, not ", e.Message);
     }
 

@@ -61,8 +61,7 @@ public static class ImageEndpoints
         GenerationLimits limits, CancellationToken cancellationToken)
     {
         if (file.Length > options.MaxUploadBytes)
-            return TypedResults.Problem($"'{file.FileName}' is larger than the upload limit of {options.MaxUploadBytes / (1024 * 1024)} MB; upload a smaller image.",
-                statusCode: StatusCodes.Status413PayloadTooLarge);
+            return TypedResults.Problem(UploadedImage.TooLarge(file.FileName, options), statusCode: StatusCodes.Status413PayloadTooLarge);
         try
         {
             await using var stream = file.OpenReadStream();

@@ -5,7 +5,7 @@ namespace SdWeb.Api;
 /// <summary>Jobs for scripts and non-Blazor clients: submit, read, cancel. Everything requires login (fallback policy).</summary>
 public static class JobEndpoints
 {
-    public static IEndpointRouteBuilder MapJobEndpoints(this IEndpointRouteBuilder app)
+    public static IEndpointRouteBuilder MapSdWebJobApi(this IEndpointRouteBuilder app)
     {
         var jobs = app.MapGroup("/api/jobs").RequireAuthorization();
 

@@ -20,7 +20,7 @@ public sealed class GenerationJob
     public string NegativePrompt { get; set; } = "";
     public required string Sampler { get; set; }
     public int Steps { get; set; }
-    public double GuidanceScale { get; set; }
+    public double CfgScale { get; set; }
 
     /// <summary>Seed of the first image (image i uses Seed + i); null = pick one at random when the job runs.</summary>
     public long? Seed { get; set; }

@@ -16,7 +16,7 @@ public sealed class ImageRecord
     public string NegativePrompt { get; set; } = "";
     public long Seed { get; set; }
     public int Steps { get; set; }
-    public double GuidanceScale { get; set; }
+    public double CfgScale { get; set; }
     public required string Sampler { get; set; }
     public int Width { get; set; }
     public int Height { get; set; }

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using SdWeb.Data;
+using SdWeb.Generation;
 
 namespace SdWeb.Gallery;
 
@@ -28,6 +29,20 @@ public sealed class ImageDetails(IDbContextFactory<AppDbContext> dbFactory)
             .Select(i => new Reproduction(i.Id, i.CreatedAt, i.PixelHash == image.PixelHash))
             .ToListAsync(cancellationToken);
         return new ImageDetailView(image, image.User?.UserName ?? "", original, reproductions);
+    }
+
+    /// <summary>Reuse: the image's parameters as a request for one image; null when the image is gone.</summary>
+    public async Task<JobRequest?> ReuseRequestAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var image = await db.Images.AsNoTracking().FirstOrDefaultAsync(i => i.Id == id, cancellationToken);
+        return image is null ? null : JobRequests.FromImage(image);
+    }
+
+    public async Task<bool> ExistsAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Images.AnyAsync(i => i.Id == id, cancellationToken);
     }
 
     /// <summary>Any team member may mark favourites (the gallery is shared). Returns the new state, null when the image is gone.</summary>

@@ -1,16 +1,14 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using SdWeb.Api;
 using SdWeb.Engine.Devices;
 using SdWeb.Engine.Pipelines;
 using SdWeb.Engine.Pipelines.Validation;
-using SdWeb.Hubs;
 using SdWeb.Options;
 
 namespace SdWeb.Generation;
 
 public static class GenerationServiceCollectionExtensions
 {
-    /// <summary>The queue, the worker that owns the engine, live progress (notifier + SignalR) and job submission.</summary>
+    /// <summary>The queue, the worker that owns the engine, live progress (the notifier) and job submission.</summary>
     public static IServiceCollection AddSdWebGeneration(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddSingleton(configuration.GetSection($"{SdWebOptions.Section}:Limits").Get<GenerationLimits>() ?? GenerationLimits.Default);
@@ -38,17 +36,6 @@ public static class GenerationServiceCollectionExtensions
         services.AddSingleton<JobReader>();
         services.AddSingleton<TokenCounter>();
         services.AddHostedService<GenerationWorker>();
-
-        services.AddSignalR();
-        services.AddHostedService<ProgressHubBridge>();
         return services;
-    }
-
-    /// <summary>The job API and the progress hub.</summary>
-    public static WebApplication MapSdWebGeneration(this WebApplication app)
-    {
-        app.MapJobEndpoints();
-        app.MapHub<ProgressHub>(ProgressHub.Path);
-        return app;
     }
 }

@@ -23,9 +23,6 @@ public sealed class JobExecutor(
     TimeProvider time,
     ILogger<JobExecutor> logger)
 {
-    /// <summary>A1111 seeds are 32-bit; random ones stay in that range so they can be typed back in anywhere.</summary>
-    private const long SeedRange = 1L << 32;
-
     public void Run(Guid jobId, CancellationToken stopping)
     {
         // Registered before the job is marked running, so a cancel that finds it running always finds its token.
@@ -51,7 +48,7 @@ public sealed class JobExecutor(
         if (started == 0) return; // cancelled while it waited
 
         var job = db.Jobs.Single(j => j.Id == jobId);
-        job.Seed ??= Random.Shared.NextInt64(SeedRange);
+        job.Seed ??= RandomSeed.Next();
         db.SaveChanges();
         Publish(job, new JobProgress(1, job.ImageCount, 0, job.Steps, TimeSpan.Zero, null));
 
@@ -66,12 +63,18 @@ public sealed class JobExecutor(
             for (var i = 0; i < job.ImageCount; i++)
             {
                 if (savedSeeds.Contains(job.Seed.Value + i)) continue;
-                var request = JobRequests.ToGenerationRequest(job, job.Seed + i, 1, source) with { MinPreviewInterval = notifier.MinPreviewInterval };
+                var request = JobRequests.ToGenerationRequest(job, job.Seed + i, 1, source, notifier.MinPreviewInterval);
                 var progress = new SyncProgress<StepProgress>(step => Publish(job, Progress(job, i, step)));
                 var result = pipeline.Generate(request, progress, cancellation);
-                // Saving is not cancelled half-way: an image the engine finished is kept whole.
-                var stored = images.SaveAsync(job, result, CancellationToken.None).GetAwaiter().GetResult();
-                imageIds.AddRange(stored.Select(r => r.Id));
+                try
+                {
+                    // Saved on this thread, synchronously: an image the engine finished is kept whole, never cancelled half-way.
+                    imageIds.AddRange(images.Save(job, result).Select(r => r.Id));
+                }
+                finally
+                {
+                    DisposeImages(result);
+                }
             }
             Finish(db, job, JobStatus.Succeeded, null, imageIds);
         }
@@ -92,6 +95,12 @@ public sealed class JobExecutor(
             logger.LogError(e, "Job {JobId} failed", job.Id);
             Finish(db, job, JobStatus.Failed, Describe(e), imageIds);
         }
+    }
+
+    /// <summary>The result's pixels are this executor's once the engine returns them; nothing else keeps them.</summary>
+    private static void DisposeImages(GenerationResult result)
+    {
+        foreach (var image in result.Images) image.Image.Dispose();
     }
 
     private static JobProgress Progress(GenerationJob job, int imageIndex, StepProgress step)

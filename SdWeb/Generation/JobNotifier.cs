@@ -20,11 +20,9 @@ public sealed class JobNotifier
     private readonly ILogger<JobNotifier> _logger;
     private Subscription[] _subscriptions = [];
 
+    /// <param name="previewsPerSecond">Greater than 0 (SdWeb:PreviewsPerSecond, checked at start by <see cref="Options.SdWebOptionsValidator"/>).</param>
     public JobNotifier(double previewsPerSecond, TimeProvider time, ILogger<JobNotifier> logger)
     {
-        if (!(previewsPerSecond > 0))
-            throw new ArgumentOutOfRangeException(nameof(previewsPerSecond), previewsPerSecond,
-                "Previews per second must be greater than 0 (SdWeb:PreviewsPerSecond).");
         MinPreviewInterval = TimeSpan.FromSeconds(1 / previewsPerSecond);
         _time = time;
         _logger = logger;

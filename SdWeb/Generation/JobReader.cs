@@ -15,4 +15,14 @@ public sealed class JobReader(IDbContextFactory<AppDbContext> dbFactory, JobNoti
         var imageIds = await db.Images.Where(i => i.JobId == jobId).OrderBy(i => i.Seed).Select(i => i.Id).ToListAsync(cancellationToken);
         return (JobView.From(job, imageIds, notifier.Latest(jobId)), false);
     }
+
+    /// <summary>The user's queued and running jobs, newest first, each with its latest update.</summary>
+    public async Task<IReadOnlyList<(Guid Id, string Prompt, JobUpdate Update)>> UnfinishedAsync(string userId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var jobs = await db.Jobs.AsNoTracking()
+            .Where(j => j.UserId == userId && (j.Status == JobStatus.Queued || j.Status == JobStatus.Running))
+            .OrderByDescending(j => j.Sequence).Select(j => new { j.Id, j.Prompt, j.Status }).ToListAsync(cancellationToken);
+        return jobs.Select(j => (j.Id, j.Prompt, notifier.Latest(j.Id) ?? new JobUpdate(j.Id, userId, j.Status))).ToList();
+    }
 }

@@ -5,7 +5,11 @@ using SixLabors.ImageSharp.PixelFormats;
 
 namespace SdWeb.Generation;
 
-/// <summary>Turns a stored job into the engine's request: the one mapping both validation and the worker use.</summary>
+/// <summary>
+/// The one mapping between a user's <see cref="JobRequest"/>, the stored <see cref="GenerationJob"/> and the engine's
+/// <see cref="GenerationRequest"/>. A setting has one name in every layer; the only differences are the ones of meaning
+/// (one prompt here, a list in the engine; a job's images each have their own seed, the engine's share one).
+/// </summary>
 public static class JobRequests
 {
     public static GenerationJob ToJob(JobRequest request, string userId, string model) => new()
@@ -15,7 +19,7 @@ public static class JobRequests
         NegativePrompt = request.NegativePrompt,
         Sampler = request.Sampler,
         Steps = request.Steps,
-        GuidanceScale = request.CfgScale,
+        CfgScale = request.CfgScale,
         Seed = request.Seed,
         Width = request.Width,
         Height = request.Height,
@@ -33,7 +37,7 @@ public static class JobRequests
         NegativePrompt = image.NegativePrompt,
         Sampler = image.Sampler,
         Steps = image.Steps,
-        CfgScale = image.GuidanceScale,
+        CfgScale = image.CfgScale,
         Seed = image.Seed,
         Width = image.Width,
         Height = image.Height,
@@ -43,28 +47,32 @@ public static class JobRequests
         Strength = image.Strength ?? new JobRequest().Strength,
     };
 
-    /// <summary>The engine request for <paramref name="imagesPerPrompt"/> images starting at <paramref name="seed"/>.</summary>
-    public static GenerationRequest ToGenerationRequest(GenerationJob job, long? seed, int imagesPerPrompt, Image<Rgb24>? initImage) => new()
+    /// <summary>
+    /// The engine request for <paramref name="imagesPerPrompt"/> images of <paramref name="job"/> starting at
+    /// <paramref name="seed"/>: the whole job when it is checked, one image at a time when it runs.
+    /// </summary>
+    public static GenerationRequest ToGenerationRequest(
+        GenerationJob job, long? seed, int imagesPerPrompt, Image<Rgb24>? initImage, TimeSpan minPreviewInterval = default) => new()
     {
         Prompts = [job.Prompt],
         NegativePrompts = string.IsNullOrEmpty(job.NegativePrompt) ? [] : [job.NegativePrompt],
         Sampler = job.Sampler,
         Steps = job.Steps,
-        GuidanceScale = job.GuidanceScale,
+        CfgScale = job.CfgScale,
         Seed = seed,
         Width = job.Width,
         Height = job.Height,
         ImagesPerPrompt = imagesPerPrompt,
         InitImage = initImage,
         Strength = job.Strength ?? 1,
+        MinPreviewInterval = minPreviewInterval,
     };
 
-    /// <summary>The <see cref="JobRequest"/> property an engine validation error is about.</summary>
+    /// <summary>The <see cref="JobRequest"/> property an engine validation error is about (same name unless the meaning differs).</summary>
     public static string FieldOf(string generationRequestField) => generationRequestField switch
     {
         nameof(GenerationRequest.Prompts) => nameof(JobRequest.Prompt),
         nameof(GenerationRequest.NegativePrompts) => nameof(JobRequest.NegativePrompt),
-        nameof(GenerationRequest.GuidanceScale) => nameof(JobRequest.CfgScale),
         nameof(GenerationRequest.ImagesPerPrompt) => nameof(JobRequest.ImageCount),
         _ => generationRequestField,
     };

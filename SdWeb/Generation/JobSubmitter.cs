@@ -33,10 +33,10 @@ public sealed class JobSubmitter(
             Fail(nameof(JobRequest.SourceImageId), $"Source image {sourceId} does not exist (it may have been deleted); pick another one.");
 
         var job = JobRequests.ToJob(request, userId, model);
+        // The only check of the job's settings: the worker runs what was accepted here.
         // The worker loads the real source image; the rules only need to know there is one.
-        using var sourcePlaceholder = request.SourceImageId is null ? null : new Image<Rgb24>(8, 8);
-        var engineRequest = JobRequests.ToGenerationRequest(job, request.Seed, request.ImageCount, sourcePlaceholder);
-        foreach (var error in GenerationRequestValidator.Validate(engineRequest, limits))
+        using var sourcePlaceholder = job.SourceImageId is null ? null : new Image<Rgb24>(8, 8);
+        foreach (var error in GenerationRequestValidator.Validate(JobRequests.ToGenerationRequest(job, job.Seed, job.ImageCount, sourcePlaceholder), limits))
             Fail(JobRequests.FieldOf(error.Field), error.Message);
 
         if (errors.Count > 0) return new SubmitResult(null, errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));

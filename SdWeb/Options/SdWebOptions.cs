@@ -26,6 +26,9 @@ public sealed record SdWebOptions
     /// <summary>Largest img2img upload accepted, in bytes.</summary>
     public long MaxUploadBytes { get; init; } = 20 * 1024 * 1024;
 
+    /// <summary><see cref="MaxUploadBytes"/> as messages show it.</summary>
+    public long MaxUploadMegabytes => MaxUploadBytes / (1024 * 1024);
+
     /// <summary>Largest img2img upload width or height, read from the header before decoding.</summary>
     public int MaxUploadDimension { get; init; } = 4096;
 

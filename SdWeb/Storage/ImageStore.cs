@@ -2,7 +2,6 @@ using Microsoft.EntityFrameworkCore;
 using SdWeb.Data;
 using SdWeb.Engine.Imaging;
 using SdWeb.Engine.Pipelines;
-using SdWeb.Generation;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
@@ -17,13 +16,31 @@ public sealed class ImageStore(
     IDbContextFactory<AppDbContext> dbFactory, ImagePaths paths, ImageFileWriter files, TimeProvider clock, ILogger<ImageStore> log)
     : IImageSaver
 {
-    /// <summary>Stores the images of one engine call made for <paramref name="job"/> (already in the database).</summary>
-    public Task<IReadOnlyList<ImageRecord>> SaveAsync(GenerationJob job, GenerationResult result, CancellationToken cancellationToken) =>
-        WriteThenCommitAsync(result.Images.Select(image => new PendingImage(
-            NewRecord(job, result, image),
-            image.Image,
-            stream => ParametersPng.Save(image.Image, A1111ParametersText.Format(image, result.Parameters, result.Images.Count), stream))),
-            cancellationToken);
+    /// <summary>
+    /// Stores the images of one engine call made for <paramref name="job"/> (already in the database). Not cancellable:
+    /// an image the engine finished is kept whole.
+    /// </summary>
+    public IReadOnlyList<ImageRecord> Save(GenerationJob job, GenerationResult result)
+    {
+        var written = new List<string>();
+        try
+        {
+            var records = WriteFiles(result.Images.Select(image => new PendingImage(
+                NewRecord(job, result, image),
+                image.Image,
+                stream => ParametersPng.Save(image.Image, A1111ParametersText.Format(image, result.Parameters, result.Images.Count), stream))),
+                written, CancellationToken.None);
+            using var db = dbFactory.CreateDbContext();
+            db.Images.AddRange(records);
+            db.SaveChanges();
+            return records;
+        }
+        catch
+        {
+            RemoveAll(written);
+            throw;
+        }
+    }
 
     /// <summary>Name and sampler recorded for an uploaded img2img source: it was not generated.</summary>
     public const string UploadMarker = "upload";
@@ -40,37 +57,43 @@ public sealed class ImageStore(
             Width = image.Width, Height = image.Height, CreatedAt = created, PixelHash = PixelHash.Of(image),
             FilePath = png, ThumbPath = thumb,
         };
-        var stored = await WriteThenCommitAsync([new PendingImage(record, image, stream => image.SaveAsPng(stream))], cancellationToken);
-        return stored[0];
+        var written = new List<string>();
+        try
+        {
+            WriteFiles([new PendingImage(record, image, stream => image.SaveAsPng(stream))], written, cancellationToken);
+            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+            db.Images.Add(record);
+            await db.SaveChangesAsync(cancellationToken);
+            return record;
+        }
+        catch
+        {
+            RemoveAll(written);
+            throw;
+        }
     }
 
     /// <summary>A row to commit once its PNG (written by <see cref="WritePng"/>) and thumbnail are in place.</summary>
     private sealed record PendingImage(ImageRecord Record, Image<Rgb24> Image, Action<Stream> WritePng);
 
-    /// <summary>Writes every file, then commits every row; if anything fails, the files written so far are removed.</summary>
-    private async Task<IReadOnlyList<ImageRecord>> WriteThenCommitAsync(IEnumerable<PendingImage> images, CancellationToken cancellationToken)
+    /// <summary>Writes every PNG and thumbnail, adding each finished file to <paramref name="written"/>; returns the rows to commit.</summary>
+    private List<ImageRecord> WriteFiles(IEnumerable<PendingImage> images, List<string> written, CancellationToken cancellationToken)
     {
         var records = new List<ImageRecord>();
-        var written = new List<string>();
-        try
+        foreach (var pending in images)
         {
-            foreach (var pending in images)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                WriteAtomically(pending.Record.FilePath, written, pending.WritePng);
-                WriteAtomically(pending.Record.ThumbPath, written, stream => Thumbnails.Save(pending.Image, stream));
-                records.Add(pending.Record);
-            }
-            await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-            db.Images.AddRange(records);
-            await db.SaveChangesAsync(cancellationToken);
-            return records;
+            cancellationToken.ThrowIfCancellationRequested();
+            WriteAtomically(pending.Record.FilePath, written, pending.WritePng);
+            WriteAtomically(pending.Record.ThumbPath, written, stream => Thumbnails.Save(pending.Image, stream));
+            records.Add(pending.Record);
         }
-        catch
-        {
-            foreach (var file in written) TryDelete(file);
-            throw;
-        }
+        return records;
+    }
+
+    /// <summary>Undoes a save whose rows were not committed.</summary>
+    private void RemoveAll(List<string> written)
+    {
+        foreach (var file in written) TryDelete(file);
     }
 
     public async Task<DeleteOutcome> DeleteAsync(Guid imageId, string userId, bool isAdmin, CancellationToken cancellationToken)
@@ -116,7 +139,7 @@ public sealed class ImageStore(
             NegativePrompt = image.NegativePrompt,
             Seed = p.Seed,
             Steps = p.Steps,
-            GuidanceScale = p.GuidanceScale,
+            CfgScale = p.GuidanceScale,
             Sampler = p.Sampler,
             Width = p.Width,
             Height = p.Height,

@@ -1,5 +1,3 @@
-using SdWeb.Generation;
-
 namespace SdWeb.Storage;
 
 public static class StorageExtensions

@@ -16,7 +16,7 @@ public static class UploadedImage
     public static async Task<Image<Rgb24>> ReadAsync(
         Stream upload, string fileName, SdWebOptions options, GenerationLimits limits, CancellationToken cancellationToken)
     {
-        var bytes = await ReadCappedAsync(upload, fileName, options.MaxUploadBytes, cancellationToken);
+        var bytes = await ReadCappedAsync(upload, fileName, options, cancellationToken);
         try
         {
             var info = Image.Identify(bytes)
@@ -35,16 +35,18 @@ public static class UploadedImage
         }
     }
 
-    private static async Task<MemoryStream> ReadCappedAsync(Stream upload, string fileName, long maxBytes, CancellationToken cancellationToken)
+    /// <summary>Why an upload over <see cref="SdWebOptions.MaxUploadBytes"/> is refused (also said before reading, when its length is known).</summary>
+    public static string TooLarge(string fileName, SdWebOptions options) =>
+        $"'{fileName}' is larger than the upload limit of {options.MaxUploadMegabytes} MB; upload a smaller image.";
+
+    private static async Task<MemoryStream> ReadCappedAsync(Stream upload, string fileName, SdWebOptions options, CancellationToken cancellationToken)
     {
         var bytes = new MemoryStream();
         var buffer = new byte[81920];
         int read;
         while ((read = await upload.ReadAsync(buffer, cancellationToken)) > 0)
         {
-            if (bytes.Length + read > maxBytes)
-                throw new InvalidUploadException(
-                    $"'{fileName}' is larger than the upload limit of {maxBytes / (1024 * 1024)} MB; upload a smaller image.");
+            if (bytes.Length + read > options.MaxUploadBytes) throw new InvalidUploadException(TooLarge(fileName, options));
             bytes.Write(buffer, 0, read);
         }
         if (bytes.Length == 0) throw new InvalidUploadException($"'{fileName}' is empty; choose an image file.");

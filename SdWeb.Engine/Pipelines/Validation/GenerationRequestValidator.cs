@@ -37,9 +37,9 @@ public static class GenerationRequestValidator
         if (request.Steps < 1 || request.Steps > limits.MaxSteps)
             Fail(nameof(request.Steps), $"Steps must be between 1 and {limits.MaxSteps}, not {request.Steps}.");
 
-        if (!(request.GuidanceScale >= limits.MinGuidanceScale && request.GuidanceScale <= limits.MaxGuidanceScale))
-            Fail(nameof(request.GuidanceScale),
-                $"CFG scale must be between {Num(limits.MinGuidanceScale)} and {Num(limits.MaxGuidanceScale)}, not {Num(request.GuidanceScale)}.");
+        if (!(request.CfgScale >= limits.MinGuidanceScale && request.CfgScale <= limits.MaxGuidanceScale))
+            Fail(nameof(request.CfgScale),
+                $"CFG scale must be between {Num(limits.MinGuidanceScale)} and {Num(limits.MaxGuidanceScale)}, not {Num(request.CfgScale)}.");
 
         CheckSide(nameof(request.Width), "Width", request.Width, Fail);
         CheckSide(nameof(request.Height), "Height", request.Height, Fail);

@@ -31,6 +31,8 @@ public sealed class GeneratePageTests : MudComponentTest
         Services.AddSingleton(_h.Canceller);
         Services.AddSingleton(_h.Notifier);
         Services.AddSingleton<TokenCounter>();
+        Services.AddSingleton<JobReader>();
+        Services.AddSingleton<SdWeb.Gallery.ImageDetails>();
         AddAuthorization().SetAuthorized("alice").SetClaims(new Claim(ClaimTypes.NameIdentifier, "alice"));
         SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
     }
@@ -115,7 +117,7 @@ public sealed class GeneratePageTests : MudComponentTest
         await using var db = _h.Database.CreateDbContext();
         var image = new ImageRecord
         {
-            UserId = "bob", Prompt = "a red fox in snow", Seed = 1234, Steps = 28, GuidanceScale = 6, Sampler = "euler_a",
+            UserId = "bob", Prompt = "a red fox in snow", Seed = 1234, Steps = 28, CfgScale = 6, Sampler = "euler_a",
             Width = 512, Height = 512, ModelName = "model-b", FilePath = "images/x.png", ThumbPath = "images/x.thumb.webp",
         };
         db.Images.Add(image);

@@ -144,7 +144,7 @@ public sealed class ImageDetailPageTests : MudComponentTest
 
         // The worker's part: the same pixels come out and are stored for the job, then the job is announced finished.
         using var same = ImageStoreBed.Pattern(77);
-        await _bed.Store.SaveAsync(job, ImageStoreBed.Result(job, same), CancellationToken.None);
+        _bed.Store.Save(job, ImageStoreBed.Result(job, same));
         _notifier.Publish(new JobUpdate(job.Id, "alice", JobStatus.Succeeded));
 
         page.WaitForAssertion(() =>
@@ -160,7 +160,7 @@ public sealed class ImageDetailPageTests : MudComponentTest
     {
         var job = await _bed.AddJobAsync("a fox <b>bold</b>", 77, reproduces: _image.Id);
         using var other = ImageStoreBed.Pattern(78);
-        var copy = (await _bed.Store.SaveAsync(job, ImageStoreBed.Result(job, other), CancellationToken.None)).Single();
+        var copy = _bed.Store.Save(job, ImageStoreBed.Result(job, other)).Single();
 
         var page = RenderPage(copy.Id);
 

@@ -146,11 +146,4 @@ public class JobNotifierTests
 
         Assert.Equal(2, await secondDelivered.Task.WaitAsync(Patience));
     }
-
-    [Fact]
-    public void A_preview_rate_of_zero_is_refused_with_the_setting_named()
-    {
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => Notifier(previewsPerSecond: 0));
-        Assert.Contains("Previews per second must be greater than 0 (SdWeb:PreviewsPerSecond).", error.Message);
-    }
 }

@@ -16,7 +16,7 @@ public class JobSubmitterTests
 
         var job = await h.JobAsync(id);
         Assert.Equal(("alice", JobStatus.Queued, "model-a"), (job.UserId, job.Status, job.ModelName));
-        Assert.Equal(("a red fox", "blurry", 5.0, 2), (job.Prompt, job.NegativePrompt, job.GuidanceScale, job.ImageCount));
+        Assert.Equal(("a red fox", "blurry", 5.0, 2), (job.Prompt, job.NegativePrompt, job.CfgScale, job.ImageCount));
         Assert.True(job.Sequence > 0);
         Assert.Equal(new QueuedJob(id, "alice", job.Sequence), Assert.Single(h.Queue.Snapshot()));
     }

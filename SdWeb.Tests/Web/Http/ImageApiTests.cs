@@ -23,7 +23,7 @@ public class ImageApiTests(SdWebApp app)
             await db.SaveChangesAsync();
         }
         using var image = ImageStoreBed.Pattern(seed);
-        var saved = await app.Services.GetRequiredService<ImageStore>().SaveAsync(job, ImageStoreBed.Result(job, image), CancellationToken.None);
+        var saved = app.Services.GetRequiredService<ImageStore>().Save(job, ImageStoreBed.Result(job, image));
         return saved.Single();
     }
 

@@ -63,7 +63,7 @@ public class ImageStoreTests
         var unsaved = new GenerationJob { UserId = "alice", Prompt = "orphan", Sampler = "euler_a", ModelName = "model-a", Steps = 1 };
         using var image = ImageStoreBed.Pattern(1);
 
-        await Assert.ThrowsAsync<DbUpdateException>(() => bed.Store.SaveAsync(unsaved, ImageStoreBed.Result(unsaved, image), CancellationToken.None));
+        Assert.Throws<DbUpdateException>(() => bed.Store.Save(unsaved, ImageStoreBed.Result(unsaved, image)));
 
         Assert.Empty(await bed.RowsAsync());
         Assert.Empty(Directory.EnumerateFiles(bed.Paths.ImagesPath, "*", SearchOption.AllDirectories));

@@ -32,7 +32,7 @@ public sealed class ImageStoreBed : IDisposable
         Guid? reproduces = null)
     {
         var job = await AddJobAsync(prompt, seed, user, negative, model, sampler, reproduces);
-        var records = await Store.SaveAsync(job, Result(job, Pattern(seed)), CancellationToken.None);
+        var records = Store.Save(job, Result(job, Pattern(seed)));
         return Assert.Single(records);
     }
 
@@ -42,7 +42,7 @@ public sealed class ImageStoreBed : IDisposable
     {
         var job = new GenerationJob
         {
-            UserId = user, Prompt = prompt, NegativePrompt = negative, Sampler = sampler, Steps = 20, GuidanceScale = 7.5,
+            UserId = user, Prompt = prompt, NegativePrompt = negative, Sampler = sampler, Steps = 20, CfgScale = 7.5,
             Seed = seed, Width = 64, Height = 48, ModelName = model, ReproducesImageId = reproduces, Status = JobStatus.Running,
         };
         await using var db = Database.CreateDbContext();
@@ -53,7 +53,7 @@ public sealed class ImageStoreBed : IDisposable
 
     public static GenerationResult Result(GenerationJob job, params Image<Rgb24>[] images) => new(
         images.Select((image, i) => new GeneratedImage(image, job.Prompt, job.NegativePrompt, i)).ToList(),
-        new GenerationParameters("model-a-engine-name", "abc1234567", job.Sampler, job.Steps, job.GuidanceScale, job.Seed ?? 0,
+        new GenerationParameters("model-a-engine-name", "abc1234567", job.Sampler, job.Steps, job.CfgScale, job.Seed ?? 0,
             images[0].Width, images[0].Height, images.Length, job.Strength, "fp32", "cpu", "test"),
         TimeSpan.FromSeconds(3));
 

@@ -230,7 +230,7 @@ namespace SdWeb.Data.Migrations
                     b.Property<DateTime?>("FinishedAt")
                         .HasColumnType("TEXT");
 
-                    b.Property<double>("GuidanceScale")
+                    b.Property<double>("CfgScale")
                         .HasColumnType("REAL");
 
                     b.Property<int>("Height")
@@ -330,7 +330,7 @@ namespace SdWeb.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<double>("GuidanceScale")
+                    b.Property<double>("CfgScale")
                         .HasColumnType("REAL");
 
                     b.Property<int>("Height")

@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using SdWeb.Options;
+
+namespace SdWeb.Tests.Web.Http;
+
+public class OptionsValidationTests
+{
+    private static async Task<OptionsValidationException> StartWith(params string[] args)
+    {
+        var builder = Host.CreateApplicationBuilder(args);
+        builder.Services.AddSdWebOptions(builder.Configuration);
+        using var host = builder.Build();
+        return await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+    }
+
+    [Fact]
+    public async Task A_preview_rate_of_zero_stops_the_start_with_the_key_named()
+    {
+        var error = await StartWith("--SdWeb:PreviewsPerSecond=0");
+
+        Assert.Equal("SdWeb:PreviewsPerSecond must be greater than 0, not 0.", Assert.Single(error.Failures));
+    }
+
+    [Fact]
+    public async Task Every_bad_setting_is_reported_at_once()
+    {
+        var error = await StartWith("--SdWeb:SubmissionBurst=0", "--SdWeb:SubmissionsPerMinute=-1", "--SdWeb:Threads=-2");
+
+        Assert.Equal(
+            ["SdWeb:Threads must be at least 0, not -2.", "SdWeb:SubmissionBurst must be at least 1, not 0.", "SdWeb:SubmissionsPerMinute must be greater than 0, not -1."],
+            error.Failures);
+    }
+
+    [Fact]
+    public async Task The_defaults_start()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddSdWebOptions(builder.Configuration);
+        using var host = builder.Build();
+
+        await host.StartAsync();
+        await host.StopAsync();
+    }
+}
