@@ -132,7 +132,7 @@ public sealed class StableDiffusionPipeline : IImagePipeline
             cancellationToken.ThrowIfCancellationRequested();
             using var stepScope = torch.NewDisposeScope();
             var t = timesteps[i];
-            var noisePred = a1111?.PredictNoise(_components.Unet, scheduler.ScaleModelInput(latents, t), timestepsOnDevice[i], i, request.GuidanceScale);
+            var noisePred = a1111?.PredictNoise(_components.Unet, scheduler.ScaleModelInput(latents, t), timestepsOnDevice[i], i, request.CfgScale);
             if (noisePred is null)
             {
                 var modelInput = scheduler.ScaleModelInput(guided ? torch.cat([latents, latents]) : latents, t);

@@ -39,7 +39,7 @@ public sealed record FeatureGoldenCase(string Name, JsonElement Json)
         NegativePrompts = [PromptText("a1111_negative_prompt", "negative_prompt")],
         Sampler = SamplerOf(Json.GetProperty("scheduler_class").GetString()!),
         Steps = Json.GetProperty("steps").GetInt32(),
-        GuidanceScale = Json.GetProperty("guidance_scale").GetDouble(),
+        CfgScale = Json.GetProperty("guidance_scale").GetDouble(),
         Seed = Seed,
         Width = Json.GetProperty("width").GetInt32(),
         Height = Json.GetProperty("height").GetInt32(),
