@@ -41,7 +41,10 @@ public sealed class PipelineFactory(EngineOptions options, GenerationLimits? lim
             var model = new ModelDescriptor(source.Name, modelPath, source.Hash, DeviceName(placement), ModelPlacement.DTypeName(placement.DType));
             var promptEncoder = owned.Add(new ClipPromptEncoder(tokenizer, textEncoder));
             return new StableDiffusionComponents(model, placement, promptEncoder,
-                new UNetNoisePredictor(unet), vae, source.Scheduler.Config, owned) { ParameterCounts = parameterCounts };
+                new UNetNoisePredictor(unet), vae, source.Scheduler.Config, owned)
+            {
+                ParameterCounts = parameterCounts,
+            };
         }
         catch
         {

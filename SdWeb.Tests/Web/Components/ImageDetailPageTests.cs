@@ -18,6 +18,7 @@ using SdWeb.Tests.Web.Support;
 
 namespace SdWeb.Tests.Web.Components;
 
+[Layer(Layer.Web)]
 public sealed class ImageDetailPageTests : MudComponentTest
 {
     private ImageStoreBed _bed = default!;
