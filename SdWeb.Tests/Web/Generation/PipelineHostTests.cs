@@ -1,7 +1,7 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using SdWeb.Engine.Loading;
 using SdWeb.Generation;
 using SdWeb.Tests.Web.Support;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace SdWeb.Tests.Web.Generation;
 
