@@ -2,6 +2,7 @@ using TorchSharp;
 
 namespace SdWeb.Tests;
 
+[Layer(Layer.Engine)]
 public class TorchRuntimeTests
 {
     [Fact]

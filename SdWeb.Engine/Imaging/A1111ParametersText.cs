@@ -48,7 +48,7 @@ public static partial class A1111ParametersText
         var lines = text.Trim().Split('\n').ToList();
         var settingsLine = lines[^1];
         lines.RemoveAt(lines.Count - 1);
-        if (SettingPattern().Matches(settingsLine).Count < 3)
+        if (SettingPattern().Count(settingsLine) < 3)
         {
             lines.Add(settingsLine);
             settingsLine = "";

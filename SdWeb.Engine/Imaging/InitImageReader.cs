@@ -1,6 +1,6 @@
+using SdWeb.Engine.Pipelines.Validation;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
-using SdWeb.Engine.Pipelines.Validation;
 
 namespace SdWeb.Engine.Imaging;
 

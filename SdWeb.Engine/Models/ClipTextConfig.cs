@@ -1,5 +1,5 @@
-using SdWeb.Engine.Loading.Configs;
 using SdWeb.Engine.Loading;
+using SdWeb.Engine.Loading.Configs;
 
 namespace SdWeb.Engine.Models;
 

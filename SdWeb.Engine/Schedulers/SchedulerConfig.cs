@@ -61,11 +61,11 @@ public sealed partial record SchedulerConfig
         {
             if (p.Value.ValueKind == JsonValueKind.Null) continue;
             try
-        {
+            {
                 config = WithField(config, p);
             }
             catch (Exception e) when (e is InvalidOperationException or FormatException)
-        {
+            {
                 throw new FormatException($"Scheduler config field '{p.Name}' has an invalid value {p.Value.GetRawText()}: {e.Message}", e);
             }
         }

@@ -12,7 +12,7 @@ public class WebLayerTests
         ["Generation", "Storage", "Data", "Api", "Hubs", "Gallery", "Auth", "Components", "Cli", "Options"];
 
     [Fact]
-    public void Feature_namespaces_have_no_dependency_cycle()
+    public void FeatureNamespacesHaveNoDependencyCycle()
     {
         var graph = DependencyGraph();
 

@@ -5,6 +5,7 @@ using SdWeb.Tests.Support;
 
 namespace SdWeb.Tests.Cli;
 
+[Layer(Layer.Engine)]
 public class BenchCommandTests
 {
     public static IEnumerable<object[]> Components() => BenchComponents.All.Keys.Select(k => new object[] { k });

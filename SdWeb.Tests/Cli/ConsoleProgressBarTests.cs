@@ -3,6 +3,7 @@ using SdWeb.Engine.Pipelines;
 
 namespace SdWeb.Tests.Cli;
 
+[Layer(Layer.Engine)]
 public class ConsoleProgressBarTests
 {
     [Fact]

@@ -7,6 +7,7 @@ using SdWeb.Tests.Support;
 
 namespace SdWeb.Tests.Cli;
 
+[Layer(Layer.Engine)]
 public class GenerateCommandTests
 {
     [Fact]

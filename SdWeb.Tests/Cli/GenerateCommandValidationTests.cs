@@ -7,6 +7,7 @@ using SixLabors.ImageSharp.PixelFormats;
 namespace SdWeb.Tests.Cli;
 
 /// <summary>Bad command lines fail with a message saying what to fix, before any model is loaded.</summary>
+[Layer(Layer.Engine)]
 public sealed class GenerateCommandValidationTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("sdweb-cli").FullName;

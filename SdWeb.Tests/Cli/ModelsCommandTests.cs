@@ -5,6 +5,7 @@ using SdWeb.Tests.Support;
 
 namespace SdWeb.Tests.Cli;
 
+[Layer(Layer.Engine)]
 public class ModelsCommandTests
 {
     private static async Task<(int Code, string Output, string Error)> Run(params string[] args)

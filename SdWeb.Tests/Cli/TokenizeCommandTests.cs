@@ -6,6 +6,7 @@ using SdWeb.Tests.Tokenization;
 
 namespace SdWeb.Tests.Cli;
 
+[Layer(Layer.Engine)]
 public class TokenizeCommandTests
 {
     private static async Task<(int Code, string Output, string Error)> Run(params string[] args)

@@ -3,6 +3,7 @@ using TorchSharp;
 
 namespace SdWeb.Tests.Devices;
 
+[Layer(Layer.Engine)]
 public class PlacementResolverTests
 {
     [Fact]

@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 namespace SdWeb.Tests.Devices;
 
 /// <summary>A seed gives the same noise in every precision: diffusers' fp32 draw, rounded once.</summary>
+[Layer(Layer.Engine)]
 public class SeededNoiseTests
 {
     [Theory]

@@ -5,6 +5,7 @@ using SixLabors.ImageSharp.PixelFormats;
 
 namespace SdWeb.Tests.Imaging;
 
+[Layer(Layer.Engine)]
 public class A1111ParametersTextTests
 {
     private static readonly GenerationParameters Parameters = new(

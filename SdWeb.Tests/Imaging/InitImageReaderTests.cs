@@ -5,6 +5,7 @@ using SixLabors.ImageSharp.PixelFormats;
 
 namespace SdWeb.Tests.Imaging;
 
+[Layer(Layer.Engine)]
 public sealed class InitImageReaderTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("sdweb-init").FullName;

@@ -5,6 +5,7 @@ using TorchSharp;
 
 namespace SdWeb.Tests.Imaging;
 
+[Layer(Layer.Engine)]
 public class TensorImagesTests
 {
     [Fact]

@@ -9,6 +9,7 @@ using TorchSharp;
 
 namespace SdWeb.Tests.Loading;
 
+[Layer(Layer.Engine)]
 public class DiffusersFolderTests
 {
     private static readonly ModelPlacement CpuHalf = new(torch.CPU, torch.ScalarType.Float16);

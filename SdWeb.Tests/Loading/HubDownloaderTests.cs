@@ -5,6 +5,7 @@ using SdWeb.Tests.Support;
 
 namespace SdWeb.Tests.Loading;
 
+[Layer(Layer.Engine)]
 public class HubDownloaderTests
 {
     private const string Repo = "test-org/tiny-sd";

@@ -3,6 +3,7 @@ using SdWeb.Tests.Support;
 
 namespace SdWeb.Tests.Loading;
 
+[Layer(Layer.Engine)]
 public class ModelCatalogTests
 {
     [Fact]

@@ -7,6 +7,7 @@ using static TorchSharp.torch;
 
 namespace SdWeb.Tests.Loading;
 
+[Layer(Layer.Engine)]
 public class ModuleWeightLoaderTests
 {
     private sealed class Tiny : nn.Module

@@ -4,6 +4,7 @@ using SdWeb.Tests.Support;
 
 namespace SdWeb.Tests.Loading;
 
+[Layer(Layer.Engine)]
 public class PickleRefusalTests
 {
     [Theory]

@@ -12,6 +12,7 @@ using TorchSharp;
 
 namespace SdWeb.Tests.Loading;
 
+[Layer(Layer.Engine)]
 public class RandomModelWriterTests
 {
     [Fact]
@@ -48,11 +49,20 @@ public class RandomModelWriterTests
         using var random = ModelSource.Open(dir["m"], ModelPlacement.CpuFloat32);
         var p = RandomModelPreset.Tiny;
         Assert.Equal(p.TextEncoder, random.TextEncoder.Config);
-        Assert.Equal(p.UNet with { BlockOutChannels = random.UNet.Config.BlockOutChannels, DownBlockTypes = random.UNet.Config.DownBlockTypes,
-            UpBlockTypes = random.UNet.Config.UpBlockTypes, AttentionHeadDim = random.UNet.Config.AttentionHeadDim }, random.UNet.Config);
+        Assert.Equal(p.UNet with
+        {
+            BlockOutChannels = random.UNet.Config.BlockOutChannels,
+            DownBlockTypes = random.UNet.Config.DownBlockTypes,
+            UpBlockTypes = random.UNet.Config.UpBlockTypes,
+            AttentionHeadDim = random.UNet.Config.AttentionHeadDim
+        }, random.UNet.Config);
         Assert.Equal(p.UNet.AttentionHeadDim, random.UNet.Config.AttentionHeadDim);
-        Assert.Equal(p.Vae with { BlockOutChannels = random.Vae.Config.BlockOutChannels, DownBlockTypes = random.Vae.Config.DownBlockTypes,
-            UpBlockTypes = random.Vae.Config.UpBlockTypes }, random.Vae.Config);
+        Assert.Equal(p.Vae with
+        {
+            BlockOutChannels = random.Vae.Config.BlockOutChannels,
+            DownBlockTypes = random.Vae.Config.DownBlockTypes,
+            UpBlockTypes = random.Vae.Config.UpBlockTypes
+        }, random.Vae.Config);
         using var unetConfig = JsonDocument.Parse(File.ReadAllText(dir["m/unet/config.json"]));
         Assert.Equal("UNet2DConditionModel", unetConfig.RootElement.GetProperty("_class_name").GetString());
         Assert.Equal(8, unetConfig.RootElement.GetProperty("attention_head_dim").GetInt32()); // an int, as diffusers writes SD v1's

@@ -6,6 +6,7 @@ using TorchSharp;
 
 namespace SdWeb.Tests.Loading;
 
+[Layer(Layer.Engine)]
 public class SafeTensorsFileTests
 {
     [Fact]

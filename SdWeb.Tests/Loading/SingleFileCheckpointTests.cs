@@ -7,6 +7,7 @@ using TorchSharp;
 
 namespace SdWeb.Tests.Loading;
 
+[Layer(Layer.Engine)]
 public class SingleFileCheckpointTests
 {
     [Fact]

@@ -6,6 +6,7 @@ using TorchSharp;
 
 namespace SdWeb.Tests.Loading;
 
+[Layer(Layer.Engine)]
 public class VaeOverrideTests
 {
     private static string GoldenVaeDir => Golden.PathOf("tiny-sd", "vae");

@@ -14,6 +14,7 @@ namespace SdWeb.Tests.Models;
 /// bf16 against fp32 on the same weights and inputs: relative L2 error of the output ≤ 1e-2 (issue 6), on tiny-sd and on
 /// random models with SD 1.5's real channel widths at a small spatial size.
 /// </summary>
+[Layer(Layer.Engine)]
 public sealed class BFloat16FidelityTests(ITestOutputHelper output)
 {
     private const double MaxRelativeError = 1e-2;

@@ -4,6 +4,7 @@ using SdWeb.Tests.Support;
 
 namespace SdWeb.Tests.Models;
 
+[Layer(Layer.Engine)]
 public class ClipTextConfigTests
 {
     [Fact]

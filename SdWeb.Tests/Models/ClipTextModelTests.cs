@@ -12,6 +12,7 @@ using static TorchSharp.torch;
 namespace SdWeb.Tests.Models;
 
 /// <summary>The CLIP text encoder against golden/cases/text_encoder.safetensors (transformers 4.35, CPU fp32).</summary>
+[Layer(Layer.Engine)]
 public class ClipTextModelTests(ITestOutputHelper output)
 {
     private const double Tolerance = 1e-4;

@@ -4,6 +4,7 @@ using SdWeb.Tests.Support;
 
 namespace SdWeb.Tests.Models;
 
+[Layer(Layer.Engine)]
 public sealed class ModelConfigJsonTests : IDisposable
 {
     private readonly TempDir _dir = new();

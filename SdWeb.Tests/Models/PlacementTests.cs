@@ -11,6 +11,7 @@ using static TorchSharp.torch;
 namespace SdWeb.Tests.Models;
 
 /// <summary>Models are built directly in the placement's dtype and run there.</summary>
+[Layer(Layer.Engine)]
 public sealed class PlacementTests(ITestOutputHelper output)
 {
     private static readonly ModelPlacement CpuBFloat16 = new(CPU, ScalarType.BFloat16);

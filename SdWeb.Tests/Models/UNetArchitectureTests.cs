@@ -8,6 +8,7 @@ using static TorchSharp.torch;
 namespace SdWeb.Tests.Models;
 
 /// <summary>The UNet is built from its config alone: widths, head counts and projections follow the config.</summary>
+[Layer(Layer.Engine)]
 public sealed class UNetArchitectureTests
 {
     /// <summary>Shapes without storage: full-size models are built in milliseconds and use no memory.</summary>

@@ -11,6 +11,7 @@ using static TorchSharp.torch;
 namespace SdWeb.Tests.Models;
 
 /// <summary>The tiny SD UNet against diffusers 0.24's outputs (cases/unet.safetensors).</summary>
+[Layer(Layer.Engine)]
 public sealed class UNetTests(ITestOutputHelper output)
 {
     private const double Tolerance = 1e-4;

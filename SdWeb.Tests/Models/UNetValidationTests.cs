@@ -7,6 +7,7 @@ using static TorchSharp.torch;
 namespace SdWeb.Tests.Models;
 
 /// <summary>Configs the UNet cannot be built from, and inputs it cannot run on, are rejected with clear messages.</summary>
+[Layer(Layer.Engine)]
 public sealed class UNetValidationTests
 {
     private static readonly UNet2DConditionConfig Small = new()

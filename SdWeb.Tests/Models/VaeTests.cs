@@ -9,6 +9,7 @@ using static TorchSharp.torch;
 namespace SdWeb.Tests.Models;
 
 /// <summary>The tiny SD VAE against diffusers 0.24's outputs (cases/vae.safetensors).</summary>
+[Layer(Layer.Engine)]
 public sealed class VaeTests(ITestOutputHelper output)
 {
     private const double Tolerance = 1e-4;

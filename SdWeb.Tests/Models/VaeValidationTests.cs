@@ -7,6 +7,7 @@ using static TorchSharp.torch;
 namespace SdWeb.Tests.Models;
 
 /// <summary>Configs the VAE cannot be built from, and inputs it cannot run on, are rejected with clear messages.</summary>
+[Layer(Layer.Engine)]
 public sealed class VaeValidationTests
 {
     private static readonly AutoencoderKLConfig Small = new() { BlockOutChannels = [32, 32, 64, 64], LayersPerBlock = 1 };

@@ -16,6 +16,7 @@ public sealed class TinySdBFloat16PipelineFixture : IDisposable
 }
 
 /// <summary>Every golden pipeline case (diffusers, fp32) run in bf16: the images within 30 dB PSNR of the fp32 ones (issue 6).</summary>
+[Layer(Layer.Engine)]
 public sealed class BFloat16PipelineTests(TinySdBFloat16PipelineFixture fixture, ITestOutputHelper output)
     : IClassFixture<TinySdBFloat16PipelineFixture>
 {

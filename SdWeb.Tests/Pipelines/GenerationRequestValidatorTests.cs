@@ -5,6 +5,7 @@ using SixLabors.ImageSharp.PixelFormats;
 
 namespace SdWeb.Tests.Pipelines;
 
+[Layer(Layer.Engine)]
 public class GenerationRequestValidatorTests
 {
     private static readonly GenerationRequest Valid = new() { Prompts = ["a horse"], Width = 64, Height = 64 };

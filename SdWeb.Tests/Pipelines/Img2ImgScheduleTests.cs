@@ -2,6 +2,7 @@ using SdWeb.Engine.Pipelines;
 
 namespace SdWeb.Tests.Pipelines;
 
+[Layer(Layer.Engine)]
 public class Img2ImgScheduleTests
 {
     [Fact]

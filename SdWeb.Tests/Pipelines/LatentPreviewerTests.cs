@@ -3,6 +3,7 @@ using TorchSharp;
 
 namespace SdWeb.Tests.Pipelines;
 
+[Layer(Layer.Engine)]
 public class LatentPreviewerTests
 {
     // The SD1 latent → RGB factors of the brief, typed here independently of the code under test.
@@ -25,16 +26,16 @@ public class LatentPreviewerTests
         Assert.Equal((w, h, false), (preview.Width, preview.Height, preview.IsFullDecode));
         int mismatches = 0;
         for (int y = 0; y < h; y++)
-        for (int x = 0; x < w; x++)
-        for (int c = 0; c < 3; c++)
-        {
-            double sum = 0;
-            for (int k = 0; k < 4; k++) sum += values[(k * h + y) * w + x] * Factors[k, c];
-            double expected = Math.Round(Math.Clamp((sum + 1) / 2, 0, 1) * 255);
-            int actual = preview.Rgb[(y * w + x) * 3 + c];
-            Assert.True(Math.Abs(actual - expected) <= 1, $"pixel ({x},{y}) channel {c}: {actual} vs {expected}");
-            if (actual != expected) mismatches++;
-        }
+            for (int x = 0; x < w; x++)
+                for (int c = 0; c < 3; c++)
+                {
+                    double sum = 0;
+                    for (int k = 0; k < 4; k++) sum += values[(k * h + y) * w + x] * Factors[k, c];
+                    double expected = Math.Round(Math.Clamp((sum + 1) / 2, 0, 1) * 255);
+                    int actual = preview.Rgb[(y * w + x) * 3 + c];
+                    Assert.True(Math.Abs(actual - expected) <= 1, $"pixel ({x},{y}) channel {c}: {actual} vs {expected}");
+                    if (actual != expected) mismatches++;
+                }
         Assert.True(mismatches <= 2, $"{mismatches} values differ by one level (float32 vs float64 rounding only)");
     }
 }

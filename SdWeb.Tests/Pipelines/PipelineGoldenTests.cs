@@ -12,6 +12,7 @@ namespace SdWeb.Tests.Pipelines;
 /// Every case of pipelines/cases.json (made with diffusers 0.24 on CPU fp32) through the CLI's path:
 /// PipelineFactory.Load → the pipeline's run → its result → the PNG writer.
 /// </summary>
+[Layer(Layer.Engine)]
 public sealed class PipelineGoldenTests(TinySdPipelineFixture fixture, ITestOutputHelper output) : IClassFixture<TinySdPipelineFixture>
 {
     public static IEnumerable<object[]> Cases() => PipelineGoldenCase.Names();

@@ -6,6 +6,7 @@ using TorchSharp;
 namespace SdWeb.Tests.Pipelines;
 
 /// <summary>Progress, cancellation and failure handling of the pipeline, on the tiny model.</summary>
+[Layer(Layer.Engine)]
 public sealed class PipelineRuntimeTests(TinySdPipelineFixture fixture) : IClassFixture<TinySdPipelineFixture>
 {
     private static readonly GenerationRequest Small = new()

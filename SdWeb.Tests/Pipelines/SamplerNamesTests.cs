@@ -3,6 +3,7 @@ using SdWeb.Engine.Schedulers;
 
 namespace SdWeb.Tests.Pipelines;
 
+[Layer(Layer.Engine)]
 public class SamplerNamesTests
 {
     [Fact]

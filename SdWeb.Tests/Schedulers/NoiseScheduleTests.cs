@@ -4,6 +4,7 @@ using Xunit.Abstractions;
 namespace SdWeb.Tests.Schedulers;
 
 /// <summary>The training schedule (betas, ᾱ) of the SD v1 config against diffusers' float32 tensors.</summary>
+[Layer(Layer.Engine)]
 public class NoiseScheduleTests(ITestOutputHelper output)
 {
     [Fact]

@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 namespace SdWeb.Tests.Schedulers;
 
 /// <summary>img2img entry points, previews, other configurations and the error paths.</summary>
+[Layer(Layer.Engine)]
 public class SchedulerBehaviourTests
 {
     private static float GoldenSigma(string key, int steps, int index) =>

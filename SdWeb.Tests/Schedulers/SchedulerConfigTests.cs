@@ -4,6 +4,7 @@ using SdWeb.Tests.Support;
 
 namespace SdWeb.Tests.Schedulers;
 
+[Layer(Layer.Engine)]
 public class SchedulerConfigTests
 {
     [Fact]

@@ -2,6 +2,7 @@ using SdWeb.Engine.Schedulers;
 
 namespace SdWeb.Tests.Schedulers;
 
+[Layer(Layer.Engine)]
 public class SchedulerFactoryTests
 {
     [Fact]

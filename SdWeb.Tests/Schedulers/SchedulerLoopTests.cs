@@ -9,6 +9,7 @@ namespace SdWeb.Tests.Schedulers;
 /// The golden 20-step sampling loop with the fake model eps = 0.1·scale_model_input(x,t) + 0.05·fixed, run freely
 /// (our own latents feed the next step) and compared after every step() call.
 /// </summary>
+[Layer(Layer.Engine)]
 public class SchedulerLoopTests(ITestOutputHelper output)
 {
     /// <summary>Relative to the largest golden magnitude of the compared tensor.</summary>

@@ -8,6 +8,7 @@ namespace SdWeb.Tests.Schedulers;
 /// The pipeline goldens build each scheduler from tiny-sd's scheduler_config.json ("leading", steps_offset 1);
 /// the timesteps they ran must be ours (img2img: the tail from t_start·order).
 /// </summary>
+[Layer(Layer.Engine)]
 public class SchedulerPipelineTimestepTests
 {
     private static JsonElement Cases() =>

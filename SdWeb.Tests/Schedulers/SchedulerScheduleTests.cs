@@ -4,6 +4,7 @@ using Xunit.Abstractions;
 namespace SdWeb.Tests.Schedulers;
 
 /// <summary>Timesteps, sigmas and init_noise_sigma against diffusers for 20/50/70 steps.</summary>
+[Layer(Layer.Engine)]
 public class SchedulerScheduleTests(ITestOutputHelper output)
 {
     public static TheoryData<string, int> Cases()

@@ -10,6 +10,7 @@ namespace SdWeb.Tests.Tokenization;
 /// BPE restated in Python with the `regex` module. It guards the places where .NET and Python differ (UTF-16 regex
 /// matching, lower-casing) and Microsoft.ML.Tokenizers' BPE against CLIP's own merge loop.
 /// </summary>
+[Layer(Layer.Engine)]
 public class ClipBpeReferenceTests
 {
     [Fact]

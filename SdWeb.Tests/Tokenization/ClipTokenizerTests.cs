@@ -5,6 +5,7 @@ using SdWeb.Tests.Support;
 
 namespace SdWeb.Tests.Tokenization;
 
+[Layer(Layer.Engine)]
 public class ClipTokenizerTests
 {
     private static readonly Lazy<ClipTokenizer> Tokenizer = new(() => ClipTokenizer.FromFolder(Golden.PathOf("tiny-sd", "tokenizer")));

@@ -3,6 +3,7 @@ using SdWeb.Engine.Tokenization;
 namespace SdWeb.Tests.Tokenization;
 
 /// <summary>Beyond the golden cases: the examples ftfy 6's own documentation gives for the fixes TextFixer mirrors.</summary>
+[Layer(Layer.Engine)]
 public class TextFixerTests
 {
     [Theory]

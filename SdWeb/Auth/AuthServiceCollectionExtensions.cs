@@ -6,8 +6,8 @@ using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Logging.Abstractions;
-using SdWeb.Options;
 using SdWeb.Data;
+using SdWeb.Options;
 
 namespace SdWeb.Auth;
 

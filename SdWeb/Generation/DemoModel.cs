@@ -1,6 +1,6 @@
+using SdWeb.Engine.Loading;
 using SdWeb.Engine.Loading.RandomModels;
 using SdWeb.Options;
-using SdWeb.Engine.Loading;
 
 namespace SdWeb.Generation;
 

@@ -15,7 +15,7 @@ public sealed class ModelLibrary(SdWebOptions options) : IModelLibrary
             .OrderBy(name => name == DemoModel.Name) // the demo last
             .ToList();
 
-    public string DefaultModel => Names().FirstOrDefault() ?? DemoModel.Name;
+    public string DefaultModel => Names() is [var first, ..] ? first : DemoModel.Name;
 
     public bool IsDemoOnly => Names() is [DemoModel.Name];
 

@@ -4,8 +4,8 @@ using SdWeb.Engine.Loading.Checkpoints;
 using SdWeb.Engine.Loading.Configs;
 using SdWeb.Engine.Loading.SafeTensors;
 using SdWeb.Engine.Models;
-using ConfigJson = SdWeb.Engine.Loading.Configs.ConfigJson;
 using TorchSharp;
+using ConfigJson = SdWeb.Engine.Loading.Configs.ConfigJson;
 
 namespace SdWeb.Engine.Loading.Diffusers;
 

@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 
 namespace SdWeb.Tests.Models.Layers;
 
+[Layer(Layer.Engine)]
 public sealed class AttentionTests
 {
     /// <summary>Multi-head cross-attention against a per-head reference written with plain slices, matmul and softmax.</summary>

@@ -12,6 +12,7 @@ namespace SdWeb.Tests.Web.Auth;
 /// An administrator managing existing accounts, on a real SQLite file: alice registered first (admin), bob and dave were
 /// created by her (bob a member, dave an admin).
 /// </summary>
+[Layer(Layer.Web)]
 public sealed class AccountAdministrationTests : IAsyncLifetime
 {
     private const string BobsPassword = "bob's first password";

@@ -7,6 +7,7 @@ using SdWeb.Tests.Web.Support;
 
 namespace SdWeb.Tests.Web.Auth;
 
+[Layer(Layer.Web)]
 public sealed class AccountServiceTests : IAsyncLifetime
 {
     private AuthServices _auth = default!;

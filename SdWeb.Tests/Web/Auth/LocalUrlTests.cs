@@ -2,6 +2,7 @@ using SdWeb.Auth;
 
 namespace SdWeb.Tests.Web.Auth;
 
+[Layer(Layer.Web)]
 public class LocalUrlTests
 {
     [Theory]

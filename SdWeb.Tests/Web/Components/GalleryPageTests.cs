@@ -9,6 +9,7 @@ using SdWeb.Tests.Web.Support;
 
 namespace SdWeb.Tests.Web.Components;
 
+[Layer(Layer.Web)]
 public sealed class GalleryPageTests : MudComponentTest
 {
     private ImageStoreBed _bed = default!;

@@ -13,6 +13,7 @@ using SdWeb.Tests.Web.Support;
 
 namespace SdWeb.Tests.Web.Components;
 
+[Layer(Layer.Web)]
 public sealed class GeneratePageTests : MudComponentTest
 {
     private GenerationHarness _h = default!;
@@ -50,7 +51,7 @@ public sealed class GeneratePageTests : MudComponentTest
     }
 
     [Fact]
-    public void Server_side_validation_messages_appear_next_to_their_fields_and_nothing_is_queued()
+    public void ServerSideValidationMessagesAppearNextToTheirFieldsAndNothingIsQueued()
     {
         var page = RenderPage();
 
@@ -68,7 +69,7 @@ public sealed class GeneratePageTests : MudComponentTest
     }
 
     [Fact]
-    public void Ctrl_Enter_submits_and_the_job_appears_with_its_queue_position()
+    public void CtrlEnterSubmitsAndTheJobAppearsWithItsQueuePosition()
     {
         var page = RenderPage();
 
@@ -86,7 +87,7 @@ public sealed class GeneratePageTests : MudComponentTest
     }
 
     [Fact]
-    public void The_token_count_warns_when_CLIP_would_cut_the_prompt()
+    public void TheTokenCountWarnsWhenCLIPWouldCutThePrompt()
     {
         var page = RenderPage();
 
@@ -99,7 +100,7 @@ public sealed class GeneratePageTests : MudComponentTest
     }
 
     [Fact]
-    public async Task Reuse_fills_the_form_from_a_stored_image_with_its_seed_locked()
+    public async Task ReuseFillsTheFormFromAStoredImageWithItsSeedLocked()
     {
         var imageId = await StoreImageAsync();
         var navigation = Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>();

@@ -1,4 +1,3 @@
-using SdWeb.Options;
 using System.Security.Claims;
 using Bunit;
 using Bunit.TestDoubles;
@@ -14,10 +13,12 @@ using SdWeb.Engine.Imaging;
 using SdWeb.Engine.Pipelines.Validation;
 using SdWeb.Gallery;
 using SdWeb.Generation;
+using SdWeb.Options;
 using SdWeb.Tests.Web.Support;
 
 namespace SdWeb.Tests.Web.Components;
 
+[Layer(Layer.Web)]
 public sealed class ImageDetailPageTests : MudComponentTest
 {
     private ImageStoreBed _bed = default!;

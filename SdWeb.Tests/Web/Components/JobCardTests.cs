@@ -6,6 +6,7 @@ using SdWeb.Generation;
 
 namespace SdWeb.Tests.Web.Components;
 
+[Layer(Layer.Web)]
 public sealed class JobCardTests : MudComponentTest
 {
     private static readonly Guid JobId = Guid.NewGuid();
@@ -22,7 +23,7 @@ public sealed class JobCardTests : MudComponentTest
             preview ? new EncodedPreview(new PreviewImage(2, 2, new byte[12], false)) : null));
 
     [Fact]
-    public void A_running_job_shows_step_ETA_bar_and_preview()
+    public void ARunningJobShowsStepETABarAndPreview()
     {
         var card = RenderCard(Running(2, 4, 5, 20, TimeSpan.FromSeconds(75), preview: true));
 
@@ -33,7 +34,7 @@ public sealed class JobCardTests : MudComponentTest
     }
 
     [Fact]
-    public void The_last_preview_stays_when_an_update_comes_without_one()
+    public void TheLastPreviewStaysWhenAnUpdateComesWithoutOne()
     {
         var card = RenderCard(Running(1, 1, 1, 20, TimeSpan.Zero, preview: true), Running(1, 1, 2, 20, TimeSpan.Zero, preview: false));
 
@@ -42,7 +43,7 @@ public sealed class JobCardTests : MudComponentTest
     }
 
     [Fact]
-    public void A_queued_job_shows_its_place_in_line()
+    public void AQueuedJobShowsItsPlaceInLine()
     {
         var card = RenderCard(new JobUpdate(JobId, "alice", JobStatus.Queued, QueuePosition: 3));
 
@@ -51,7 +52,7 @@ public sealed class JobCardTests : MudComponentTest
     }
 
     [Fact]
-    public void A_failed_job_shows_its_reason_and_cannot_be_cancelled()
+    public void AFailedJobShowsItsReasonAndCannotBeCancelled()
     {
         var card = RenderCard(new JobUpdate(JobId, "alice", JobStatus.Failed, Error: "Out of memory on cpu while generating."));
 
@@ -60,7 +61,7 @@ public sealed class JobCardTests : MudComponentTest
     }
 
     [Fact]
-    public void A_finished_job_links_its_images_to_their_detail_pages()
+    public void AFinishedJobLinksItsImagesToTheirDetailPages()
     {
         var imageId = Guid.NewGuid();
         var card = RenderCard(new JobUpdate(JobId, "alice", JobStatus.Succeeded, ImageIds: [imageId]));

@@ -20,7 +20,7 @@ public sealed class CfgScaleMigrationTests : IDisposable
     private AppDbContext Context() => new(new DbContextOptionsBuilder<AppDbContext>().UseSqlite(ConnectionString).Options);
 
     [Fact]
-    public async Task Existing_rows_keep_their_cfg_scale_and_stay_searchable()
+    public async Task ExistingRowsKeepTheirCfgScaleAndStaySearchable()
     {
         await using (var db = Context())
             await db.GetService<IMigrator>().MigrateAsync(PreviousMigration);

@@ -5,6 +5,7 @@ using SdWeb.Tests.Web.Support;
 
 namespace SdWeb.Tests.Web.Data;
 
+[Layer(Layer.Web)]
 public class DatabaseTests
 {
     [Fact]

@@ -7,15 +7,16 @@ namespace SdWeb.Tests.Web.EndToEnd;
 
 /// <summary>
 /// The whole product as a person uses it: the real app (own process, real engine, the tiny demo model it creates on
-/// first run) driven through headless Chromium. Saves the README's screenshots to docs/screenshots/.
+/// first run) driven through headless Chromium. With SDWEB_SCREENSHOTS=1 it also saves the README's screenshots
+/// (<see cref="ReadmeScreenshots"/>).
 /// </summary>
+[Layer(Layer.Browser)]
 public sealed class GenerateEndToEndTests
 {
     private const string Prompt = "a lighthouse on a rocky cliff at dusk, oil painting";
-    private static readonly string Screenshots = Path.Combine(RepositoryRoot.Path, "docs", "screenshots");
 
     [Fact]
-    public async Task A_user_generates_watches_it_form_finds_it_by_a_word_and_reproduces_it_pixel_for_pixel()
+    public async Task AUserGeneratesWatchesItFormFindsItByAWordAndReproducesItPixelForPixel()
     {
         using var dir = new TempDir();
         using var app = await AppProcess.StartAsync(dir["data"], dir["models"], TimeSpan.FromMinutes(3));
@@ -32,16 +33,10 @@ public sealed class GenerateEndToEndTests
     private static async Task RunAsync(AppProcess app)
     {
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        });
+        await using var browser = await Chromium.LaunchAsync(playwright);
         var context = await browser.NewContextAsync(new() { BaseURL = app.Url, ViewportSize = new() { Width = 1440, Height = 900 } });
         context.SetDefaultTimeout(120_000);
         var page = await context.NewPageAsync();
-        Directory.CreateDirectory(Screenshots);
         try
         {
             await DriveAsync(page, context);
@@ -83,7 +78,7 @@ public sealed class GenerateEndToEndTests
         await page.WaitForFunctionAsync(
             "v => { const p = document.querySelector('.job-card .job-preview'); return p && +p.dataset.version > v; }", firstVersion);
         Assert.Matches(@"Step \d+/12", await card.Locator(".job-step").InnerTextAsync());
-        await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "generate.png") });
+        await ReadmeScreenshots.SaveAsync(page, "generate.png");
 
         await page.Locator(".job-card[data-status=Succeeded]").WaitForAsync(new() { Timeout = 300_000 });
         var imageId = (await card.Locator("a[href^='images/']").First.GetAttributeAsync("href"))!["images/".Length..];
@@ -93,7 +88,7 @@ public sealed class GenerateEndToEndTests
         await page.FillAsync("#gallery-search", "lighthouse");
         var tile = page.Locator($".gallery-tile[data-image-id='{imageId}']");
         await tile.WaitForAsync();
-        await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "gallery.png") });
+        await ReadmeScreenshots.SaveAsync(page, "gallery.png");
 
         // Reproduce re-runs the stored parameters; the page says the new image is pixel-identical, and it is.
         await tile.ClickAsync();
@@ -102,7 +97,7 @@ public sealed class GenerateEndToEndTests
         var note = page.Locator(".reproduction-note");
         await note.WaitForAsync(new() { Timeout = 300_000 });
         Assert.Contains("pixel-identical", await note.InnerTextAsync());
-        await page.ScreenshotAsync(new() { Path = Path.Combine(Screenshots, "detail.png"), FullPage = true });
+        await ReadmeScreenshots.SaveAsync(page, "detail.png", fullPage: true);
         var reproductionId = (await note.Locator("a").GetAttributeAsync("href"))!["images/".Length..];
 
         using var original = await DownloadAsync(context, imageId);

@@ -8,10 +8,11 @@ using SdWeb.Tests.Support;
 namespace SdWeb.Tests.Web.EndToEnd;
 
 /// <summary>The job API and the progress hub as a script would use them, against the real app and engine.</summary>
+[Layer(Layer.Browser)]
 public sealed class JobApiEndToEndTests
 {
     [Fact]
-    public async Task A_script_submits_watches_through_the_hub_reads_and_cancels_jobs_and_bad_requests_get_field_errors()
+    public async Task AScriptSubmitsWatchesThroughTheHubReadsAndCancelsJobsAndBadRequestsGetFieldErrors()
     {
         using var dir = new TempDir();
         using var app = await AppProcess.StartAsync(dir["data"], dir["models"], TimeSpan.FromMinutes(3));
@@ -19,11 +20,7 @@ public sealed class JobApiEndToEndTests
         var anonymous = await playwright.APIRequest.NewContextAsync(new() { BaseURL = app.Url });
         Assert.Equal(401, (await anonymous.PostAsync("/api/jobs", new() { DataObject = new { prompt = "x" } })).Status);
 
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = "/usr/bin/chromium", Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        });
+        await using var browser = await Chromium.LaunchAsync(playwright);
         var context = await browser.NewContextAsync(new() { BaseURL = app.Url });
         var page = await context.NewPageAsync();
         await page.GotoAsync("/Account/Register");

@@ -4,6 +4,7 @@ using SdWeb.Tests.Web.Support;
 
 namespace SdWeb.Tests.Web.Gallery;
 
+[Layer(Layer.Web)]
 public class GallerySearchTests : IAsyncLifetime
 {
     private ImageStoreBed _bed = default!;

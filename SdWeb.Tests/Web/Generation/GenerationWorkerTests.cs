@@ -4,10 +4,11 @@ using SdWeb.Tests.Web.Support;
 
 namespace SdWeb.Tests.Web.Generation;
 
+[Layer(Layer.Web)]
 public class GenerationWorkerTests
 {
     [Fact]
-    public async Task At_start_waiting_jobs_are_queued_again_and_a_job_interrupted_once_waits_again_but_not_twice()
+    public async Task AtStartWaitingJobsAreQueuedAgainAndAJobInterruptedOnceWaitsAgainButNotTwice()
     {
         using var h = await GenerationHarness.CreateAsync();
         var waiting = await h.SubmitAsync("alice");
@@ -31,7 +32,7 @@ public class GenerationWorkerTests
     }
 
     [Fact]
-    public async Task The_running_worker_takes_submitted_jobs_off_the_queue_and_runs_them()
+    public async Task TheRunningWorkerTakesSubmittedJobsOffTheQueueAndRunsThem()
     {
         using var h = await GenerationHarness.CreateAsync();
         var worker = h.Worker();
@@ -56,7 +57,7 @@ public class GenerationWorkerTests
     }
 
     [Fact]
-    public async Task Stopping_frees_the_model_once_and_only_after_the_running_step_has_finished()
+    public async Task StoppingFreesTheModelOnceAndOnlyAfterTheRunningStepHasFinished()
     {
         using var h = await GenerationHarness.CreateAsync();
         using var stepEntered = new SemaphoreSlim(0);
@@ -65,7 +66,7 @@ public class GenerationWorkerTests
         h.Factory.Configure = p => p.BeforeStep = (_, _, _) =>
         {
             stepEntered.Release();
-            finishStep.Wait();
+            finishStep.Wait(CancellationToken.None);
             freedDuringStep |= p.Disposed;
         };
         var worker = h.Worker();

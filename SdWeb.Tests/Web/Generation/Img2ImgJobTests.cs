@@ -5,10 +5,11 @@ using SixLabors.ImageSharp.PixelFormats;
 
 namespace SdWeb.Tests.Web.Generation;
 
+[Layer(Layer.Web)]
 public class Img2ImgJobTests
 {
     [Fact]
-    public async Task A_stored_image_becomes_the_engines_init_image_with_the_chosen_strength()
+    public async Task AStoredImageBecomesTheEnginesInitImageWithTheChosenStrength()
     {
         using var h = await GenerationHarness.CreateAsync();
         using var source = new Image<Rgb24>(96, 80, new Rgb24(10, 200, 30));

@@ -4,10 +4,11 @@ using SdWeb.Tests.Web.Support;
 
 namespace SdWeb.Tests.Web.Generation;
 
+[Layer(Layer.Web)]
 public class JobCancellerTests
 {
     [Fact]
-    public async Task A_user_cancels_their_own_waiting_job_which_leaves_the_queue()
+    public async Task AUserCancelsTheirOwnWaitingJobWhichLeavesTheQueue()
     {
         using var h = await GenerationHarness.CreateAsync();
         var id = await h.SubmitAsync();
@@ -21,7 +22,7 @@ public class JobCancellerTests
     }
 
     [Fact]
-    public async Task Someone_elses_job_cannot_be_cancelled_except_by_an_admin()
+    public async Task SomeoneElsesJobCannotBeCancelledExceptByAnAdmin()
     {
         using var h = await GenerationHarness.CreateAsync();
         var id = await h.SubmitAsync("alice");
@@ -32,7 +33,7 @@ public class JobCancellerTests
     }
 
     [Fact]
-    public async Task Unknown_and_finished_jobs_say_so()
+    public async Task UnknownAndFinishedJobsSaySo()
     {
         using var h = await GenerationHarness.CreateAsync();
         var id = await h.SubmitAsync();

@@ -6,10 +6,11 @@ using SdWeb.Tests.Web.Support;
 
 namespace SdWeb.Tests.Web.Generation;
 
+[Layer(Layer.Web)]
 public class JobExecutorTests
 {
     [Fact]
-    public async Task Each_image_of_a_job_is_its_own_engine_call_at_seed_plus_i_and_the_job_succeeds()
+    public async Task EachImageOfAJobIsItsOwnEngineCallAtSeedPlusIAndTheJobSucceeds()
     {
         using var h = await GenerationHarness.CreateAsync();
         var id = await h.SubmitAsync(change: r => r with { ImageCount = 3, Seed = 41 });
@@ -30,7 +31,7 @@ public class JobExecutorTests
     }
 
     [Fact]
-    public async Task A_job_stopped_by_shutdown_keeps_its_saved_images_and_makes_only_the_missing_ones_after_restart()
+    public async Task AJobStoppedByShutdownKeepsItsSavedImagesAndMakesOnlyTheMissingOnesAfterRestart()
     {
         using var h = await GenerationHarness.CreateAsync();
         var id = await h.SubmitAsync(change: r => r with { ImageCount = 3, Seed = 41 });
@@ -49,7 +50,7 @@ public class JobExecutorTests
     }
 
     [Fact]
-    public async Task A_job_without_seed_gets_a_random_32_bit_seed_that_is_stored()
+    public async Task AJobWithoutSeedGetsARandom32BitSeedThatIsStored()
     {
         using var h = await GenerationHarness.CreateAsync();
         var id = await h.SubmitAsync(change: r => r with { Seed = null });
@@ -63,7 +64,7 @@ public class JobExecutorTests
     }
 
     [Fact]
-    public async Task Watchers_see_image_and_step_progress_with_previews_then_the_images()
+    public async Task WatchersSeeImageAndStepProgressWithPreviewsThenTheImages()
     {
         using var h = await GenerationHarness.CreateAsync();
         var id = await h.SubmitAsync(change: r => r with { ImageCount = 2, Steps = 3 });
@@ -71,7 +72,7 @@ public class JobExecutorTests
         using var _ = h.Notifier.SubscribeToJob(id, u => received.Writer.WriteAsync(u).AsTask());
         var gate = new SemaphoreSlim(0);
         // Hold the engine after each reported step until the test has seen it, so no update is coalesced away.
-        h.Factory.Configure = p => p.BeforeStep = (request, step, _) => { if (step > 1 || request.Seed != 100) gate.Wait(); };
+        h.Factory.Configure = p => p.BeforeStep = (request, step, _) => { if (step > 1 || request.Seed != 100) gate.Wait(CancellationToken.None); };
 
         var run = Task.Run(h.RunNextAsync);
         var seen = new List<JobUpdate>();
@@ -96,7 +97,7 @@ public class JobExecutorTests
     }
 
     [Fact]
-    public async Task An_engine_failure_fails_that_job_with_its_message_and_the_next_job_succeeds()
+    public async Task AnEngineFailureFailsThatJobWithItsMessageAndTheNextJobSucceeds()
     {
         using var h = await GenerationHarness.CreateAsync();
         var failing = await h.SubmitAsync(change: r => r with { Prompt = "explode" });
@@ -117,7 +118,7 @@ public class JobExecutorTests
     }
 
     [Fact]
-    public async Task An_unexpected_exception_is_reported_as_an_engine_failure()
+    public async Task AnUnexpectedExceptionIsReportedAsAnEngineFailure()
     {
         using var h = await GenerationHarness.CreateAsync();
         var id = await h.SubmitAsync();
@@ -129,7 +130,7 @@ public class JobExecutorTests
     }
 
     [Fact]
-    public async Task A_model_that_fails_to_load_fails_the_job_saying_why_and_the_previous_model_stays_in_service()
+    public async Task AModelThatFailsToLoadFailsTheJobSayingWhyAndThePreviousModelStaysInService()
     {
         using var h = await GenerationHarness.CreateAsync();
         var first = await h.SubmitAsync(change: r => r with { Model = "model-a" });
@@ -151,7 +152,7 @@ public class JobExecutorTests
     }
 
     [Fact]
-    public async Task A_job_cancelled_while_it_waited_does_not_run()
+    public async Task AJobCancelledWhileItWaitedDoesNotRun()
     {
         using var h = await GenerationHarness.CreateAsync();
         var id = await h.SubmitAsync();
@@ -165,7 +166,7 @@ public class JobExecutorTests
     }
 
     [Fact]
-    public async Task A_running_job_is_cancelled_at_its_next_step_and_keeps_the_images_already_made()
+    public async Task ARunningJobIsCancelledAtItsNextStepAndKeepsTheImagesAlreadyMade()
     {
         using var h = await GenerationHarness.CreateAsync();
         var id = await h.SubmitAsync(change: r => r with { ImageCount = 2, Steps = 2 });
@@ -187,7 +188,7 @@ public class JobExecutorTests
     }
 
     [Fact]
-    public async Task A_job_interrupted_by_the_app_stopping_waits_again_without_using_up_an_attempt()
+    public async Task AJobInterruptedByTheAppStoppingWaitsAgainWithoutUsingUpAnAttempt()
     {
         using var h = await GenerationHarness.CreateAsync();
         var id = await h.SubmitAsync();

@@ -7,6 +7,7 @@ using SdWeb.Tests.Web.Support;
 
 namespace SdWeb.Tests.Web.Generation;
 
+[Layer(Layer.Web)]
 public class JobNotifierTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
@@ -30,7 +31,7 @@ public class JobNotifierTests
         received.ReadAsync().AsTask().WaitAsync(Patience);
 
     [Fact]
-    public async Task A_job_subscriber_gets_only_that_jobs_updates()
+    public async Task AJobSubscriberGetsOnlyThatJobsUpdates()
     {
         var notifier = Notifier();
         var watched = Guid.NewGuid();
@@ -46,7 +47,7 @@ public class JobNotifierTests
     }
 
     [Fact]
-    public async Task A_user_subscriber_gets_all_of_that_users_jobs_and_nobody_elses()
+    public async Task AUserSubscriberGetsAllOfThatUsersJobsAndNobodyElses()
     {
         var notifier = Notifier();
         var (callback, received) = Recorder();
@@ -62,7 +63,7 @@ public class JobNotifierTests
     }
 
     [Fact]
-    public async Task A_late_subscriber_gets_the_current_state_of_a_job_in_progress_but_nothing_once_it_finished()
+    public async Task ALateSubscriberGetsTheCurrentStateOfAJobInProgressButNothingOnceItFinished()
     {
         var notifier = Notifier();
         var job = Guid.NewGuid();
@@ -77,7 +78,7 @@ public class JobNotifierTests
     }
 
     [Fact]
-    public async Task A_stuck_subscriber_neither_blocks_the_publisher_nor_other_subscribers_and_later_gets_the_newest_state()
+    public async Task AStuckSubscriberNeitherBlocksThePublisherNorOtherSubscribersAndLaterGetsTheNewestState()
     {
         var notifier = Notifier();
         var job = Guid.NewGuid();
@@ -105,7 +106,7 @@ public class JobNotifierTests
     }
 
     [Fact]
-    public async Task Previews_are_sent_at_most_at_the_configured_rate_and_the_rest_of_the_update_still_goes()
+    public async Task PreviewsAreSentAtMostAtTheConfiguredRateAndTheRestOfTheUpdateStillGoes()
     {
         var notifier = Notifier(previewsPerSecond: 4);
         var job = Guid.NewGuid();
@@ -127,7 +128,7 @@ public class JobNotifierTests
     }
 
     [Fact]
-    public async Task A_subscriber_that_throws_keeps_getting_updates()
+    public async Task ASubscriberThatThrowsKeepsGettingUpdates()
     {
         var notifier = Notifier();
         var job = Guid.NewGuid();

@@ -2,6 +2,7 @@ using SdWeb.Generation;
 
 namespace SdWeb.Tests.Web.Generation;
 
+[Layer(Layer.Web)]
 public class JobQueueTests
 {
     private long _sequence;
@@ -16,7 +17,7 @@ public class JobQueueTests
     }
 
     [Fact]
-    public async Task A_single_user_runs_in_submission_order()
+    public async Task ASingleUserRunsInSubmissionOrder()
     {
         var queue = new JobQueue();
         var jobs = Enumerable.Range(0, 5).Select(_ => Job("alice")).ToList();
@@ -27,7 +28,7 @@ public class JobQueueTests
     }
 
     [Fact]
-    public async Task A_colleagues_single_job_runs_right_after_the_running_job_of_a_bulk_user()
+    public async Task AColleaguesSingleJobRunsRightAfterTheRunningJobOfABulkUser()
     {
         var queue = new JobQueue();
         for (var i = 0; i < 10; i++) queue.Enqueue(Job("bulk"));
@@ -41,7 +42,7 @@ public class JobQueueTests
     }
 
     [Fact]
-    public async Task Users_take_turns_round_robin()
+    public async Task UsersTakeTurnsRoundRobin()
     {
         var queue = new JobQueue();
         for (var i = 0; i < 3; i++) queue.Enqueue(Job("a"));
@@ -52,7 +53,7 @@ public class JobQueueTests
     }
 
     [Fact]
-    public async Task A_user_who_just_ran_waits_behind_a_newcomer()
+    public async Task AUserWhoJustRanWaitsBehindANewcomer()
     {
         var queue = new JobQueue();
         queue.Enqueue(Job("a"));
@@ -64,7 +65,7 @@ public class JobQueueTests
     }
 
     [Fact]
-    public async Task Positions_follow_the_fair_order()
+    public async Task PositionsFollowTheFairOrder()
     {
         var queue = new JobQueue();
         var a1 = Job("a");
@@ -85,7 +86,7 @@ public class JobQueueTests
     }
 
     [Fact]
-    public async Task A_removed_job_does_not_run_and_gives_its_turn_back()
+    public async Task ARemovedJobDoesNotRunAndGivesItsTurnBack()
     {
         var queue = new JobQueue();
         var a1 = Job("a");
@@ -103,7 +104,7 @@ public class JobQueueTests
     }
 
     [Fact]
-    public async Task Restore_rebuilds_a_fair_order_from_stored_jobs_given_in_any_order()
+    public async Task RestoreRebuildsAFairOrderFromStoredJobsGivenInAnyOrder()
     {
         var queue = new JobQueue();
         var stored = new[] { Job("a"), Job("a"), Job("a"), Job("b") };
@@ -113,7 +114,7 @@ public class JobQueueTests
     }
 
     [Fact]
-    public async Task DequeueAsync_waits_until_a_job_arrives()
+    public async Task DequeueAsyncWaitsUntilAJobArrives()
     {
         var queue = new JobQueue();
         var pending = queue.DequeueAsync(CancellationToken.None);
@@ -126,7 +127,7 @@ public class JobQueueTests
     }
 
     [Fact]
-    public async Task DequeueAsync_stops_waiting_when_cancelled()
+    public async Task DequeueAsyncStopsWaitingWhenCancelled()
     {
         var queue = new JobQueue();
         using var cts = new CancellationTokenSource();
@@ -137,7 +138,7 @@ public class JobQueueTests
     }
 
     [Fact]
-    public void Enqueueing_the_same_job_twice_is_refused()
+    public void EnqueueingTheSameJobTwiceIsRefused()
     {
         var queue = new JobQueue();
         var job = Job("a");
@@ -148,7 +149,7 @@ public class JobQueueTests
     }
 
     [Fact]
-    public void Changed_is_raised_on_every_change_of_order()
+    public void ChangedIsRaisedOnEveryChangeOfOrder()
     {
         var queue = new JobQueue();
         var changes = 0;

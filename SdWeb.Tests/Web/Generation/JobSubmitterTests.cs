@@ -5,10 +5,11 @@ using SdWeb.Tests.Web.Support;
 
 namespace SdWeb.Tests.Web.Generation;
 
+[Layer(Layer.Web)]
 public class JobSubmitterTests
 {
     [Fact]
-    public async Task An_accepted_job_is_stored_before_it_is_queued_with_the_default_model()
+    public async Task AnAcceptedJobIsStoredBeforeItIsQueuedWithTheDefaultModel()
     {
         using var h = await GenerationHarness.CreateAsync();
 
@@ -22,7 +23,7 @@ public class JobSubmitterTests
     }
 
     [Fact]
-    public async Task Bad_values_are_refused_with_the_engines_messages_keyed_by_form_field_and_nothing_is_stored()
+    public async Task BadValuesAreRefusedWithTheEnginesMessagesKeyedByFormFieldAndNothingIsStored()
     {
         using var h = await GenerationHarness.CreateAsync();
         var request = new JobRequest
@@ -46,7 +47,7 @@ public class JobSubmitterTests
     }
 
     [Fact]
-    public async Task Img2img_from_a_missing_gallery_image_is_refused_and_strength_is_checked()
+    public async Task Img2imgFromAMissingGalleryImageIsRefusedAndStrengthIsChecked()
     {
         using var h = await GenerationHarness.CreateAsync();
         var missing = Guid.NewGuid();

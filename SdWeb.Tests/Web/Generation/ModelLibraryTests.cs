@@ -7,6 +7,7 @@ using SdWeb.Tests.Support;
 
 namespace SdWeb.Tests.Web.Generation;
 
+[Layer(Layer.Web)]
 public sealed class ModelLibraryTests : IDisposable
 {
     private readonly TempDir _dir = new();
@@ -16,7 +17,7 @@ public sealed class ModelLibraryTests : IDisposable
     private void CreateDemo() => new DemoModel(Options, NullLogger<DemoModel>.Instance).EnsureAnyModel();
 
     [Fact]
-    public void On_first_run_the_demo_model_is_created_once_and_is_the_only_choice()
+    public void OnFirstRunTheDemoModelIsCreatedOnceAndIsTheOnlyChoice()
     {
         CreateDemo();
         var demoFolder = Path.Combine(Options.ModelsPath, DemoModel.Name);
@@ -35,7 +36,7 @@ public sealed class ModelLibraryTests : IDisposable
     }
 
     [Fact]
-    public void No_demo_is_made_when_a_model_is_there_and_a_real_model_is_preferred_over_the_demo()
+    public void NoDemoIsMadeWhenAModelIsThereAndARealModelIsPreferredOverTheDemo()
     {
         Directory.CreateDirectory(Options.ModelsPath);
         File.WriteAllBytes(Path.Combine(Options.ModelsPath, "v1-5-pruned.safetensors"), []);
@@ -50,7 +51,7 @@ public sealed class ModelLibraryTests : IDisposable
     }
 
     [Fact]
-    public void Unknown_names_and_paths_outside_the_models_folder_are_refused_with_a_reason()
+    public void UnknownNamesAndPathsOutsideTheModelsFolderAreRefusedWithAReason()
     {
         Directory.CreateDirectory(Options.ModelsPath);
         var library = new ModelLibrary(Options);

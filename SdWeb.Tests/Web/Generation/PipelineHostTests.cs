@@ -1,10 +1,11 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using SdWeb.Engine.Loading;
 using SdWeb.Generation;
 using SdWeb.Tests.Web.Support;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace SdWeb.Tests.Web.Generation;
 
+[Layer(Layer.Web)]
 public class PipelineHostTests
 {
     private readonly FakePipelineFactory _factory = new();
@@ -12,7 +13,7 @@ public class PipelineHostTests
     private PipelineHost Host() => new(_factory, new FakeModelLibrary("model-a", "model-b"), NullLogger<PipelineHost>.Instance);
 
     [Fact]
-    public void The_model_stays_loaded_and_switching_frees_the_previous_one()
+    public void TheModelStaysLoadedAndSwitchingFreesThePreviousOne()
     {
         var host = Host();
         var a = host.Get("model-a");
@@ -26,7 +27,7 @@ public class PipelineHostTests
     }
 
     [Fact]
-    public void A_failed_load_keeps_the_previous_model_in_service()
+    public void AFailedLoadKeepsThePreviousModelInService()
     {
         var host = Host();
         var a = host.Get("model-a");
@@ -41,7 +42,7 @@ public class PipelineHostTests
     }
 
     [Fact]
-    public void Release_frees_the_model_once_however_often_it_is_called()
+    public void ReleaseFreesTheModelOnceHoweverOftenItIsCalled()
     {
         var host = Host();
         var a = (FakePipeline)host.Get("model-a");

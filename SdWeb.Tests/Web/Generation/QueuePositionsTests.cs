@@ -3,10 +3,11 @@ using SdWeb.Generation;
 
 namespace SdWeb.Tests.Web.Generation;
 
+[Layer(Layer.Web)]
 public class QueuePositionsTests
 {
     [Fact]
-    public async Task Every_waiting_job_learns_its_new_place_when_the_order_changes()
+    public async Task EveryWaitingJobLearnsItsNewPlaceWhenTheOrderChanges()
     {
         var queue = new JobQueue();
         var notifier = new JobNotifier(4, TimeProvider.System, NullLogger<JobNotifier>.Instance);

@@ -8,17 +8,17 @@ using SdWeb.Data;
 using SdWeb.Engine.Loading;
 using SdWeb.Engine.Pipelines;
 using SdWeb.Generation;
-using SdWeb.Options;
 using SdWeb.Tests.Support;
 using SdWeb.Tests.Web.Support;
 
 namespace SdWeb.Tests.Web.Hardening;
 
 /// <summary>
-/// Bad and hostile input across the forms, the API and files, whatever the UI would have allowed: each case gets its
+/// Bad and hostile input across the forms, the API and model files (uploads: <see cref="UploadTests"/>), whatever the UI would have allowed: each case gets its
 /// clear message or 401/403/404, and the database and the files are exactly as they were before it.
 /// </summary>
 [Collection(AppCollection.Name)]
+[Layer(Layer.Hardening)]
 public sealed class BadInputTests(SdWebApp app)
 {
     private static readonly Guid Nobody = Guid.Parse("0b5e7f3c-9a51-4c11-8f59-5e2f4d6a7b80");
@@ -27,12 +27,12 @@ public sealed class BadInputTests(SdWebApp app)
 
     [Theory]
     [MemberData(nameof(Names))]
-    public async Task Each_bad_input_is_refused_clearly_and_changes_nothing(string name)
+    public async Task EachBadInputIsRefusedClearlyAndChangesNothing(string name)
     {
         var context = await Context.ForAsync(app);
-        var before = await SnapshotAsync();
+        var before = await AppSnapshot.TakeAsync(app);
         await Cases[name](context);
-        Assert.Equal(before, await SnapshotAsync());
+        Assert.Equal(before, await AppSnapshot.TakeAsync(app));
     }
 
     private static readonly Dictionary<string, Func<Context, Task>> Cases = new()
@@ -119,24 +119,6 @@ public sealed class BadInputTests(SdWebApp app)
             Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
         },
 
-        // Uploads for img2img: bytes capped, dimensions read from the header before decoding, non-images refused.
-        ["text file upload"] = c => ExpectUpload(c.Alice, c.AliceToken, "notes.png", Encoding.UTF8.GetBytes("just some text"), HttpStatusCode.BadRequest,
-            "'notes.png' is not an image SdWeb can read; upload a PNG, JPEG, WebP, BMP or GIF."),
-        ["html upload named png"] = c => ExpectUpload(c.Alice, c.AliceToken, "x.png", Encoding.UTF8.GetBytes("<html><script>alert(1)</script></html>"),
-            HttpStatusCode.BadRequest, "'x.png' is not an image SdWeb can read"),
-        ["empty upload"] = c => ExpectUpload(c.Alice, c.AliceToken, "empty.png", [], HttpStatusCode.BadRequest, "'empty.png' is empty; choose an image file."),
-        ["PNG declaring 100000x100000"] = c => ExpectUpload(c.Alice, c.AliceToken, "bomb.png", CraftedFiles.PngDeclaring(100_000, 100_000), HttpStatusCode.BadRequest,
-            "'bomb.png' declares 100000x100000 pixels; at most 4096 on a side"),
-        ["PNG declaring 5000 wide"] = c => ExpectUpload(c.Alice, c.AliceToken, "wide.png", CraftedFiles.PngDeclaring(5000, 8), HttpStatusCode.BadRequest,
-            "'wide.png' declares 5000x8 pixels"),
-        ["truncated PNG"] = c => ExpectUpload(c.Alice, c.AliceToken, "cut.png", CraftedFiles.Png(64, 64)[..4000], HttpStatusCode.BadRequest,
-            "'cut.png' is not a readable image"),
-        ["PNG with a garbled body"] = c => ExpectUpload(c.Alice, c.AliceToken, "garbled.png", Garble(CraftedFiles.Png(64, 64)), HttpStatusCode.BadRequest,
-            "'garbled.png' is not a readable image"),
-        ["upload over the byte limit"] = c => ExpectUpload(c.Alice, c.AliceToken, "big.png", new byte[(int)new SdWebOptions().MaxUploadBytes + 1],
-            HttpStatusCode.RequestEntityTooLarge, "'big.png' is larger than the upload limit of 20 MB; upload a smaller image."),
-        ["upload without antiforgery token"] = c => ExpectUpload(c.Alice, null, "a.png", CraftedFiles.Png(64, 64), HttpStatusCode.BadRequest),
-
         // Forms: antiforgery, odd values, invites.
         ["login without antiforgery token"] = async c =>
         {
@@ -202,11 +184,11 @@ public sealed class BadInputTests(SdWebApp app)
     private static async Task Expect(HttpClient client, HttpMethod method, string url, HttpStatusCode status, string? message = null)
     {
         var response = await client.SendAsync(new HttpRequestMessage(method, url));
-        await AssertAnswerAsync(response, status, message);
+        await HttpAnswer.AssertAsync(response, status, message);
     }
 
     private static async Task ExpectJson(HttpClient client, string url, object body, HttpStatusCode status, string? message = null) =>
-        await AssertAnswerAsync(await client.PostAsJsonAsync(url, body), status, message);
+        await HttpAnswer.AssertAsync(await client.PostAsJsonAsync(url, body), status, message);
 
     private static Task ExpectJobRefused(Context c, Dictionary<string, object?> body, string message) =>
         ExpectJson(c.Alice, "/api/jobs", body, HttpStatusCode.BadRequest, message);
@@ -229,13 +211,8 @@ public sealed class BadInputTests(SdWebApp app)
         return new Uri(new Uri("http://localhost"), response.Headers.Location!).AbsolutePath;
     }
 
-    private static async Task ExpectUpload(HttpClient client, string? token, string fileName, byte[] bytes, HttpStatusCode status, string? message = null)
-    {
-        using var form = new MultipartFormDataContent();
-        form.Add(new ByteArrayContent(bytes), "file", fileName);
-        if (token is not null) form.Add(new StringContent(token), SdWebApp.AntiforgeryFieldName);
-        await AssertAnswerAsync(await client.PostAsync("/api/images", form), status, message);
-    }
+    private static async Task ExpectUpload(HttpClient client, string? token, string fileName, byte[] bytes, HttpStatusCode status) =>
+        await HttpAnswer.AssertAsync(await ImageUpload.PostAsync(client, token, fileName, bytes), status, null);
 
     private static Task ExpectModelRefused(Context c, string file, string message)
     {
@@ -244,63 +221,6 @@ public sealed class BadInputTests(SdWebApp app)
         Assert.Contains(file, e.Message);
         Assert.Contains(message, e.Message);
         return Task.CompletedTask;
-    }
-
-    private static async Task AssertAnswerAsync(HttpResponseMessage response, HttpStatusCode status, string? message)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(status == response.StatusCode, $"expected {status}, got {response.StatusCode}: {body}");
-        if (message is not null) Assert.Contains(message, TextOf(body));
-    }
-
-    /// <summary>Every string in a JSON (problem details) answer, unescaped, so messages can be matched as written.</summary>
-    private static string TextOf(string body)
-    {
-        try
-        {
-            using var json = JsonDocument.Parse(body);
-            var texts = new List<string>();
-            void Walk(JsonElement e)
-            {
-                switch (e.ValueKind)
-                {
-                    case JsonValueKind.String: texts.Add(e.GetString()!); break;
-                    case JsonValueKind.Object: foreach (var p in e.EnumerateObject()) Walk(p.Value); break;
-                    case JsonValueKind.Array: foreach (var item in e.EnumerateArray()) Walk(item); break;
-                }
-            }
-            Walk(json.RootElement);
-            return string.Join("\n", texts);
-        }
-        catch (JsonException)
-        {
-            return body;
-        }
-    }
-
-    /// <summary>The PNG with its image data overwritten from the middle on (chunk CRCs no longer match).</summary>
-    private static byte[] Garble(byte[] png)
-    {
-        var garbled = png.ToArray();
-        for (var i = garbled.Length / 2; i < garbled.Length - 12; i++) garbled[i] = (byte)(i * 31);
-        return garbled;
-    }
-
-    /// <summary>Rows (with the fields these cases could change) and files, as one comparable text.</summary>
-    private async Task<string> SnapshotAsync()
-    {
-        using var scope = app.Services.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
-        var jobs = await db.Jobs.OrderBy(j => j.Id).Select(j => $"{j.Id} {j.Status} {j.FinishedAt}").ToListAsync();
-        var images = await db.Images.OrderBy(i => i.Id).Select(i => $"{i.Id} {i.FilePath} {i.Favourite}").ToListAsync();
-        var users = await db.Users.OrderBy(u => u.UserName).Select(u => $"{u.UserName} {u.PasswordHash} {u.AccessFailedCount}").ToListAsync();
-        var invites = await db.Invites.CountAsync();
-        var data = app.Dir["data"];
-        var files = Directory.EnumerateFiles(app.Dir.Path, "*", SearchOption.AllDirectories)
-            .Where(f => !Path.GetFileName(f).StartsWith("sdweb.db", StringComparison.Ordinal) && !f.StartsWith(Path.Combine(data, "keys"), StringComparison.Ordinal))
-            .Select(f => $"{Path.GetRelativePath(app.Dir.Path, f)} {new FileInfo(f).Length}")
-            .Order(StringComparer.Ordinal);
-        return string.Join("\n", jobs.Concat(images).Concat(users).Append($"invites {invites}").Concat(files));
     }
 
     /// <summary>Clients for each role and the things they aim at, made once per app.</summary>
@@ -313,7 +233,6 @@ public sealed class BadInputTests(SdWebApp app)
         public required HttpClient Anonymous { get; init; }
         public required HttpClient Alice { get; init; }
         public required HttpClient Bob { get; init; }
-        public required string AliceToken { get; init; }
         public required Guid AliceJob { get; init; }
         public required Guid AliceImage { get; init; }
         public required Guid XssImage { get; init; }
@@ -368,17 +287,14 @@ public sealed class BadInputTests(SdWebApp app)
 
             return new Context
             {
-                App = app, Anonymous = app.NewClient(), Alice = alice, Bob = bob, AliceToken = token,
+                App = app, Anonymous = app.NewClient(), Alice = alice, Bob = bob,
                 AliceJob = aliceJob.Id, AliceImage = aliceImage, XssImage = xssImage, BadModels = bad,
             };
         }
 
         private static async Task<Guid> UploadAsync(HttpClient client, string token)
         {
-            using var form = new MultipartFormDataContent();
-            form.Add(new ByteArrayContent(CraftedFiles.Png(64, 64)), "file", "source.png");
-            form.Add(new StringContent(token), SdWebApp.AntiforgeryFieldName);
-            var response = await client.PostAsync("/api/images", form);
+            var response = await ImageUpload.PostAsync(client, token, "source.png", CraftedFiles.Png(64, 64));
             Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
             return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
         }

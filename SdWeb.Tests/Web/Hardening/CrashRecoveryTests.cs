@@ -12,12 +12,13 @@ namespace SdWeb.Tests.Web.Hardening;
 /// folder: nothing a user was told about is lost, and files and rows still match.
 /// </summary>
 [Collection(LiveAppCollection.Name)]
+[Layer(Layer.Hardening)]
 public sealed class CrashRecoveryTests
 {
     private const int LongSteps = 60; // several seconds on the tiny model, so the kill lands mid-run
 
     [Fact]
-    public async Task After_a_kill_mid_run_every_accepted_job_completes_and_files_match_rows()
+    public async Task AfterAKillMidRunEveryAcceptedJobCompletesAndFilesMatchRows()
     {
         using var team = new LiveTeam();
         var jobs = new List<(string User, Guid Id)>();
@@ -79,7 +80,7 @@ public sealed class CrashRecoveryTests
     }
 
     [Fact]
-    public async Task A_job_running_at_two_kills_in_a_row_is_not_tried_a_third_time_and_says_why()
+    public async Task AJobRunningAtTwoKillsInARowIsNotTriedAThirdTimeAndSaysWhy()
     {
         using var team = new LiveTeam();
         Guid doomed, after;

@@ -13,13 +13,14 @@ namespace SdWeb.Tests.Web.Hardening;
 /// and pages keep answering.
 /// </summary>
 [Collection(LiveAppCollection.Name)]
+[Layer(Layer.Hardening)]
 public sealed class LoadTests(ITestOutputHelper output)
 {
     private const int Clients = 20;
     private const int JobsPerClient = 10;
 
     [Fact]
-    public async Task Twenty_clients_times_ten_jobs_all_complete_once_fairly_while_pages_answer()
+    public async Task TwentyClientsTimesTenJobsAllCompleteOnceFairlyWhilePagesAnswer()
     {
         using var team = new LiveTeam();
         using var app = await team.StartAsync();

@@ -5,10 +5,11 @@ using SdWeb.Tests.Web.Support;
 namespace SdWeb.Tests.Web.Hardening;
 
 [Collection(AppCollection.Name)]
+[Layer(Layer.Hardening)]
 public sealed class StorageReportTests(SdWebApp app)
 {
     [Fact]
-    public async Task An_admin_reads_what_the_start_up_sweep_found()
+    public async Task AnAdminReadsWhatTheStartUpSweepFound()
     {
         var report = await (await app.AdminAsync()).GetFromJsonAsync<JsonElement>("/api/admin/storage");
         foreach (var list in new[] { "tempFilesRemoved", "filesWithoutRows", "rowsWithoutFiles" })

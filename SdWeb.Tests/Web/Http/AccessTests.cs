@@ -4,6 +4,7 @@ using SdWeb.Tests.Web.Support;
 namespace SdWeb.Tests.Web.Http;
 
 [Collection(AppCollection.Name)]
+[Layer(Layer.Web)]
 public class AccessTests(SdWebApp app)
 {
     [Theory]

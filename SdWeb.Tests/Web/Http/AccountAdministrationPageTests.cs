@@ -8,6 +8,7 @@ namespace SdWeb.Tests.Web.Http;
 
 /// <summary>The Users page's row actions, posted as a browser posts them, against the real app.</summary>
 [Collection(AppCollection.Name)]
+[Layer(Layer.Web)]
 public class AccountAdministrationPageTests(SdWebApp app)
 {
     /// <summary>Posts one row action of the Users page (its forms are scoped by the account's id); answers the page shown.</summary>

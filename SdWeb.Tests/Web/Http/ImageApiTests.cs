@@ -8,6 +8,7 @@ using SdWeb.Tests.Web.Support;
 namespace SdWeb.Tests.Web.Http;
 
 [Collection(AppCollection.Name)]
+[Layer(Layer.Web)]
 public class ImageApiTests(SdWebApp app)
 {
     /// <summary>Stores an image for <paramref name="userName"/> through the app's own ImageStore, as the worker does.</summary>

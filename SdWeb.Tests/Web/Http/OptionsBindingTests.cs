@@ -6,6 +6,7 @@ using SdWeb.Tests.Web.Support;
 namespace SdWeb.Tests.Web.Http;
 
 [Collection(AppCollection.Name)]
+[Layer(Layer.Web)]
 public class OptionsBindingTests
 {
     private static SdWebOptions Bind(params string[] args)

@@ -15,7 +15,7 @@ public class OptionsValidationTests
     }
 
     [Fact]
-    public async Task A_preview_rate_of_zero_stops_the_start_with_the_key_named()
+    public async Task APreviewRateOfZeroStopsTheStartWithTheKeyNamed()
     {
         var error = await StartWith("--SdWeb:PreviewsPerSecond=0");
 
@@ -23,7 +23,7 @@ public class OptionsValidationTests
     }
 
     [Fact]
-    public async Task Every_bad_setting_is_reported_at_once()
+    public async Task EveryBadSettingIsReportedAtOnce()
     {
         var error = await StartWith("--SdWeb:SubmissionBurst=0", "--SdWeb:SubmissionsPerMinute=-1", "--SdWeb:Threads=-2");
 
@@ -33,7 +33,7 @@ public class OptionsValidationTests
     }
 
     [Fact]
-    public async Task The_defaults_start()
+    public async Task TheDefaultsStart()
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Services.AddSdWebOptions(builder.Configuration);

@@ -3,6 +3,7 @@ using SdWeb.Storage;
 
 namespace SdWeb.Tests.Web.Storage;
 
+[Layer(Layer.Web)]
 public class ImagePathsTests
 {
     private readonly ImagePaths _paths = new(new SdWebOptions { DataDir = "/srv/sd" });

@@ -8,6 +8,7 @@ using SixLabors.ImageSharp.PixelFormats;
 
 namespace SdWeb.Tests.Web.Storage;
 
+[Layer(Layer.Web)]
 public class ImageStoreTests
 {
     [Fact]

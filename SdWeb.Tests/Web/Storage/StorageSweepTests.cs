@@ -4,6 +4,7 @@ using SdWeb.Tests.Web.Support;
 
 namespace SdWeb.Tests.Web.Storage;
 
+[Layer(Layer.Web)]
 public class StorageSweepTests
 {
     [Fact]
