@@ -16,7 +16,7 @@ public sealed record GenerationRequest
 
     public string Sampler { get; init; } = "euler_a";
     public int Steps { get; init; } = 20;
-    public double GuidanceScale { get; init; } = 7.5;
+    public double CfgScale { get; init; } = 7.5;
 
     /// <summary>Seed of the one CPU generator all noise is drawn from; null picks a random one (recorded in the result).</summary>
     public long? Seed { get; init; }

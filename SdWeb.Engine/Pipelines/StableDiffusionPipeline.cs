@@ -14,7 +14,7 @@ namespace SdWeb.Engine.Pipelines;
 /// diffusers 0.24's StableDiffusionPipeline and StableDiffusionImg2ImgPipeline in one loop: same prompt-embedding
 /// order, same draws from one CPU generator, same classifier-free guidance, same decode and postprocessing.
 /// </summary>
-public sealed class StableDiffusionPipeline : IImagePipeline
+internal sealed class StableDiffusionPipeline : IImagePipeline
 {
     /// <summary>Latent pixels per image pixel side (2^(VAE blocks − 1) for SD v1).</summary>
     public const int LatentScale = 8;
@@ -40,7 +40,7 @@ public sealed class StableDiffusionPipeline : IImagePipeline
     public GenerationResult Generate(GenerationRequest request, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        long seed = request.Seed ?? Random.Shared.NextInt64(0, 1L << 32);
+        long seed = request.Seed ?? Seeds.Random();
         using var run = Run(request, seed, progress, cancellationToken);
         return ToResult(run, request, seed, clock.Elapsed);
     }
@@ -82,12 +82,12 @@ public sealed class StableDiffusionPipeline : IImagePipeline
     private DiffusionRun Sample(GenerationRequest request, torch.Generator generator, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
     {
         var (device, dtype) = (_components.Placement.Device, _components.Placement.DType);
-        bool guided = request.GuidanceScale > 1.0;
+        bool guided = request.CfgScale > 1.0;
         int batch = request.Prompts.Count * request.ImagesPerPrompt;
 
         var promptEmbeds = EncodePrompts(request, guided);
 
-        var scheduler = SchedulerFactory.Create(request.Sampler, _components.SchedulerConfig);
+        using var scheduler = SchedulerFactory.Create(request.Sampler, _components.SchedulerConfig);
         scheduler.SetTimesteps(request.Steps);
         int start = request.InitImage is null ? 0 : Img2ImgSchedule.StartIndex(request.Steps, request.Strength, scheduler.Order);
         var timesteps = scheduler.Timesteps.narrow(0, start, scheduler.Timesteps.shape[0] - start);
@@ -119,7 +119,7 @@ public sealed class StableDiffusionPipeline : IImagePipeline
             if (guided)
             {
                 var halves = noisePred.chunk(2);
-                noisePred = halves[0] + request.GuidanceScale * (halves[1] - halves[0]);
+                noisePred = halves[0] + request.CfgScale * (halves[1] - halves[0]);
             }
             var step = scheduler.Step(noisePred, t, latents, generator);
             // Schedulers keep copies of what they need, so the previous latents can go now.
@@ -218,7 +218,7 @@ public sealed class StableDiffusionPipeline : IImagePipeline
     };
 
     private GenerationParameters ParametersOf(GenerationRequest request, long seed) => new(
-        _components.Model.Name, _components.Model.Hash, request.Sampler, request.Steps, request.GuidanceScale, seed,
+        _components.Model.Name, _components.Model.Hash, request.Sampler, request.Steps, request.CfgScale, seed,
         request.Width, request.Height, request.ImagesPerPrompt, request.InitImage is null ? null : request.Strength,
         _components.Model.DType, _components.Model.Device, EngineVersion);
 

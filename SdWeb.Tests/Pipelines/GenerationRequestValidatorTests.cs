@@ -65,8 +65,8 @@ public class GenerationRequestValidatorTests
     [InlineData(double.NaN)]
     public void GuidanceOutOfRange(double cfg)
     {
-        var e = Single(Valid with { GuidanceScale = cfg });
-        Assert.Equal(nameof(GenerationRequest.GuidanceScale), e.Field);
+        var e = Single(Valid with { CfgScale = cfg });
+        Assert.Equal(nameof(GenerationRequest.CfgScale), e.Field);
         Assert.StartsWith("CFG scale must be between 0 and 50, not ", e.Message);
     }
 
@@ -115,6 +115,14 @@ public class GenerationRequestValidatorTests
     {
         using var init = new Image<Rgb24>(64, 64);
         var e = Single(Valid with { InitImage = init, Strength = 0.04, Steps = 20 });
+        Assert.Equal("Strength 0.04 × 20 steps runs no step; raise the strength or the steps.", e.Message);
+    }
+
+    [Fact]
+    public void StrengthIsCheckedWhenTheInitImageIsOnlyAnnounced()
+    {
+        var e = Assert.Single(GenerationRequestValidator.Validate(Valid with { Strength = 0.04, Steps = 20 }, GenerationLimits.Default,
+            hasInitImage: true));
         Assert.Equal("Strength 0.04 × 20 steps runs no step; raise the strength or the steps.", e.Message);
     }
 

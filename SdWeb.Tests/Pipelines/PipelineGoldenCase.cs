@@ -41,7 +41,7 @@ public sealed record PipelineGoldenCase(string Name, JsonElement Json)
         NegativePrompts = Json.TryGetProperty("negative_prompt", out var n) ? Strings(n) : [],
         Sampler = SamplerOf(Json),
         Steps = Json.GetProperty("steps").GetInt32(),
-        GuidanceScale = Json.GetProperty("guidance_scale").GetDouble(),
+        CfgScale = Json.GetProperty("guidance_scale").GetDouble(),
         Seed = Seed,
         Width = Json.GetProperty("width").GetInt32(),
         Height = Json.GetProperty("height").GetInt32(),

@@ -31,13 +31,12 @@ public sealed class GenerateCommand(
         if (errors.Count > 0) throw new CliUsageException(string.Join("\n", errors.Select(e => e.Message)));
 
         using var pipeline = createFactory(EngineOptionsArgs.Read(args)).Load(modelPath, args.Get("vae"));
-        var result = await Task.Run(
+        using var result = await Task.Run(
             () => pipeline.Generate(request, new ConsoleProgressBar(error), cancellationToken), cancellationToken);
 
         foreach (var path in GenerationPngs.Write(result, outDir)) await output.WriteLineAsync(path);
         await error.WriteLineAsync(
             $"{result.Images.Count} image(s), seed {result.Parameters.Seed}, {result.Duration.TotalSeconds:0.0} s on {pipeline.Model.Device}/{pipeline.Model.DType}");
-        foreach (var image in result.Images) image.Image.Dispose();
         return 0;
     }
 
@@ -53,7 +52,7 @@ public sealed class GenerateCommand(
             NegativePrompts = args.All("negative"),
             Seed = args.GetLong("seed"),
             Steps = args.GetInt("steps") ?? defaults.Steps,
-            GuidanceScale = args.GetDouble("cfg") ?? defaults.GuidanceScale,
+            CfgScale = args.GetDouble("cfg") ?? defaults.CfgScale,
             Sampler = args.Get("sampler") ?? defaults.Sampler,
             Width = args.GetInt("width") ?? defaults.Width,
             Height = args.GetInt("height") ?? defaults.Height,

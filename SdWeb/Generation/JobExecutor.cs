@@ -23,9 +23,6 @@ public sealed class JobExecutor(
     TimeProvider time,
     ILogger<JobExecutor> logger)
 {
-    /// <summary>A1111 seeds are 32-bit; random ones stay in that range so they can be typed back in anywhere.</summary>
-    private const long SeedRange = 1L << 32;
-
     public void Run(Guid jobId, CancellationToken stopping)
     {
         // Registered before the job is marked running, so a cancel that finds it running always finds its token.
@@ -51,7 +48,7 @@ public sealed class JobExecutor(
         if (started == 0) return; // cancelled while it waited
 
         var job = db.Jobs.Single(j => j.Id == jobId);
-        job.Seed ??= Random.Shared.NextInt64(SeedRange);
+        job.Seed ??= Seeds.Random();
         db.SaveChanges();
         Publish(job, new JobProgress(1, job.ImageCount, 0, job.Steps, TimeSpan.Zero, null));
 
@@ -68,7 +65,7 @@ public sealed class JobExecutor(
                 if (savedSeeds.Contains(job.Seed.Value + i)) continue;
                 var request = JobRequests.ToGenerationRequest(job, job.Seed + i, 1, source) with { MinPreviewInterval = notifier.MinPreviewInterval };
                 var progress = new SyncProgress<StepProgress>(step => Publish(job, Progress(job, i, step)));
-                var result = pipeline.Generate(request, progress, cancellation);
+                using var result = pipeline.Generate(request, progress, cancellation);
                 // Saving is not cancelled half-way: an image the engine finished is kept whole.
                 var stored = images.SaveAsync(job, result, CancellationToken.None).GetAwaiter().GetResult();
                 imageIds.AddRange(stored.Select(r => r.Id));

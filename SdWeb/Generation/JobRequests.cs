@@ -50,7 +50,7 @@ public static class JobRequests
         NegativePrompts = string.IsNullOrEmpty(job.NegativePrompt) ? [] : [job.NegativePrompt],
         Sampler = job.Sampler,
         Steps = job.Steps,
-        GuidanceScale = job.GuidanceScale,
+        CfgScale = job.GuidanceScale,
         Seed = seed,
         Width = job.Width,
         Height = job.Height,
@@ -64,7 +64,7 @@ public static class JobRequests
     {
         nameof(GenerationRequest.Prompts) => nameof(JobRequest.Prompt),
         nameof(GenerationRequest.NegativePrompts) => nameof(JobRequest.NegativePrompt),
-        nameof(GenerationRequest.GuidanceScale) => nameof(JobRequest.CfgScale),
+        nameof(GenerationRequest.CfgScale) => nameof(JobRequest.CfgScale),
         nameof(GenerationRequest.ImagesPerPrompt) => nameof(JobRequest.ImageCount),
         _ => generationRequestField,
     };

@@ -1,8 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using SdWeb.Data;
 using SdWeb.Engine.Pipelines.Validation;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
 
 namespace SdWeb.Generation;
 
@@ -34,9 +32,8 @@ public sealed class JobSubmitter(
 
         var job = JobRequests.ToJob(request, userId, model);
         // The worker loads the real source image; the rules only need to know there is one.
-        using var sourcePlaceholder = request.SourceImageId is null ? null : new Image<Rgb24>(8, 8);
-        var engineRequest = JobRequests.ToGenerationRequest(job, request.Seed, request.ImageCount, sourcePlaceholder);
-        foreach (var error in GenerationRequestValidator.Validate(engineRequest, limits))
+        var engineRequest = JobRequests.ToGenerationRequest(job, request.Seed, request.ImageCount, initImage: null);
+        foreach (var error in GenerationRequestValidator.Validate(engineRequest, limits, hasInitImage: request.SourceImageId is not null))
             Fail(JobRequests.FieldOf(error.Field), error.Message);
 
         if (errors.Count > 0) return new SubmitResult(null, errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));

@@ -116,7 +116,7 @@ public sealed class ImageStore(
             NegativePrompt = image.NegativePrompt,
             Seed = p.Seed,
             Steps = p.Steps,
-            GuidanceScale = p.GuidanceScale,
+            GuidanceScale = p.CfgScale,
             Sampler = p.Sampler,
             Width = p.Width,
             Height = p.Height,
