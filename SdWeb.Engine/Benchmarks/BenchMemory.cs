@@ -6,6 +6,10 @@ namespace SdWeb.Engine.Benchmarks;
 /// <param name="PeakResidentMiB">The process's peak resident set; null where /proc is absent.</param>
 /// <param name="OnCuda">Whether the model runs on a CUDA GPU.</param>
 /// <param name="GpuUsedMiB">
-/// On CUDA, the device memory in use (libtorch's caching allocator keeps its peak reservation); null without NVML.
+/// On CUDA, the device memory in use (<see cref="GpuMemoryNote"/>); null without NVML.
 /// </param>
-public sealed record BenchMemory(long Parameters, double WeightsMiB, string DType, double? PeakResidentMiB, bool OnCuda, double? GpuUsedMiB);
+public sealed record BenchMemory(long Parameters, double WeightsMiB, string DType, double? PeakResidentMiB, bool OnCuda, double? GpuUsedMiB)
+{
+    /// <summary>Why <see cref="GpuUsedMiB"/> is the peak, for printing beside it.</summary>
+    public const string GpuMemoryNote = "libtorch's caching allocator keeps its peak reservation";
+}

@@ -83,7 +83,7 @@ public sealed class BenchCommand(Func<EngineOptions, PipelineFactory> createFact
         output.WriteLine(rss is double r ? $"peak RSS          {r:0} MiB ({r / memory.WeightsMiB:0.00}× the weights)" : "peak RSS          n/a");
         if (memory.OnCuda)
             output.WriteLine($"GPU memory        {memory.GpuUsedMiB?.ToString("0", CultureInfo.InvariantCulture) ?? "n/a (no NVML)"} MiB in use at the end " +
-                              "(libtorch's caching allocator keeps its peak reservation)");
+                              $"({BenchMemory.GpuMemoryNote})");
     }
 
     private static string LoadAverage()
