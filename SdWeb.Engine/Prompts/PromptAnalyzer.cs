@@ -18,7 +18,8 @@ public sealed class PromptAnalyzer
     private PromptAnalyzer(ClipTokenizer tokenizer) => _tokenizer = tokenizer;
 
     /// <summary>
-    /// The tokenizer of a model (a diffusers folder's own tokenizer/, or the standard CLIP one for a single-file checkpoint).
+    /// The tokenizer of a model (a diffusers folder's own tokenizer/, or the standard CLIP one for a single-file checkpoint),
+    /// after checking that the model opens.
     /// </summary>
     /// <exception cref="ModelLoadException">The model or its tokenizer cannot be read.</exception>
     public static PromptAnalyzer ForModel(string modelPath)
@@ -26,6 +27,15 @@ public sealed class PromptAnalyzer
         using var model = ModelSource.Open(modelPath, ModelPlacement.CpuFloat32);
         return new PromptAnalyzer(ClipTokenizer.FromModel(model));
     }
+
+    /// <summary>
+    /// The same tokenizer without opening the model, for counting while the model may be busy or not there yet: a
+    /// diffusers folder's tokenizer/, for anything else the standard CLIP tokenizer every SD v1 checkpoint uses.
+    /// </summary>
+    /// <exception cref="ModelLoadException">The folder's tokenizer files cannot be read.</exception>
+    public static PromptAnalyzer ForTokenizerOf(string modelPath) => new(Directory.Exists(modelPath)
+        ? ClipTokenizer.FromFolder(Path.Combine(modelPath, "tokenizer"))
+        : ClipTokenizer.FromFiles(TokenizerFiles.StandardClip, new ClipTokenizerSettings()));
 
     public PromptTokens Analyze(string prompt)
     {

@@ -6,7 +6,8 @@ namespace SdWeb.Generation;
 
 /// <summary>
 /// Counts a prompt's CLIP tokens for the form, with analyzers of its own (never the worker's pipeline, which is busy
-/// generating), one per model.
+/// generating), one per model: a diffusers model's tokenizer/ folder, or for single-file checkpoints the standard CLIP
+/// tokenizer every SD v1 model shares.
 /// </summary>
 public sealed class TokenCounter(IModelLibrary library, ILogger<TokenCounter> logger)
 {
@@ -28,7 +29,7 @@ public sealed class TokenCounter(IModelLibrary library, ILogger<TokenCounter> lo
     {
         try
         {
-            return PromptAnalyzer.ForModel(library.ResolvePath(model));
+            return PromptAnalyzer.ForTokenizerOf(library.ResolvePath(model));
         }
         catch (ModelLoadException e)
         {
