@@ -7,7 +7,7 @@ namespace SdWeb.Engine.Devices;
 /// threshold (up to 32 MiB) from heaps it keeps: after the UNet's steps ~0.7 GiB of freed activations stay resident,
 /// and the 512² VAE decode would add its own on top. A no-op where the C library has no <c>malloc_trim</c>.
 /// </summary>
-public static class HostMemory
+internal static class HostMemory
 {
     private static bool _unavailable;
 

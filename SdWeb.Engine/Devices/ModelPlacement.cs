@@ -3,7 +3,7 @@ using TorchSharp;
 namespace SdWeb.Engine.Devices;
 
 /// <summary>Where a model's weights live and in which precision. Modules are constructed directly there.</summary>
-public sealed record ModelPlacement(torch.Device Device, torch.ScalarType DType)
+internal sealed record ModelPlacement(torch.Device Device, torch.ScalarType DType)
 {
     public static ModelPlacement CpuFloat32 { get; } = new(torch.CPU, torch.ScalarType.Float32);
 

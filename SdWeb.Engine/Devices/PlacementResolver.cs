@@ -3,7 +3,7 @@ using TorchSharp;
 namespace SdWeb.Engine.Devices;
 
 /// <summary>Turns <see cref="EngineOptions"/> into a concrete placement: "auto" is CUDA + fp16 with a GPU, else CPU + fp32.</summary>
-public static class PlacementResolver
+internal static class PlacementResolver
 {
     public static ModelPlacement Resolve(EngineOptions options) => Resolve(options, torch.cuda.is_available());
 

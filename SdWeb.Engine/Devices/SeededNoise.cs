@@ -8,7 +8,7 @@ namespace SdWeb.Engine.Devices;
 /// the same noise on every device. Always drawn in float32 and then cast: libtorch draws a different sequence for
 /// bf16/fp16 tensors, and a seed should give the same image in every precision.
 /// </summary>
-public static class SeededNoise
+internal static class SeededNoise
 {
     public static Tensor Randn(long[] shape, ScalarType dtype, Device device, Generator? generator)
     {

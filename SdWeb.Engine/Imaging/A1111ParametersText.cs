@@ -19,7 +19,7 @@ public static partial class A1111ParametersText
         {
             ("Steps", Num(p.Steps)),
             ("Sampler", SamplerNames.ToA1111(p.Sampler)),
-            ("CFG scale", Num(p.GuidanceScale)),
+            ("CFG scale", Num(p.CfgScale)),
             ("Seed", Num(p.Seed)),
             ("Size", $"{p.Width}x{p.Height}"),
             ("Model hash", p.ModelHash),

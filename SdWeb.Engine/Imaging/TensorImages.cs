@@ -6,7 +6,7 @@ using TorchSharp;
 namespace SdWeb.Engine.Imaging;
 
 /// <summary>Conversions between ImageSharp images and the tensors the pipeline uses, as diffusers' VaeImageProcessor does them.</summary>
-public static class TensorImages
+internal static class TensorImages
 {
     /// <summary>
     /// An image as VAE input: resized to <paramref name="width"/> × <paramref name="height"/> (Lanczos3) when it differs,

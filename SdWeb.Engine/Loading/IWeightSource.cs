@@ -6,7 +6,7 @@ namespace SdWeb.Engine.Loading;
 /// Named weights as a model expects them (diffusers/transformers parameter names), wherever they are stored:
 /// one safetensors file of a diffusers folder, or a renamed view over an original-format checkpoint.
 /// </summary>
-public interface IWeightSource : IDisposable
+internal interface IWeightSource : IDisposable
 {
     /// <summary>Where the weights come from, for error messages (a file path).</summary>
     string Description { get; }

@@ -8,7 +8,7 @@ namespace SdWeb.Engine.Loading;
 /// images record the same hash as A1111 and Civitai show. For a diffusers folder the hash covers the UNet weights file.
 /// Hashing SD 1.5 takes seconds, so results are kept for the process's life, keyed by the file's size and write time.
 /// </summary>
-public static class ModelHash
+internal static class ModelHash
 {
     private static readonly ConcurrentDictionary<(string Path, long Length, DateTime WriteTime), string> Cache = new();
 

@@ -3,7 +3,7 @@ using SdWeb.Engine.Schedulers;
 namespace SdWeb.Engine.Loading;
 
 /// <summary>The scheduler a model ships with: diffusers' class name (e.g. PNDMScheduler) and its config.</summary>
-public sealed record ModelSchedulerConfig(string ClassName, SchedulerConfig Config, string Description)
+internal sealed record ModelSchedulerConfig(string ClassName, SchedulerConfig Config, string Description)
 {
     /// <summary>The SD v1 scheduler config (PNDM, scaled_linear 0.00085–0.012, leading, steps_offset 1), for single-file checkpoints.</summary>
     public static ModelSchedulerConfig StandardV1 { get; } = FromStream(

@@ -10,7 +10,7 @@ namespace SdWeb.Engine.Loading;
 /// optionally with a separate VAE), described the same way either way: each component's config and weights under
 /// diffusers names, the tokenizer files and the scheduler config. Owns the open weight files until disposed.
 /// </summary>
-public sealed class ModelSource : IDisposable
+internal sealed class ModelSource : IDisposable
 {
     private readonly List<IDisposable> _owned;
     private readonly Lazy<string> _hash;

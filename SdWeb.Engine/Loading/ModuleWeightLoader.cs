@@ -7,7 +7,7 @@ namespace SdWeb.Engine.Loading;
 /// Fills a module's parameters and buffers from a weight source by name, one tensor at a time, copied into storage
 /// the module already holds on its final device and dtype (modules are built there; see Devices.ModelPlacement). Every mismatch is reported together: missing keys, unexpected keys, wrong shapes.
 /// </summary>
-public static class ModuleWeightLoader
+internal static class ModuleWeightLoader
 {
     /// <param name="optionalNames">Module entries the source may lack (e.g. CLIP's position_ids buffer).</param>
     /// <param name="ignoredSourceNames">Source entries the module does not use and that are not an error.</param>

@@ -4,7 +4,7 @@ namespace SdWeb.Engine.Loading;
 /// PyTorch pickle checkpoints (.ckpt, .bin, .pt, .pth, or any file whose bytes are a torch zip/pickle) are never
 /// read: unpickling runs whatever code the file names. This explains that and how to get a safetensors file instead.
 /// </summary>
-public static class PickleRefusal
+internal static class PickleRefusal
 {
     private static readonly string[] PickleExtensions = [".ckpt", ".bin", ".pt", ".pth", ".pkl", ".pickle"];
 

@@ -7,7 +7,7 @@ namespace SdWeb.Engine.Loading;
 /// A view of some tensors of a safetensors file under other names, optionally reshaped (e.g. an original checkpoint's
 /// 1×1 conv attention weights [C,C,1,1] served as the Linear weights [C,C] diffusers uses). Does not own the file.
 /// </summary>
-public sealed class RenamedWeightSource : IWeightSource
+internal sealed class RenamedWeightSource : IWeightSource
 {
     /// <summary>Where a served weight lives in the file, and the shape it is served in (null: as stored).</summary>
     public sealed record Entry(string FileKey, long[]? ServedShape = null);

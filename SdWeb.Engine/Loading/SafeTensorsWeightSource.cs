@@ -4,7 +4,7 @@ using TorchSharp;
 namespace SdWeb.Engine.Loading;
 
 /// <summary>The tensors of one safetensors file, optionally only those under a key prefix (which is stripped).</summary>
-public sealed class SafeTensorsWeightSource : IWeightSource
+internal sealed class SafeTensorsWeightSource : IWeightSource
 {
     private readonly SafeTensorsFile _file;
     private readonly bool _ownsFile;

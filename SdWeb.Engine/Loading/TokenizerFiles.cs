@@ -3,7 +3,7 @@ using System.Reflection;
 namespace SdWeb.Engine.Loading;
 
 /// <summary>The CLIP BPE tokenizer's vocab.json and merges.txt, from a model folder or built into the engine.</summary>
-public sealed record TokenizerFiles(string Description, Func<Stream> OpenVocab, Func<Stream> OpenMerges)
+internal sealed record TokenizerFiles(string Description, Func<Stream> OpenVocab, Func<Stream> OpenMerges)
 {
     public const string VocabFileName = "vocab.json";
     public const string MergesFileName = "merges.txt";

@@ -11,7 +11,7 @@ namespace SdWeb.Engine.Loading;
 /// file with diffusers keys, original LDM keys (<c>first_stage_model.*</c> or bare <c>encoder.*</c>/<c>decoder.*</c>).
 /// A file's config comes from its shapes (and a .yaml beside it, for the scale factor).
 /// </summary>
-public static class VaeOverride
+internal static class VaeOverride
 {
     /// <param name="owned">Receives the opened files, which the caller disposes.</param>
     public static ModelComponent<AutoencoderKLConfig> Open(string path, ModelPlacement placement, List<IDisposable> owned)

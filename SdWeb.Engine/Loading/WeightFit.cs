@@ -10,7 +10,7 @@ namespace SdWeb.Engine.Loading;
 /// Checks that a model source's weights fit the model classes its configs build, without reading a weight or
 /// allocating the models: they are built on the "meta" device, which holds shapes only.
 /// </summary>
-public static class WeightFit
+internal static class WeightFit
 {
     /// <summary>Shapes without storage: for listing or checking a model's parameters at no memory cost.</summary>
     public static ModelPlacement ShapeOnly { get; } = new(torch.device("meta"), torch.ScalarType.Float32);

@@ -2,7 +2,7 @@ using SdWeb.Engine.Loading.Configs;
 namespace SdWeb.Engine.Models;
 
 /// <summary>diffusers' AutoencoderKL config (vae/config.json).</summary>
-public sealed record AutoencoderKLConfig
+internal sealed record AutoencoderKLConfig
 {
     public int InChannels { get; init; } = 3;
     public int OutChannels { get; init; } = 3;

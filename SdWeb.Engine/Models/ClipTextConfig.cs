@@ -4,7 +4,7 @@ using SdWeb.Engine.Loading.Configs;
 namespace SdWeb.Engine.Models;
 
 /// <summary>transformers' CLIPTextConfig (text_encoder/config.json), the fields SD v1 uses.</summary>
-public sealed record ClipTextConfig
+internal sealed record ClipTextConfig
 {
     public int VocabSize { get; init; } = 49408;
     public int HiddenSize { get; init; } = 768;

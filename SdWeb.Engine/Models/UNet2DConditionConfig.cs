@@ -2,7 +2,7 @@ using SdWeb.Engine.Loading.Configs;
 namespace SdWeb.Engine.Models;
 
 /// <summary>diffusers' UNet2DConditionModel config (unet/config.json), the fields SD v1 uses.</summary>
-public sealed record UNet2DConditionConfig
+internal sealed record UNet2DConditionConfig
 {
     public int InChannels { get; init; } = 4;
     public int OutChannels { get; init; } = 4;

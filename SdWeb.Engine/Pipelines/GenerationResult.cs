@@ -4,8 +4,18 @@ using SixLabors.ImageSharp.PixelFormats;
 
 namespace SdWeb.Engine.Pipelines;
 
-/// <summary>The images of one generation and all that is needed to make them again.</summary>
-public sealed record GenerationResult(IReadOnlyList<GeneratedImage> Images, GenerationParameters Parameters, TimeSpan Duration);
+/// <summary>
+/// The images of one generation and all that is needed to make them again. It owns the images (pooled pixel buffers):
+/// whoever holds the result disposes it once the images are saved.
+/// </summary>
+public sealed record GenerationResult(IReadOnlyList<GeneratedImage> Images, GenerationParameters Parameters, TimeSpan Duration)
+    : IDisposable
+{
+    public void Dispose()
+    {
+        foreach (var image in Images) image.Image.Dispose();
+    }
+}
 
 /// <summary>One output image. <see cref="BatchIndex"/> is its place in diffusers' batch order.</summary>
 public sealed record GeneratedImage(Image<Rgb24> Image, string Prompt, string NegativePrompt, int BatchIndex);
@@ -16,7 +26,7 @@ public sealed record GenerationParameters(
     string ModelHash,
     string Sampler,
     int Steps,
-    double GuidanceScale,
+    double CfgScale,
     long Seed,
     int Width,
     int Height,

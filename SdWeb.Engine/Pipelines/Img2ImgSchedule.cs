@@ -1,7 +1,7 @@
 namespace SdWeb.Engine.Pipelines;
 
 /// <summary>diffusers' img2img <c>get_timesteps</c>: which part of the schedule an img2img run covers.</summary>
-public static class Img2ImgSchedule
+internal static class Img2ImgSchedule
 {
     /// <summary>int(steps × strength), at most steps.</summary>
     public static int StepsToRun(int steps, double strength) => Math.Min((int)(steps * strength), steps);

@@ -20,7 +20,7 @@ public sealed class PipelineFactory(EngineOptions options, GenerationLimits? lim
     public IImagePipeline Load(string modelPath, string? vaePath = null) =>
         new StableDiffusionPipeline(LoadComponents(modelPath, vaePath), limits);
 
-    public StableDiffusionComponents LoadComponents(string modelPath, string? vaePath = null)
+    internal StableDiffusionComponents LoadComponents(string modelPath, string? vaePath = null)
     {
         PlacementResolver.ApplyThreads(options);
         var placement = PlacementResolver.Resolve(options);

@@ -16,7 +16,7 @@ namespace SdWeb.Engine.Pipelines;
 /// diffusers 0.24's StableDiffusionPipeline and StableDiffusionImg2ImgPipeline in one loop: same prompt-embedding
 /// order, same draws from one CPU generator, same classifier-free guidance, same decode and postprocessing.
 /// </summary>
-public sealed class StableDiffusionPipeline : IImagePipeline
+internal sealed class StableDiffusionPipeline : IImagePipeline
 {
     /// <summary>Latent pixels per image pixel side (2^(VAE blocks − 1) for SD v1).</summary>
     public const int LatentScale = 8;
@@ -42,7 +42,7 @@ public sealed class StableDiffusionPipeline : IImagePipeline
     public GenerationResult Generate(GenerationRequest request, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        long seed = request.Seed ?? Random.Shared.NextInt64(0, 1L << 32);
+        long seed = request.Seed ?? Seeds.Random();
         using var run = Run(request, seed, progress, cancellationToken);
         return ToResult(run, request, seed, clock.Elapsed);
     }
@@ -105,7 +105,7 @@ public sealed class StableDiffusionPipeline : IImagePipeline
         var a1111 = request.PromptSyntax == PromptSyntax.A1111 ? A1111GuidanceFor(request, embeddings) : null;
         var promptEmbeds = a1111?.EmbeddingsAtStart() ?? EncodePrompts(request, embeddings, guided);
 
-        var scheduler = SchedulerFactory.Create(request.Sampler, _components.SchedulerConfig);
+        using var scheduler = SchedulerFactory.Create(request.Sampler, _components.SchedulerConfig);
         scheduler.SetTimesteps(request.Steps);
         int start = request.InitImage is null ? 0 : Img2ImgSchedule.StartIndex(request.Steps, request.Strength, scheduler.Order);
         var timesteps = scheduler.Timesteps.narrow(0, start, scheduler.Timesteps.shape[0] - start);

@@ -7,7 +7,7 @@ namespace SdWeb.Engine.Schedulers;
 /// The DDPM-style samplers (DDIM, PNDM): integer timesteps, unscaled model input, unit initial noise, and steps
 /// written in terms of the cumulative alpha products.
 /// </summary>
-public abstract class AlphaProductScheduler : SchedulerBase
+internal abstract class AlphaProductScheduler : SchedulerBase
 {
     protected AlphaProductScheduler(string name, SchedulerConfig config, SchedulerConfig classDefaults, params string[] predictionTypes)
         : base(name, config, classDefaults, predictionTypes)
@@ -30,6 +30,8 @@ public abstract class AlphaProductScheduler : SchedulerBase
     }
 
     protected abstract long[] BuildIntegerSchedule(int numInferenceSteps);
+
+    protected override void ReleaseTensors() => FinalAlphaCumprod.Dispose();
 
     /// <summary>0-d ᾱ at a training timestep, or the final value before t = 0.</summary>
     protected Tensor AlphaProductAt(long timestep) => timestep >= 0 ? Train.AlphasCumprod[timestep] : FinalAlphaCumprod;

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace SdWeb.Engine.Schedulers;
 
 /// <summary>diffusers' DDIMScheduler with eta = 0 (deterministic DDIM).</summary>
-public sealed class DdimScheduler : AlphaProductScheduler
+internal sealed class DdimScheduler : AlphaProductScheduler
 {
     private static readonly SchedulerConfig Defaults = new()
     {

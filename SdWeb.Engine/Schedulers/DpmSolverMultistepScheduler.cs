@@ -8,7 +8,7 @@ namespace SdWeb.Engine.Schedulers;
 /// lower_order_final (first order on the last step when there are fewer than 15 steps). With use_karras_sigmas it is
 /// "DPM++ 2M Karras".
 /// </summary>
-public sealed class DpmSolverMultistepScheduler : MultistepScheduler
+internal sealed class DpmSolverMultistepScheduler : MultistepScheduler
 {
     public DpmSolverMultistepScheduler(SchedulerConfig config, string name = "dpmpp_2m")
         : base(name, config)

@@ -8,7 +8,7 @@ namespace SdWeb.Engine.Schedulers;
 /// diffusers' EulerAncestralDiscreteScheduler: an Euler step down to sigma_down, then fresh noise of size sigma_up
 /// drawn from the generator.
 /// </summary>
-public sealed class EulerAncestralDiscreteScheduler : SigmaScheduler
+internal sealed class EulerAncestralDiscreteScheduler : SigmaScheduler
 {
     public EulerAncestralDiscreteScheduler(SchedulerConfig config, string name = "euler_a")
         : base(name, config, KDiffusionDefaults, "epsilon", "v_prediction")

@@ -8,7 +8,7 @@ namespace SdWeb.Engine.Schedulers;
 /// diffusers' EulerDiscreteScheduler (Karras et al. Algorithm 2) with s_churn = 0. It still draws noise from the
 /// generator on every step, as diffusers does, so seeded runs consume the generator identically.
 /// </summary>
-public sealed class EulerDiscreteScheduler : SigmaScheduler
+internal sealed class EulerDiscreteScheduler : SigmaScheduler
 {
     public EulerDiscreteScheduler(SchedulerConfig config, string name = "euler")
         : base(name, config, KDiffusionDefaults, "epsilon", "v_prediction", "sample", "original_sample")

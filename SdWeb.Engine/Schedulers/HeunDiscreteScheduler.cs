@@ -7,7 +7,7 @@ namespace SdWeb.Engine.Schedulers;
 /// diffusers' HeunDiscreteScheduler (Karras et al. Algorithm 1, gamma = 0): every interior timestep appears twice,
 /// an Euler half step followed by the trapezoidal correction, so N steps make 2N-1 model calls.
 /// </summary>
-public sealed class HeunDiscreteScheduler : SigmaScheduler
+internal sealed class HeunDiscreteScheduler : SigmaScheduler
 {
     private static readonly SchedulerConfig Defaults = KDiffusionDefaults with { ClipSample = false, ClipSampleRange = 1.0 };
 

@@ -5,8 +5,9 @@ namespace SdWeb.Engine.Schedulers;
 /// <summary>
 /// A diffusion sampler, mirroring diffusers' scheduler API (0.24): set the timesteps, scale the model input,
 /// step from the model output. Stateful across one sampling run; <see cref="SetTimesteps"/> resets it.
+/// Disposing it frees the tensors it keeps outside any dispose scope (its schedule and step history).
 /// </summary>
-public interface IScheduler
+internal interface IScheduler : IDisposable
 {
     /// <summary>The CLI/UI name (lms, euler, euler_a, heun, ddim, pndm, dpmpp_2m, dpmpp_2m_karras, unipc).</summary>
     string Name { get; }
@@ -32,4 +33,4 @@ public interface IScheduler
 }
 
 /// <summary>The result of one step: the next latents and the model's current estimate of the clean latents (for previews).</summary>
-public sealed record SchedulerStepOutput(torch.Tensor PrevSample, torch.Tensor PredOriginalSample);
+internal sealed record SchedulerStepOutput(torch.Tensor PrevSample, torch.Tensor PredOriginalSample);

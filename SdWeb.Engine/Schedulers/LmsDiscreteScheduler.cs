@@ -6,7 +6,7 @@ namespace SdWeb.Engine.Schedulers;
 /// <summary>
 /// diffusers' LMSDiscreteScheduler: k-diffusion's linear multistep sampler of order 4 over the last derivatives.
 /// </summary>
-public sealed class LmsDiscreteScheduler : SigmaScheduler
+internal sealed class LmsDiscreteScheduler : SigmaScheduler
 {
     private const int MaxOrder = 4;
     private readonly List<Tensor> _derivatives = [];

@@ -8,7 +8,7 @@ namespace SdWeb.Engine.Schedulers;
 /// ending at sigma(t=0) rather than 0 (or repeating the last Karras sigma), unit initial noise, and the model output
 /// converted to an x0 prediction before stepping.
 /// </summary>
-public abstract class MultistepScheduler : SchedulerBase
+internal abstract class MultistepScheduler : SchedulerBase
 {
     /// <summary>diffusers' default solver_order, which SD configs never change.</summary>
     protected const int SolverOrder = 2;
@@ -60,6 +60,14 @@ public abstract class MultistepScheduler : SchedulerBase
     /// <summary>Clears the solver's own state at the start of a run.</summary>
     protected virtual void ResetState()
     {
+    }
+
+    protected override void ReleaseTensors()
+    {
+        for (var i = 0; i < SolverOrder; i++) ReplaceModelOutput(i, null);
+        ResetState();
+        _sigmas?.Dispose();
+        _sigmas = null;
     }
 
     public override Tensor ScaleModelInput(Tensor sample, Tensor timestep) => sample.alias();

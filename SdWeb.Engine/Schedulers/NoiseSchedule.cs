@@ -7,7 +7,7 @@ namespace SdWeb.Engine.Schedulers;
 /// The training noise schedule every sampler starts from: betas, the cumulative alpha products and the sigmas
 /// sqrt((1-ᾱ)/ᾱ), built in float32 torch arithmetic exactly as diffusers' scheduler constructors do. CPU tensors.
 /// </summary>
-internal sealed class NoiseSchedule
+internal sealed class NoiseSchedule : IDisposable
 {
     public static readonly string[] BetaSchedules = ["linear", "scaled_linear", "squaredcos_cap_v2"];
 
@@ -33,6 +33,12 @@ internal sealed class NoiseSchedule
 
     /// <summary>sqrt((1-ᾱ_t)/ᾱ_t) in float32, ascending in t (numpy's view of it in set_timesteps).</summary>
     public float[] Sigmas { get; }
+
+    public void Dispose()
+    {
+        Betas.Dispose();
+        AlphasCumprod.Dispose();
+    }
 
     private static Tensor MakeBetas(SchedulerConfig c)
     {

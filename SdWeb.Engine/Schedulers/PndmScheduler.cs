@@ -8,7 +8,7 @@ namespace SdWeb.Engine.Schedulers;
 /// method over up to four past noise predictions. The schedule has N+1 entries, repeating the second timestep, because
 /// the first step needs a second model evaluation to bootstrap.
 /// </summary>
-public sealed class PndmScheduler : AlphaProductScheduler
+internal sealed class PndmScheduler : AlphaProductScheduler
 {
     private static readonly SchedulerConfig Defaults = new()
     {
@@ -30,11 +30,7 @@ public sealed class PndmScheduler : AlphaProductScheduler
 
     protected override long[] BuildIntegerSchedule(int numInferenceSteps)
     {
-        foreach (var e in _ets) e.Dispose();
-        _ets.Clear();
-        _curSample?.Dispose();
-        _curSample = null;
-        _counter = 0;
+        ClearHistory();
         var ascending = TimestepSpacing.Integer(Config, numInferenceSteps).Reverse().ToArray();
         if (ascending.Length == 1) return ascending;
         long[] plms = [.. ascending[..^1], ascending[^2], ascending[^1]];
@@ -106,5 +102,20 @@ public sealed class PndmScheduler : AlphaProductScheduler
         var prev = sampleCoeff * sample - (alphaProdPrev - alphaProdT) * modelOutput / denominator;
         var predOriginal = (sample - Float32Math.Sqrt(betaProdT) * modelOutput) / Float32Math.Sqrt(alphaProdT);
         return (prev, predOriginal);
+    }
+
+    protected override void ReleaseTensors()
+    {
+        ClearHistory();
+        base.ReleaseTensors();
+    }
+
+    private void ClearHistory()
+    {
+        foreach (var e in _ets) e.Dispose();
+        _ets.Clear();
+        _curSample?.Dispose();
+        _curSample = null;
+        _counter = 0;
     }
 }

@@ -7,7 +7,7 @@ namespace SdWeb.Engine.Schedulers;
 /// What every sampler shares: the resolved config, the training noise schedule, the current timesteps and the
 /// diffusers step-index bookkeeping.
 /// </summary>
-public abstract class SchedulerBase : IScheduler
+internal abstract class SchedulerBase : IScheduler
 {
     private Tensor? _timesteps;
 
@@ -111,6 +111,19 @@ public abstract class SchedulerBase : IScheduler
         var v = values.flatten();
         while (v.dim() < like.dim()) v = v.unsqueeze(-1);
         return v;
+    }
+
+    public void Dispose()
+    {
+        ReleaseTensors();
+        _timesteps?.Dispose();
+        _timesteps = null;
+        Train.Dispose();
+    }
+
+    /// <summary>Frees the tensors a sampler keeps between steps; the base class frees the timesteps and the noise schedule.</summary>
+    protected virtual void ReleaseTensors()
+    {
     }
 
     private InvalidOperationException NotReady() =>

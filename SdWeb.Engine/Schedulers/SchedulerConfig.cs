@@ -8,7 +8,7 @@ namespace SdWeb.Engine.Schedulers;
 /// (null here) take each scheduler class's diffusers default (so a config made for one class configures another the way
 /// <c>X.from_config(config)</c> does); <see cref="WithDefaults"/> fills them in.
 /// </summary>
-public sealed partial record SchedulerConfig
+internal sealed partial record SchedulerConfig
 {
     public int NumTrainTimesteps { get; init; } = 1000;
     public double BetaStart { get; init; } = 0.0001;

@@ -1,7 +1,7 @@
 namespace SdWeb.Engine.Schedulers;
 
 /// <summary>Creates a sampler by its CLI/UI name, configured from the model's scheduler_config.json.</summary>
-public static class SchedulerFactory
+internal static class SchedulerFactory
 {
     private static readonly Dictionary<string, Func<SchedulerConfig, IScheduler>> Registry = new()
     {

@@ -7,7 +7,7 @@ namespace SdWeb.Engine.Schedulers;
 /// The k-diffusion family (LMS, Euler, Euler Ancestral, Heun): latents scaled by sigma, model input divided by
 /// sqrt(sigma²+1), sigmas interpolated in float64 over the training sigmas and stored as float32 with a final 0.
 /// </summary>
-public abstract class SigmaScheduler : SchedulerBase
+internal abstract class SigmaScheduler : SchedulerBase
 {
     private Tensor? _sigmas;
 
@@ -56,6 +56,13 @@ public abstract class SigmaScheduler : SchedulerBase
 
     /// <summary>Clears the multistep/half-step state at the start of a run.</summary>
     protected abstract void ResetState();
+
+    protected override void ReleaseTensors()
+    {
+        ResetState();
+        _sigmas?.Dispose();
+        _sigmas = null;
+    }
 
     public override Tensor ScaleModelInput(Tensor sample, Tensor timestep)
     {

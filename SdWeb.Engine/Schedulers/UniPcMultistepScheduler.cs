@@ -7,7 +7,7 @@ namespace SdWeb.Engine.Schedulers;
 /// diffusers' UniPCMultistepScheduler with its defaults: solver_order 2, bh2, predict_x0, lower_order_final, the
 /// UniC corrector on every step after the first.
 /// </summary>
-public sealed class UniPcMultistepScheduler : MultistepScheduler
+internal sealed class UniPcMultistepScheduler : MultistepScheduler
 {
     private Tensor? _lastSample;
     private int _thisOrder;

@@ -8,7 +8,7 @@ namespace SdWeb.Engine.Tokenization;
 /// transformers' CLIPTokenizer text preparation: <c>whitespace_clean(ftfy.fix_text(text)).lower()</c>, with Python's
 /// notion of whitespace and of lower-casing (which differ from .NET's in a few characters).
 /// </summary>
-public sealed class ClipTextNormalizer : Normalizer
+internal sealed class ClipTextNormalizer : Normalizer
 {
     public static ClipTextNormalizer Instance { get; } = new();
 

@@ -4,7 +4,7 @@ namespace SdWeb.Engine.Tokenization;
 /// <param name="InputIds">BOS, at most MaxLength-2 prompt tokens, EOS, then padding: always MaxLength ids.</param>
 /// <param name="AttentionMask">1 for BOS, the kept tokens and EOS; 0 for padding.</param>
 /// <param name="UntruncatedIds">BOS, every prompt token, EOS: no truncation, no padding.</param>
-public sealed record ClipTokenization(IReadOnlyList<int> InputIds, IReadOnlyList<int> AttentionMask, IReadOnlyList<int> UntruncatedIds)
+internal sealed record ClipTokenization(IReadOnlyList<int> InputIds, IReadOnlyList<int> AttentionMask, IReadOnlyList<int> UntruncatedIds)
 {
     /// <summary>The prompt's own tokens, without BOS/EOS.</summary>
     public int PromptTokenCount => UntruncatedIds.Count - 2;

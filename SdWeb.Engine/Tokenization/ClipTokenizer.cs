@@ -9,7 +9,7 @@ namespace SdWeb.Engine.Tokenization;
 /// text fixing and lower-casing (<see cref="ClipTextNormalizer"/>), CLIP's word regex, BPE with the "&lt;/w&gt;"
 /// end-of-word suffix, then BOS + tokens + EOS, truncated and padded to <see cref="ClipTokenizerSettings.MaxLength"/>.
 /// </summary>
-public sealed class ClipTokenizer
+internal sealed class ClipTokenizer
 {
     private readonly BpeTokenizer _bpe;
     private readonly int _bosId, _eosId, _padId;

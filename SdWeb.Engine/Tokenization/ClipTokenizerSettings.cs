@@ -7,7 +7,7 @@ namespace SdWeb.Engine.Tokenization;
 /// The special tokens and sequence length of a CLIP tokenizer, from the diffusers <c>tokenizer/</c> folder's
 /// tokenizer_config.json and special_tokens_map.json; absent entries take SD v1's values.
 /// </summary>
-public sealed record ClipTokenizerSettings
+internal sealed record ClipTokenizerSettings
 {
     public const string StartOfText = "<|startoftext|>";
     public const string EndOfText = "<|endoftext|>";

@@ -10,7 +10,7 @@ namespace SdWeb.Engine.Tokenization;
 /// full-width characters, curly quotes, line breaks, lone surrogates, terminal escapes, control characters, then NFC.
 /// transformers' CLIPTokenizer runs this before whitespace cleaning.
 /// </summary>
-public static partial class TextFixer
+internal static partial class TextFixer
 {
     private const string Ligatures = "ĲĳŉǄǅǆǇǈǉǊǋǌǱǲǳﬀﬁﬂﬃﬄﬅﬆ";
 

@@ -6,6 +6,7 @@ namespace SdWeb.Tests.Architecture;
 /// SdWeb's feature namespaces form a graph without cycles, so each feature can be read (and moved) knowing only the
 /// features below it. The graph is computed from the compiled assembly: an edge A → B exists when a type in A uses a type in B.
 /// </summary>
+[Layer(Layer.Engine)]
 public class WebLayerTests
 {
     private static readonly string[] Features =

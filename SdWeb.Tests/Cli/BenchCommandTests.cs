@@ -1,5 +1,5 @@
 using SdWeb.Cli;
-using SdWeb.Cli.Bench;
+using SdWeb.Engine.Benchmarks;
 using SdWeb.Engine.Pipelines;
 using SdWeb.Tests.Support;
 
@@ -8,7 +8,7 @@ namespace SdWeb.Tests.Cli;
 [Layer(Layer.Engine)]
 public class BenchCommandTests
 {
-    public static IEnumerable<object[]> Components() => BenchComponents.All.Keys.Select(k => new object[] { k });
+    public static IEnumerable<object[]> Components() => ModelBenchmark.ComponentNames.Select(k => new object[] { k });
 
     [Theory]
     [MemberData(nameof(Components))]

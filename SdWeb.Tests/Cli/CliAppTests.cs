@@ -3,6 +3,7 @@ using SdWeb.Cli;
 namespace SdWeb.Tests.Cli;
 
 /// <summary>The command line refuses what it does not know, explains every verb, and leaves host settings to the web app.</summary>
+[Layer(Layer.Engine)]
 public class CliAppTests
 {
     private static async Task<(int Code, string Output, string Error)> Run(params string[] args)

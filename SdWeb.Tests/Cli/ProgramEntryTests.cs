@@ -6,6 +6,7 @@ using SdWeb.Tests.Web.EndToEnd;
 namespace SdWeb.Tests.Cli;
 
 /// <summary>The built executable: a mistyped verb fails at once, and host settings still start the web app.</summary>
+[Layer(Layer.Web)]
 public class ProgramEntryTests
 {
     [Fact]

@@ -9,6 +9,7 @@ namespace SdWeb.Tests.Features;
 /// The a1111_* and clip_skip2_a1111 cases (diffusers fed AUTOMATIC1111's conditioning; a1111_unpadded_break as
 /// A1111's separate cond/uncond passes) through the pipeline with the A1111 prompt syntax.
 /// </summary>
+[Layer(Layer.Engine)]
 public sealed class A1111PipelineGoldenTests(TinySdPipelineFixture fixture, ITestOutputHelper output) : IClassFixture<TinySdPipelineFixture>
 {
     [Theory]

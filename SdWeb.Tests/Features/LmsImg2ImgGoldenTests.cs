@@ -5,6 +5,7 @@ using Xunit.Abstractions;
 namespace SdWeb.Tests.Features;
 
 /// <summary>img2img with LMS below strength 1 (issue 10's "Index was out of range"), against diffusers 0.24.</summary>
+[Layer(Layer.Engine)]
 public sealed class LmsImg2ImgGoldenTests(TinySdPipelineFixture fixture, ITestOutputHelper output) : IClassFixture<TinySdPipelineFixture>
 {
     [Theory]

@@ -11,6 +11,7 @@ namespace SdWeb.Tests.Features;
 /// ti_* cases with the embedding file given to the request: the A1111 syntax puts its vectors where the trigger word is,
 /// weighted or not.
 /// </summary>
+[Layer(Layer.Engine)]
 public sealed class TextualInversionGoldenTests(TinySdPipelineFixture fixture, ITestOutputHelper output) : IClassFixture<TinySdPipelineFixture>
 {
     [Theory]

@@ -6,6 +6,7 @@ using TorchSharp;
 
 namespace SdWeb.Tests.Networks;
 
+[Layer(Layer.Engine)]
 public sealed class LoraFileTests(TinySdWithWeightsFixture fixture) : IClassFixture<TinySdWithWeightsFixture>
 {
     private static string Detail => Golden.PathOf("features", "lora", "tiny-detail.safetensors");

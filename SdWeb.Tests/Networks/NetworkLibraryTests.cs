@@ -4,6 +4,7 @@ using SdWeb.Tests.Support;
 
 namespace SdWeb.Tests.Networks;
 
+[Layer(Layer.Engine)]
 public sealed class NetworkLibraryTests
 {
     [Fact]

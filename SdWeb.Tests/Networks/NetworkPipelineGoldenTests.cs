@@ -14,6 +14,7 @@ namespace SdWeb.Tests.Networks;
 /// LoRA; merging into the weights differs from it by up to 1.6e-4 on the final latents (the README's measurement),
 /// which is within 1e-4 of their largest magnitude.
 /// </summary>
+[Layer(Layer.Engine)]
 public sealed class NetworkPipelineGoldenTests(TinySdWithWeightsFixture fixture, ITestOutputHelper output) : IClassFixture<TinySdWithWeightsFixture>
 {
     [Theory]

@@ -6,6 +6,7 @@ using TorchSharp;
 
 namespace SdWeb.Tests.Networks;
 
+[Layer(Layer.Engine)]
 public sealed class TextualInversionFileTests
 {
     private static string TinyStyle => Golden.PathOf("features", "embeddings", "tiny-style.safetensors");

@@ -8,8 +8,8 @@ namespace SdWeb.Tests.Networks;
 /// <summary>tiny-sd on the CPU in fp32 (as <see cref="TinySdPipelineFixture"/>), with its components at hand to inspect the weights.</summary>
 public sealed class TinySdWithWeightsFixture : IDisposable
 {
-    public StableDiffusionComponents Components { get; }
-    public StableDiffusionPipeline Pipeline { get; }
+    internal StableDiffusionComponents Components { get; }
+    internal StableDiffusionPipeline Pipeline { get; }
 
     public TinySdWithWeightsFixture()
     {

@@ -9,7 +9,7 @@ namespace SdWeb.Tests.Pipelines;
 /// <summary>tiny-sd loaded in bf16 on the CPU, by the factory the CLI uses, one thread.</summary>
 public sealed class TinySdBFloat16PipelineFixture : IDisposable
 {
-    public StableDiffusionPipeline Pipeline { get; } = (StableDiffusionPipeline)new PipelineFactory(
+    internal StableDiffusionPipeline Pipeline { get; } = (StableDiffusionPipeline)new PipelineFactory(
         new EngineOptions { Device = "cpu", DType = "bf16", Threads = 1 }).Load(Golden.TinySdFolder);
 
     public void Dispose() => Pipeline.Dispose();

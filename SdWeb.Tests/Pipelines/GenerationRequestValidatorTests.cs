@@ -120,6 +120,14 @@ public class GenerationRequestValidatorTests
     }
 
     [Fact]
+    public void StrengthIsCheckedWhenTheInitImageIsOnlyAnnounced()
+    {
+        var e = Assert.Single(GenerationRequestValidator.Validate(Valid with { Strength = 0.04, Steps = 20 }, GenerationLimits.Default,
+            hasInitImage: true));
+        Assert.Equal("Strength 0.04 × 20 steps runs no step; raise the strength or the steps.", e.Message);
+    }
+
+    [Fact]
     public void StrengthIsIgnoredForTxt2Img() =>
         Assert.Empty(GenerationRequestValidator.Validate(Valid with { Strength = 5 }, GenerationLimits.Default));
 

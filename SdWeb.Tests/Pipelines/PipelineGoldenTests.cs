@@ -51,7 +51,7 @@ public sealed class PipelineGoldenTests(TinySdPipelineFixture fixture, ITestOutp
         using (var images = golden.Read("images"))
             Report("images", TensorAssert.Close(images, run.Images, 1e-4, "images"));
 
-        var result = fixture.Pipeline.ToResult(run, request, goldenCase.Seed, TimeSpan.Zero);
+        using var result = fixture.Pipeline.ToResult(run, request, goldenCase.Seed, TimeSpan.Zero);
         using var dir = new TempDir();
         var written = GenerationPngs.Write(result, dir.Path);
         Assert.Equal(goldenCase.PngFiles.Count, written.Count);
@@ -61,7 +61,6 @@ public sealed class PipelineGoldenTests(TinySdPipelineFixture fixture, ITestOutp
             output.WriteLine($"{caseName} png {i}: max level diff {maxLevel}, pixels off by >1: {offFraction:P3}");
             Assert.True(offFraction <= 0.001, $"{offFraction:P3} of the pixels differ by more than one level (max {maxLevel})");
         }
-        foreach (var image in result.Images) image.Image.Dispose();
     }
 
     [Fact]
@@ -70,11 +69,9 @@ public sealed class PipelineGoldenTests(TinySdPipelineFixture fixture, ITestOutp
         var request = PipelineGoldenCase.Named("c_eulera_negative").ToRequest();
         byte[] Png()
         {
-            var result = fixture.Pipeline.Generate(request, null, CancellationToken.None);
+            using var result = fixture.Pipeline.Generate(request, null, CancellationToken.None);
             using var dir = new TempDir();
-            var bytes = File.ReadAllBytes(GenerationPngs.Write(result, dir.Path)[0]);
-            result.Images[0].Image.Dispose();
-            return bytes;
+            return File.ReadAllBytes(GenerationPngs.Write(result, dir.Path)[0]);
         }
         Assert.Equal(Png(), Png());
     }

@@ -18,8 +18,7 @@ public sealed class PipelineRuntimeTests(TinySdPipelineFixture fixture) : IClass
     public void ReportsEveryStepWithACheapPreviewAndFullDecodesWhenAsked()
     {
         var reports = new List<StepProgress>();
-        var result = fixture.Pipeline.Generate(Small with { FullPreviewEvery = 3 }, new ListProgress(reports), CancellationToken.None);
-        result.Images[0].Image.Dispose();
+        using var result = fixture.Pipeline.Generate(Small with { FullPreviewEvery = 3 }, new ListProgress(reports), CancellationToken.None);
 
         Assert.Equal([1, 2, 3, 4, 5, 6], reports.Select(r => r.Step));
         Assert.All(reports, r => Assert.Equal(6, r.TotalSteps));
@@ -38,9 +37,8 @@ public sealed class PipelineRuntimeTests(TinySdPipelineFixture fixture) : IClass
     public void StepsWithinTheMinimumPreviewIntervalReportProgressWithoutAPreview()
     {
         var reports = new List<StepProgress>();
-        var result = fixture.Pipeline.Generate(Small with { MinPreviewInterval = TimeSpan.FromHours(1) }, new ListProgress(reports),
+        using var result = fixture.Pipeline.Generate(Small with { MinPreviewInterval = TimeSpan.FromHours(1) }, new ListProgress(reports),
             CancellationToken.None);
-        result.Images[0].Image.Dispose();
 
         Assert.Equal([1, 2, 3, 4, 5, 6], reports.Select(r => r.Step));
         Assert.NotNull(reports[0].Preview);
@@ -50,11 +48,10 @@ public sealed class PipelineRuntimeTests(TinySdPipelineFixture fixture) : IClass
     [Fact]
     public void ResultRecordsEveryReproductionParameterAndARandomSeedWhenNoneIsGiven()
     {
-        var result = fixture.Pipeline.Generate(Small with { Seed = null, Steps = 1 }, null, CancellationToken.None);
-        result.Images[0].Image.Dispose();
+        using var result = fixture.Pipeline.Generate(Small with { Seed = null, Steps = 1 }, null, CancellationToken.None);
         var p = result.Parameters;
         Assert.InRange(p.Seed, 0, uint.MaxValue);
-        Assert.Equal(("tiny-sd", "euler_a", 1, 7.5, 64, 64, 1, (double?)null), (p.ModelName, p.Sampler, p.Steps, p.GuidanceScale, p.Width, p.Height, p.ImagesPerPrompt, p.Strength));
+        Assert.Equal(("tiny-sd", "euler_a", 1, 7.5, 64, 64, 1, (double?)null), (p.ModelName, p.Sampler, p.Steps, p.CfgScale, p.Width, p.Height, p.ImagesPerPrompt, p.Strength));
         Assert.Equal(("fp32", "cpu"), (p.DType, p.Device));
         Assert.Matches("^[0-9a-f]{10}$", p.ModelHash);
         Assert.False(string.IsNullOrEmpty(p.EngineVersion));

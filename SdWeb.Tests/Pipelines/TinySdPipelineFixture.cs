@@ -12,7 +12,7 @@ public sealed class TinySdPipelineFixture : IDisposable
 {
     public static readonly EngineOptions CpuFloat32 = new() { Device = "cpu", DType = "fp32", Threads = 1 };
 
-    public StableDiffusionPipeline Pipeline { get; } =
+    internal StableDiffusionPipeline Pipeline { get; } =
         (StableDiffusionPipeline)new PipelineFactory(CpuFloat32).Load(Golden.TinySdFolder);
 
     public void Dispose() => Pipeline.Dispose();

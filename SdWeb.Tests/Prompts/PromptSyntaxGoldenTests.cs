@@ -11,6 +11,7 @@ using Xunit.Abstractions;
 namespace SdWeb.Tests.Prompts;
 
 /// <summary>The A1111 prompt language and SD1 conditioning against prompt_syntax.json / prompt_conds.safetensors.</summary>
+[Layer(Layer.Engine)]
 public sealed class PromptSyntaxGoldenTests(ITestOutputHelper output)
 {
     private const int Steps = 20;

@@ -35,13 +35,13 @@ public static class SchedulerGolden
     public static JsonElement Root => Json.Value.RootElement;
 
     /// <summary>The SD v1 scheduler config every golden scheduler was built from.</summary>
-    public static SchedulerConfig BaseConfig => SchedulerConfig.FromJson(Root.GetProperty("base_config"));
+    internal static SchedulerConfig BaseConfig => SchedulerConfig.FromJson(Root.GetProperty("base_config"));
 
     public static JsonElement Entry(string key) => Root.GetProperty("schedulers").GetProperty(key);
 
-    public static IScheduler Create(string key) => SchedulerFactory.Create(FactoryNames[key], BaseConfig);
+    internal static IScheduler Create(string key) => SchedulerFactory.Create(FactoryNames[key], BaseConfig);
 
-    public static SafeTensorsFile OpenTensors() => Golden.OpenCase("cases", "schedulers.safetensors");
+    internal static SafeTensorsFile OpenTensors() => Golden.OpenCase("cases", "schedulers.safetensors");
 
     public static float[] Floats(JsonElement array) => array.EnumerateArray().Select(e => (float)e.GetDouble()).ToArray();
 

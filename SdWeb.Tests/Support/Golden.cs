@@ -28,7 +28,7 @@ public static class Golden
     public static string TinySdFolder => PathOf("tiny-sd");
     public static string TinySdCheckpoint => PathOf("tiny-sd.safetensors");
 
-    public static SafeTensorsFile OpenCase(params string[] parts) => SafeTensorsFile.Open(PathOf(parts));
+    internal static SafeTensorsFile OpenCase(params string[] parts) => SafeTensorsFile.Open(PathOf(parts));
 
     private static string FindRepoRoot()
     {

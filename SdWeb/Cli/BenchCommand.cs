@@ -1,10 +1,7 @@
 using System.Globalization;
-using SdWeb.Cli.Bench;
+using SdWeb.Engine.Benchmarks;
 using SdWeb.Engine.Devices;
 using SdWeb.Engine.Pipelines;
-using SdWeb.Engine.Pipelines.Components;
-using SdWeb.Engine.Pipelines.Previews;
-using TorchSharp;
 
 namespace SdWeb.Cli;
 
@@ -24,7 +21,7 @@ public sealed class BenchCommand(Func<EngineOptions, PipelineFactory> createFact
         [
             new("model", "PATH", "a diffusers model folder or a .safetensors checkpoint") { Required = true },
             new("pipeline", null, "time a whole generation: seconds per step, text encoding, VAE decode, preview"),
-            new("component", "NAME", $"time one model call: {string.Join(", ", BenchComponents.All.Keys)} (give this or --pipeline)"),
+            new("component", "NAME", $"time one model call: {string.Join(", ", ModelBenchmark.ComponentNames)} (give this or --pipeline)"),
             new("size", "N", $"image width and height, a multiple of 8 (default {DefaultSize})"),
             new("steps", "N", $"sampling steps for --pipeline, at least 2 (default {DefaultSteps})"),
             new("sampler", "NAME", $"sampler for --pipeline (default {DefaultSampler})"),
@@ -44,8 +41,8 @@ public sealed class BenchCommand(Func<EngineOptions, PipelineFactory> createFact
         bool pipeline = args.Flag("pipeline");
         if (pipeline == (component is not null))
             throw new CliUsageException("Give either --pipeline or --component NAME.");
-        if (component is not null && !BenchComponents.All.ContainsKey(component))
-            throw new CliUsageException($"Unknown component '{component}'. Valid: {string.Join(", ", BenchComponents.All.Keys)}.");
+        if (component is not null && !ModelBenchmark.ComponentNames.Contains(component))
+            throw new CliUsageException($"Unknown component '{component}'. Valid: {string.Join(", ", ModelBenchmark.ComponentNames)}.");
         int size = args.GetInt("size") ?? DefaultSize;
         if (size < 8 || size % 8 != 0) throw new CliUsageException($"--size must be a positive multiple of 8, not {size}.");
         int runs = args.GetInt("runs") ?? DefaultRuns;
@@ -61,75 +58,49 @@ public sealed class BenchCommand(Func<EngineOptions, PipelineFactory> createFact
         };
         if (pipeline && request.Steps < 2) throw new CliUsageException($"--steps must be at least 2 for --pipeline, not {request.Steps}.");
 
-        var components = createFactory(EngineOptionsArgs.Read(args)).LoadComponents(modelPath, args.Get("vae"));
-        var model = BenchModel.Read(modelPath, args.Get("vae"), components.Placement);
-        using var pipelineInstance = new StableDiffusionPipeline(components);
-        output.WriteLine($"{components.Model.Name} on {components.Placement}, {size}x{size}, {torch.get_num_threads()} threads, " +
-                          $"load average {LoadAverage()}");
-        if (pipeline) BenchPipeline(pipelineInstance, components, model, request, runs, cancellationToken);
+        using var bench = ModelBenchmark.Load(createFactory(EngineOptionsArgs.Read(args)), modelPath, args.Get("vae"));
+        output.WriteLine($"{bench.Summary}, {size}x{size}, {ModelBenchmark.Threads} threads, load average {LoadAverage()}");
+        if (pipeline) PrintPipeline(bench.TimePipeline(request, runs, cancellationToken), request);
         else
         {
-            var bench = BenchComponents.All[component!];
-            var stats = Timing.Measure(bench.Prepare(components, size), components.Placement.Device, runs);
-            Print(component!, bench.Description, stats, bench.Flops(model, size));
-            if (components.ParameterCounts.TryGetValue(bench.Model, out var count))
-                output.WriteLine($"parameters        {count.ToString("N0", CultureInfo.InvariantCulture)} ({bench.Model})");
+            Print(component!, bench.TimeComponent(component!, size, runs));
+            if (bench.ParametersOf(component!) is { } parameters)
+                output.WriteLine($"parameters        {parameters.Count.ToString("N0", CultureInfo.InvariantCulture)} ({parameters.Model})");
         }
-        PrintMemory(components.Placement, model);
+        PrintMemory(bench.Memory());
         return Task.FromResult(0);
     }
 
-    private void BenchPipeline(StableDiffusionPipeline pipeline, StableDiffusionComponents components, BenchModel model,
-        GenerationRequest request, int runs, CancellationToken cancellationToken)
+    private void PrintPipeline(PipelineBenchmark figures, GenerationRequest request)
     {
-        var device = components.Placement.Device;
-        var steps = new List<StepProgress>();
-        var result = pipeline.Generate(request, new Progress(steps), cancellationToken);
-        foreach (var image in result.Images) image.Image.Dispose();
-        // The first step includes one-time work (allocator, kernels): the statistics are over the others.
-        var stepTimes = steps.Skip(1).Select((s, i) => (s.Elapsed - steps[i].Elapsed).TotalMilliseconds).ToArray();
-        var sampling = Timing.Summarize(stepTimes);
-        int latent = request.Width / StableDiffusionPipeline.LatentScale;
-        Print("sampling step", $"batch 2 (CFG), steps after the first", sampling, FlopCounts.UNet(model.UNet, 2, latent, latent));
+        var sampling = figures.SamplingStep;
+        Print("sampling step", sampling);
         output.WriteLine($"sampling          {sampling.MedianMs / 1000:0.000} s/step ({request.Steps} steps, {request.Sampler}), " +
-                         $"{1000 / sampling.MedianMs:0.000} it/s; whole run {result.Duration.TotalSeconds:0.00} s");
-        Print("text encoding", "both prompts", Timing.Measure(BenchComponents.All["text"].Prepare(components, request.Width), device, runs),
-            BenchComponents.All["text"].Flops(model, request.Width));
-        Print("VAE decode", "1 image", Timing.Measure(BenchComponents.All["vae-decode"].Prepare(components, request.Width), device, runs),
-            BenchComponents.All["vae-decode"].Flops(model, request.Width));
-        using var previewer = new LatentPreviewer(device);
-        using var latentImage = torch.randn([4, latent, latent]).to(components.Placement.DType, device, disposeAfter: true);
-        Print("preview", "latent → RGB, 1 image", Timing.Measure(() => previewer.Preview(latentImage), device, runs), flops: null);
+                         $"{1000 / sampling.MedianMs:0.000} it/s; whole run {figures.WholeRun.TotalSeconds:0.00} s");
+        Print("text encoding", figures.TextEncoding);
+        Print("VAE decode", figures.VaeDecode);
+        Print("preview", figures.Preview);
     }
 
-    private void Print(string what, string description, Timing.Stats stats, double? flops)
+    private void Print(string what, BenchTiming timing)
     {
-        var rate = flops is double f ? $"; {f / 1e9:0.###} GFLOP, {f / stats.MinMs / 1e6:0.#} GFLOP/s at min" : "";
-        output.WriteLine($"{what,-17} {stats.MinMs:0.0} ms min, {stats.MedianMs:0.0} ms median over {stats.Runs} runs ({description}){rate}");
+        var rate = timing.Flops is double f ? $"; {f / 1e9:0.###} GFLOP, {timing.GflopsPerSecondAtMin:0.#} GFLOP/s at min" : "";
+        output.WriteLine($"{what,-17} {timing.MinMs:0.0} ms min, {timing.MedianMs:0.0} ms median over {timing.Runs} runs ({timing.Description}){rate}");
     }
 
-    private void PrintMemory(ModelPlacement placement, BenchModel model)
+    private void PrintMemory(BenchMemory memory)
     {
-        double weightsMiB = model.WeightBytes(placement.DType) / (1024 * 1024);
-        output.WriteLine($"weights           {model.Parameters / 1e6:0.0} M parameters, {weightsMiB:0} MiB in {ModelPlacement.DTypeName(placement.DType)}");
-        var rss = PeakMemory.ResidentMiB();
-        output.WriteLine(rss is double r ? $"peak RSS          {r:0} MiB ({r / weightsMiB:0.00}× the weights)" : "peak RSS          n/a");
-        if (placement.Device.type == DeviceType.CUDA)
-        {
-            var gpu = GpuMemory.UsedMiB(placement.Device.index);
-            output.WriteLine($"GPU memory        {gpu?.ToString("0", CultureInfo.InvariantCulture) ?? "n/a (no NVML)"} MiB in use at the end " +
-                              "(libtorch's caching allocator keeps its peak reservation)");
-        }
+        output.WriteLine($"weights           {memory.Parameters / 1e6:0.0} M parameters, {memory.WeightsMiB:0} MiB in {memory.DType}");
+        var rss = memory.PeakResidentMiB;
+        output.WriteLine(rss is double r ? $"peak RSS          {r:0} MiB ({r / memory.WeightsMiB:0.00}× the weights)" : "peak RSS          n/a");
+        if (memory.OnCuda)
+            output.WriteLine($"GPU memory        {memory.GpuUsedMiB?.ToString("0", CultureInfo.InvariantCulture) ?? "n/a (no NVML)"} MiB in use at the end " +
+                              $"({BenchMemory.GpuMemoryNote})");
     }
 
     private static string LoadAverage()
     {
         const string path = "/proc/loadavg";
         return File.Exists(path) ? string.Join(' ', File.ReadAllText(path).Split(' ').Take(3)) : "n/a";
-    }
-
-    private sealed class Progress(List<StepProgress> steps) : IProgress<StepProgress>
-    {
-        public void Report(StepProgress value) => steps.Add(value);
     }
 }

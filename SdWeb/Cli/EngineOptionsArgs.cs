@@ -23,7 +23,7 @@ public static class EngineOptionsArgs
         if (device is not ("auto" or "cpu" or "cuda") && !device.StartsWith("cuda:", StringComparison.Ordinal))
             throw new CliUsageException($"--device must be auto, cpu, cuda or cuda:N, not '{device}'.");
         int threads = args.GetInt("threads") ?? 0;
-        if (threads < 0) throw new CliUsageException($"--threads must be 0 (libtorch's default) or more, not {threads}.");
+        if (threads < 0) throw new CliUsageException($"--threads must be 0 (the engine's default) or more, not {threads}.");
         return new EngineOptions { Device = device, DType = dtype, Threads = threads };
     }
 }

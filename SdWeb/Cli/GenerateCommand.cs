@@ -26,7 +26,7 @@ public sealed class GenerateCommand(
             new("seed", "N", "seed of the starting noise (default: a random one, printed at the end)"),
             new("steps", "N", $"sampling steps (default {Defaults.Steps})"),
             new("cfg", "F", Invariant($"classifier-free guidance scale (default {Defaults.CfgScale})")),
-            new("sampler", "NAME", $"one of {string.Join(", ", SchedulerFactory.Names)} (default {Defaults.Sampler})"),
+            new("sampler", "NAME", $"one of {string.Join(", ", SamplerNames.All)} (default {Defaults.Sampler})"),
             new("width", "W", $"image width, a multiple of 8 (default {Defaults.Width})"),
             new("height", "H", $"image height, a multiple of 8 (default {Defaults.Height})"),
             new("images-per-prompt", "N", $"images for each prompt (default {Defaults.ImagesPerPrompt})"),
@@ -48,13 +48,12 @@ public sealed class GenerateCommand(
         if (errors.Count > 0) throw new CliUsageException(string.Join("\n", errors.Select(e => e.Message)));
 
         using var pipeline = createFactory(EngineOptionsArgs.Read(args)).Load(modelPath, args.Get("vae"));
-        var result = await Task.Run(
+        using var result = await Task.Run(
             () => pipeline.Generate(request, new ConsoleProgressBar(error), cancellationToken), cancellationToken);
 
         foreach (var path in GenerationPngs.Write(result, outDir)) await output.WriteLineAsync(path);
         await error.WriteLineAsync(
             $"{result.Images.Count} image(s), seed {result.Parameters.Seed}, {result.Duration.TotalSeconds:0.0} s on {pipeline.Model.Device}/{pipeline.Model.DType}");
-        foreach (var image in result.Images) image.Image.Dispose();
         return 0;
     }
 

@@ -31,9 +31,9 @@ internal static class StableDiffusion15Offer
                 ? $"\n  {f,-42} {Size(size.Full)} (fp16 variant {Size(size.Fp16)})"
                 : $"\n  {f}"));
             return "models download needs a repository id.\n" +
-                   $"Stable Diffusion v1.5 lives at {MovedRepositories.StableDiffusion15} (CreativeML OpenRAIL-M licence); to fetch it:\n" +
-                   $"  SdWeb models download {MovedRepositories.StableDiffusion15}    (about {Size(full)})\n" +
-                   $"  SdWeb models download {MovedRepositories.StableDiffusion15} --variant fp16    (about {Size(fp16)}; enough for fp16 on a GPU)\n" +
+                   $"Stable Diffusion v1.5 lives at {HubDownloader.StableDiffusion15} (CreativeML OpenRAIL-M licence); to fetch it:\n" +
+                   $"  SdWeb models download {HubDownloader.StableDiffusion15}    (about {Size(full)})\n" +
+                   $"  SdWeb models download {HubDownloader.StableDiffusion15} --variant fp16    (about {Size(fp16)}; enough for fp16 on a GPU)\n" +
                    $"It takes these {HubDownloader.Files.Count} files (sizes as published on the hub for that repository, not asked for now):" +
                    files;
         }

@@ -1,7 +1,5 @@
 using System.Text.Json;
-using SdWeb.Engine.Devices;
-using SdWeb.Engine.Loading;
-using SdWeb.Engine.Tokenization;
+using SdWeb.Engine.Prompts;
 
 namespace SdWeb.Cli;
 
@@ -22,15 +20,13 @@ public sealed class TokenizeCommand(TextWriter output, TextWriter error) : ICliC
         var modelPath = args.Require("model");
         var prompt = args.Require("prompt");
 
-        ClipTokenization tokens;
-        using (var model = ModelSource.Open(modelPath, ModelPlacement.CpuFloat32))
-            tokens = ClipTokenizer.FromModel(model).Tokenize(prompt);
+        var tokens = PromptAnalyzer.ForModel(modelPath).Analyze(prompt);
         cancellationToken.ThrowIfCancellationRequested();
 
         await output.WriteLineAsync(JsonSerializer.Serialize(tokens.InputIds));
         if (tokens.IsTruncated)
             await error.WriteLineAsync(
-                $"warning: the prompt has {tokens.PromptTokenCount} tokens; the last {tokens.TruncatedTokenCount} do not fit and were cut off.");
+                $"warning: the prompt has {tokens.TokenCount} tokens; the last {tokens.TruncatedCount} do not fit and were cut off.");
         return 0;
     }
 }

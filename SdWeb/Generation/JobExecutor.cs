@@ -48,7 +48,7 @@ public sealed class JobExecutor(
         if (started == 0) return; // cancelled while it waited
 
         var job = db.Jobs.Single(j => j.Id == jobId);
-        job.Seed ??= RandomSeed.Next();
+        job.Seed ??= Seeds.Random();
         db.SaveChanges();
         Publish(job, new JobProgress(1, job.ImageCount, 0, job.Steps, TimeSpan.Zero, null));
 
@@ -65,16 +65,9 @@ public sealed class JobExecutor(
                 if (savedSeeds.Contains(job.Seed.Value + i)) continue;
                 var request = JobRequests.ToGenerationRequest(job, job.Seed + i, 1, source, notifier.MinPreviewInterval);
                 var progress = new SyncProgress<StepProgress>(step => Publish(job, Progress(job, i, step)));
-                var result = pipeline.Generate(request, progress, cancellation);
-                try
-                {
-                    // Saved on this thread, synchronously: an image the engine finished is kept whole, never cancelled half-way.
-                    imageIds.AddRange(images.Save(job, result).Select(r => r.Id));
-                }
-                finally
-                {
-                    DisposeImages(result);
-                }
+                using var result = pipeline.Generate(request, progress, cancellation);
+                // Saved on this thread, synchronously: an image the engine finished is kept whole, never cancelled half-way.
+                imageIds.AddRange(images.Save(job, result).Select(r => r.Id));
             }
             Finish(db, job, JobStatus.Succeeded, null, imageIds);
         }
@@ -98,11 +91,6 @@ public sealed class JobExecutor(
     }
 
     /// <summary>The result's pixels are this executor's once the engine returns them; nothing else keeps them.</summary>
-    private static void DisposeImages(GenerationResult result)
-    {
-        foreach (var image in result.Images) image.Image.Dispose();
-    }
-
     private static JobProgress Progress(GenerationJob job, int imageIndex, StepProgress step)
     {
         var perImage = step.Elapsed + step.Eta;

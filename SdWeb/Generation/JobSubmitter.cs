@@ -1,8 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using SdWeb.Data;
 using SdWeb.Engine.Pipelines.Validation;
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
 
 namespace SdWeb.Generation;
 
@@ -35,8 +33,8 @@ public sealed class JobSubmitter(
         var job = JobRequests.ToJob(request, userId, model);
         // The only check of the job's settings: the worker runs what was accepted here.
         // The worker loads the real source image; the rules only need to know there is one.
-        using var sourcePlaceholder = job.SourceImageId is null ? null : new Image<Rgb24>(8, 8);
-        foreach (var error in GenerationRequestValidator.Validate(JobRequests.ToGenerationRequest(job, job.Seed, job.ImageCount, sourcePlaceholder), limits))
+        var engineRequest = JobRequests.ToGenerationRequest(job, job.Seed, job.ImageCount, initImage: null);
+        foreach (var error in GenerationRequestValidator.Validate(engineRequest, limits, hasInitImage: job.SourceImageId is not null))
             Fail(JobRequests.FieldOf(error.Field), error.Message);
 
         if (errors.Count > 0) return new SubmitResult(null, errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));

@@ -20,7 +20,7 @@ public sealed record SdWebOptions
     /// <summary>auto | fp32 | bf16 | fp16</summary>
     public string DType { get; init; } = "auto";
 
-    /// <summary>Intra-op CPU threads (0 = libtorch's default).</summary>
+    /// <summary>Intra-op CPU threads (0 = the engine's default).</summary>
     public int Threads { get; init; }
 
     /// <summary>Largest img2img upload accepted, in bytes.</summary>

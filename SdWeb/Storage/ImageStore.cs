@@ -139,7 +139,7 @@ public sealed class ImageStore(
             NegativePrompt = image.NegativePrompt,
             Seed = p.Seed,
             Steps = p.Steps,
-            CfgScale = p.GuidanceScale,
+            CfgScale = p.CfgScale,
             Sampler = p.Sampler,
             Width = p.Width,
             Height = p.Height,

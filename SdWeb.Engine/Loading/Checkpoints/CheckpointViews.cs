@@ -6,7 +6,7 @@ namespace SdWeb.Engine.Loading.Checkpoints;
 /// Diffusers-named views of the parts of an original-format checkpoint. Keys that have no diffusers counterpart keep
 /// their original name, so loading reports them as unexpected instead of silently dropping them.
 /// </summary>
-public static class CheckpointViews
+internal static class CheckpointViews
 {
     public const string UNetPrefix = "model.diffusion_model.";
     public const string VaePrefix = "first_stage_model.";

@@ -6,7 +6,7 @@ namespace SdWeb.Engine.Loading.Checkpoints;
 /// Derives the component configs of a checkpoint that comes without them from its tensor shapes (read under diffusers
 /// names), taking from the LDM yaml, when there is one, what shapes cannot tell; otherwise SD v1's values.
 /// </summary>
-public static class ConfigInference
+internal static class ConfigInference
 {
     private const int SdV1Heads = 8;
     private const int SdV1UNetSampleSize = 64;

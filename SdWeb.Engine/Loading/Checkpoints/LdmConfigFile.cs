@@ -10,7 +10,7 @@ namespace SdWeb.Engine.Loading.Checkpoints;
 /// Its image sizes are not read: CompVis' own v1-inference.yaml marks them unused (unet image_size 32, VAE resolution 256
 /// for a 512-px model), so the sample sizes stay SD v1's.
 /// </summary>
-public sealed record LdmConfigFile
+internal sealed record LdmConfigFile
 {
     public required string Path { get; init; }
     public int? UNetNumHeads { get; init; }

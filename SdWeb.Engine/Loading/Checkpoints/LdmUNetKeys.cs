@@ -6,7 +6,7 @@ namespace SdWeb.Engine.Loading.Checkpoints;
 /// flatly (input_blocks.0 is conv_in; then per level <c>layers_per_block</c> resnet(+attention) blocks and one downsampler);
 /// diffusers nests them per level.
 /// </summary>
-public static class LdmUNetKeys
+internal static class LdmUNetKeys
 {
     private static readonly (string Ldm, string Diffusers)[] ResnetParts =
     [

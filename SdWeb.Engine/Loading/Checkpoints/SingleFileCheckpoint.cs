@@ -8,7 +8,7 @@ namespace SdWeb.Engine.Loading.Checkpoints;
 /// CompVis/LDM names), opened as diffusers-named views with configs inferred from its shapes and its .yaml, if any.
 /// Tokenizer and scheduler, which such files do not carry, are SD v1's standard ones.
 /// </summary>
-public static class SingleFileCheckpoint
+internal static class SingleFileCheckpoint
 {
     public static ModelSource Open(string path)
     {

@@ -6,7 +6,7 @@ namespace SdWeb.Engine.Loading.Checkpoints;
 /// old diffusers (<c>attentions.0.query/key/value/proj_attn</c>, e.g. sd-vae-ft-mse) and current diffusers (unchanged).
 /// The mid-block attention's q/k/v/out weights are 1×1 convs [C,C,1,1] in LDM files and Linear [C,C] in diffusers.
 /// </summary>
-public static class VaeKeys
+internal static class VaeKeys
 {
     private static readonly (string From, string To)[] AttentionParts =
     [

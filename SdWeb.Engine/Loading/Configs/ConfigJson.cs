@@ -8,7 +8,7 @@ namespace SdWeb.Engine.Loading.Configs;
 /// ignored (unless listed as unsupported features, which must then hold their neutral value), and diffusers' habit of
 /// writing a per-block list either as one number or as a list.
 /// </summary>
-public static class ConfigJson
+internal static class ConfigJson
 {
     private static readonly JsonSerializerOptions Options = new()
     {

@@ -13,7 +13,7 @@ namespace SdWeb.Engine.Loading.Diffusers;
 /// A Stable Diffusion v1 model saved by diffusers' save_pretrained: model_index.json and one subfolder per component,
 /// each with its config.json and a safetensors weights file.
 /// </summary>
-public static class DiffusersFolder
+internal static class DiffusersFolder
 {
     public const string ModelIndexFileName = "model_index.json";
     public const string ConfigFileName = "config.json";

@@ -28,6 +28,9 @@ public sealed partial class HubDownloader(HttpClient http, HubDownloadOptions op
     ];
 
     /// <summary>The files a download takes: model_index.json, configs, tokenizer and the full-precision weights.</summary>
+    /// <summary>Where Stable Diffusion v1.5 lives on the hub since RunwayML's repository was deleted (September 2024).</summary>
+    public const string StableDiffusion15 = "stable-diffusion-v1-5/stable-diffusion-v1-5";
+
     public static IReadOnlyList<string> Files { get; } =
     [
         DiffusersFolder.ModelIndexFileName, .. ConfigFiles, .. WeightFiles.Select(w => $"{w.Dir}/{w.BaseName}.safetensors"),

@@ -4,9 +4,9 @@ namespace SdWeb.Engine.Loading.Hub;
 /// Repositories that left the hub under one name and live on under another. RunwayML deleted its Stable Diffusion
 /// repositories in September 2024; the same files are kept at stable-diffusion-v1-5/*, and guides still name the old ones.
 /// </summary>
-public static class MovedRepositories
+internal static class MovedRepositories
 {
-    public const string StableDiffusion15 = "stable-diffusion-v1-5/stable-diffusion-v1-5";
+    public const string StableDiffusion15 = HubDownloader.StableDiffusion15;
 
     private static readonly Dictionary<string, string> NewNames = new(StringComparer.OrdinalIgnoreCase)
     {

@@ -9,7 +9,7 @@ namespace SdWeb.Engine.Loading.RandomModels;
 /// the special tokens at CLIP's ids 49406/49407 (the ids between are unused; the text encoder's vocab_size stays 49408).
 /// Every text tokenizes, one byte per token.
 /// </summary>
-public static class ByteLevelVocabulary
+internal static class ByteLevelVocabulary
 {
     public const int BosId = 49406;
     public const int EosId = 49407;

@@ -2,9 +2,17 @@ using SdWeb.Engine.Models;
 
 namespace SdWeb.Engine.Loading.RandomModels;
 
-/// <summary>The model shapes <see cref="RandomModelWriter"/> can make.</summary>
-public sealed record RandomModelPreset(string Name, UNet2DConditionConfig UNet, AutoencoderKLConfig Vae, ClipTextConfig TextEncoder)
+/// <summary>The model shapes <see cref="RandomModelWriter"/> can make; clients pick one by name, the shapes stay inside the engine.</summary>
+public sealed class RandomModelPreset
 {
+    private RandomModelPreset(string name, UNet2DConditionConfig unet, AutoencoderKLConfig vae, ClipTextConfig textEncoder) =>
+        (Name, UNet, Vae, TextEncoder) = (name, unet, vae, textEncoder);
+
+    public string Name { get; }
+    internal UNet2DConditionConfig UNet { get; }
+    internal AutoencoderKLConfig Vae { get; }
+    internal ClipTextConfig TextEncoder { get; }
+
     /// <summary>The golden tiny-sd's shapes (SD v1 topology, 32/64 channels, 32-wide CLIP): for the demo and tests.</summary>
     public static RandomModelPreset Tiny { get; } = new("tiny",
         new UNet2DConditionConfig { BlockOutChannels = [32, 64, 64, 64], CrossAttentionDim = 32, SampleSize = 8 },

@@ -3,7 +3,7 @@ using TorchSharp;
 namespace SdWeb.Engine.Loading.SafeTensors;
 
 /// <summary>The safetensors dtype names this engine reads and writes, and their torch equivalents.</summary>
-public static class SafeTensorDTypes
+internal static class SafeTensorDTypes
 {
     private static readonly Dictionary<string, (torch.ScalarType Type, int Size)> Known = new()
     {

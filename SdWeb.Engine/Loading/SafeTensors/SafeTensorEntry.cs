@@ -3,4 +3,4 @@ using TorchSharp;
 namespace SdWeb.Engine.Loading.SafeTensors;
 
 /// <summary>A tensor to be written: its name, element type and shape, announced in the header before any data.</summary>
-public sealed record SafeTensorEntry(string Name, torch.ScalarType DType, long[] Shape);
+internal sealed record SafeTensorEntry(string Name, torch.ScalarType DType, long[] Shape);

@@ -9,7 +9,7 @@ namespace SdWeb.Engine.Loading.SafeTensors;
 /// Tensors are read one at a time straight into a tensor's own storage and moved to their final device and dtype,
 /// so loading a model never holds the whole file (or a second copy of the weights) in memory.
 /// </summary>
-public sealed class SafeTensorsFile : IDisposable
+internal sealed class SafeTensorsFile : IDisposable
 {
     private const long MaxHeaderBytes = 100L * 1024 * 1024;
     private readonly FileStream _stream;

@@ -10,7 +10,7 @@ namespace SdWeb.Engine.Models.Clip;
 /// of a diffusers text_encoder (<c>text_model.encoder.layers.0.self_attn.q_proj.weight</c>, …).
 /// <see cref="nn.Module{T,TResult}.forward"/> returns the last hidden state that Stable Diffusion conditions on.
 /// </summary>
-public sealed class ClipTextModel : nn.Module<Tensor, Tensor>
+internal sealed class ClipTextModel : nn.Module<Tensor, Tensor>
 {
     private readonly ClipTextTransformer text_model;
 

@@ -6,7 +6,7 @@ namespace SdWeb.Engine.Models.Clip;
 /// <param name="LastHiddenState">[batch, seq, hidden], after the final LayerNorm: what Stable Diffusion conditions on.</param>
 /// <param name="PoolerOutput">[batch, hidden]: the last hidden state at each sequence's first end-of-text token.</param>
 /// <param name="HiddenStates">When asked for: the embeddings, then each encoder layer's output (before the final LayerNorm).</param>
-public sealed record ClipTextOutput(torch.Tensor LastHiddenState, torch.Tensor PoolerOutput, IReadOnlyList<torch.Tensor>? HiddenStates)
+internal sealed record ClipTextOutput(torch.Tensor LastHiddenState, torch.Tensor PoolerOutput, IReadOnlyList<torch.Tensor>? HiddenStates)
     : IDisposable
 {
     public void Dispose()

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace SdWeb.Engine.Models.Layers;
 
 /// <summary>diffusers' <c>get_activation</c>: the activation named by a config's <c>act_fn</c>.</summary>
-public static class Activations
+internal static class Activations
 {
     public static nn.Module<Tensor, Tensor> Create(string name) => name switch
     {

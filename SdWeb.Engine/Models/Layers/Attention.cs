@@ -10,7 +10,7 @@ namespace SdWeb.Engine.Models.Layers;
 /// The UNet's transformer blocks use it on token sequences [B, N, C] without q/k/v bias; the VAE mid-block uses it
 /// on feature maps [B, C, H, W] with bias, a GroupNorm in front and a residual connection.
 /// </summary>
-public sealed class Attention : nn.Module<Tensor, Tensor?, Tensor>
+internal sealed class Attention : nn.Module<Tensor, Tensor?, Tensor>
 {
     private readonly Float32GroupNorm? group_norm;
     private readonly Linear to_q;

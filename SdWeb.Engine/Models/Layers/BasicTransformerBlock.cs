@@ -9,7 +9,7 @@ namespace SdWeb.Engine.Models.Layers;
 /// diffusers' BasicTransformerBlock (attention.py) with "layer_norm" norms: self-attention, cross-attention on the
 /// text embeddings, then the GEGLU feed-forward, each pre-normed and added back.
 /// </summary>
-public sealed class BasicTransformerBlock : nn.Module<Tensor, Tensor, Tensor>
+internal sealed class BasicTransformerBlock : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly Float32LayerNorm norm1;
     private readonly Attention attn1;

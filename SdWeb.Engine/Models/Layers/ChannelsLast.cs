@@ -8,7 +8,7 @@ namespace SdWeb.Engine.Models.Layers;
 /// channels-last output, and GroupNorm, SiLU, nearest upsampling and residual adds keep the layout, so converting a
 /// network's input carries the format through it (docs/performance.md has the VAE figures).
 /// </summary>
-public static class ChannelsLast
+internal static class ChannelsLast
 {
     /// <summary>The same values as <paramref name="nchw"/>, [N, C, H, W], stored as N, H, W, C.</summary>
     public static Tensor ToChannelsLast(this Tensor nchw)

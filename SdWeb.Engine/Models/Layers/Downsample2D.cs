@@ -9,7 +9,7 @@ namespace SdWeb.Engine.Models.Layers;
 /// diffusers' Downsample2D with a stride-2 3×3 conv. With padding 0 (the VAE encoder) the input is first padded
 /// asymmetrically by one on the right and bottom, as the original LDM code did.
 /// </summary>
-public sealed class Downsample2D : nn.Module<Tensor, Tensor>
+internal sealed class Downsample2D : nn.Module<Tensor, Tensor>
 {
     private readonly Conv2d conv;
     private readonly int _padding;

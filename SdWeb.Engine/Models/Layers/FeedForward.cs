@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace SdWeb.Engine.Models.Layers;
 
 /// <summary>diffusers' FeedForward with the GEGLU activation: <c>net.0</c> (GEGLU), <c>net.2</c> (Linear back).</summary>
-public sealed class FeedForward : nn.Module<Tensor, Tensor>
+internal sealed class FeedForward : nn.Module<Tensor, Tensor>
 {
     private readonly ModuleList<nn.Module<Tensor, Tensor>> net;
 

@@ -10,7 +10,7 @@ namespace SdWeb.Engine.Models.Layers;
 /// back to the input's dtype. In bf16, a norm computed in bf16 doubles the error against fp32. Its weights are float32
 /// (a few KiB per norm); parameter names are PyTorch's <c>weight</c> and <c>bias</c>.
 /// </summary>
-public sealed class Float32GroupNorm : nn.Module<Tensor, Tensor>
+internal sealed class Float32GroupNorm : nn.Module<Tensor, Tensor>
 {
     private readonly Parameter weight;
     private readonly Parameter bias;

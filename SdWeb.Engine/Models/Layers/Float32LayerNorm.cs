@@ -9,7 +9,7 @@ namespace SdWeb.Engine.Models.Layers;
 /// LayerNorm over the last dimension whose statistics and affine transform run in float32 whatever the model's dtype,
 /// the result cast back to the input's dtype (see <see cref="Float32GroupNorm"/>). Parameters: <c>weight</c>, <c>bias</c>.
 /// </summary>
-public sealed class Float32LayerNorm : nn.Module<Tensor, Tensor>
+internal sealed class Float32LayerNorm : nn.Module<Tensor, Tensor>
 {
     private readonly Parameter weight;
     private readonly Parameter bias;

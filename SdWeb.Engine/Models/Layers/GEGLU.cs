@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace SdWeb.Engine.Models.Layers;
 
 /// <summary>diffusers' GEGLU: one projection to twice the width, split into a value and an exact-gelu gate.</summary>
-public sealed class GEGLU : nn.Module<Tensor, Tensor>
+internal sealed class GEGLU : nn.Module<Tensor, Tensor>
 {
     private readonly Linear proj;
 

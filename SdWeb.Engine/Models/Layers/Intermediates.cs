@@ -6,7 +6,7 @@ namespace SdWeb.Engine.Models.Layers;
 /// Frees a block's intermediate results as they are replaced, instead of when the block's dispose scope ends, so a
 /// chain of large feature maps (the VAE decoder at 512²) holds two at a time rather than all of them.
 /// </summary>
-public static class Intermediates
+internal static class Intermediates
 {
     /// <summary>
     /// Answers <paramref name="next"/> after freeing <paramref name="previous"/>, unless that is the caller's

@@ -12,7 +12,7 @@ namespace SdWeb.Engine.Models.Layers;
 /// its fp32 ones (docs/performance.md), and bf16 arithmetic drifts 1.2–1.6 % from fp32 where bf16 weights alone drift
 /// under 1 %. On a GPU activations are in the weights' dtype, as diffusers runs fp16.
 /// </summary>
-public static class MixedPrecision
+internal static class MixedPrecision
 {
     public static ScalarType ActivationDType(ModelPlacement placement) =>
         placement.Device.type == DeviceType.CPU ? ScalarType.Float32 : placement.DType;

@@ -9,7 +9,7 @@ namespace SdWeb.Engine.Models.Layers;
 /// VAE's output heads, with one intermediate where a plain composition holds three: at 512² a VAE feature map is
 /// 128–256 MiB.
 /// </summary>
-public static class NormActConv
+internal static class NormActConv
 {
     public static Tensor Apply(Float32GroupNorm norm, nn.Module<Tensor, Tensor> activation, Conv2d conv, Tensor input)
     {

@@ -9,7 +9,7 @@ namespace SdWeb.Engine.Models.Layers;
 /// diffusers' ResnetBlock2D (resnet.py) as Stable Diffusion uses it: pre-norm, "default" time-embedding norm
 /// (the projected embedding is added after conv1), no up/down-sampling inside, a 1×1 shortcut when channels change.
 /// </summary>
-public sealed class ResnetBlock2D : nn.Module<Tensor, Tensor?, Tensor>
+internal sealed class ResnetBlock2D : nn.Module<Tensor, Tensor?, Tensor>
 {
     private readonly Float32GroupNorm norm1;
     private readonly Conv2d conv1;

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace SdWeb.Engine.Models.Layers;
 
 /// <summary>diffusers' TimestepEmbedding: linear_1, the activation, linear_2.</summary>
-public sealed class TimestepEmbedding : nn.Module<Tensor, Tensor>
+internal sealed class TimestepEmbedding : nn.Module<Tensor, Tensor>
 {
     private readonly Linear linear_1;
     private readonly nn.Module<Tensor, Tensor> act;

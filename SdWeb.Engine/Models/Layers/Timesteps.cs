@@ -8,7 +8,7 @@ namespace SdWeb.Engine.Models.Layers;
 /// <c>t·exp(-ln(10000)·i/(half - freq_shift))</c> for i in [0, half), as [sin, cos] or, flipped, [cos, sin].
 /// Always computed in float32, like diffusers.
 /// </summary>
-public sealed class Timesteps : nn.Module<Tensor, Tensor>
+internal sealed class Timesteps : nn.Module<Tensor, Tensor>
 {
     private const double MaxPeriod = 10000;
     private readonly int _numChannels;

@@ -10,7 +10,7 @@ namespace SdWeb.Engine.Models.Layers;
 /// H·W tokens, proj_out, plus the input. The projections are 1×1 convs (SD v1) or Linear layers
 /// (<c>use_linear_projection</c>, SD v2).
 /// </summary>
-public sealed class Transformer2DModel : nn.Module<Tensor, Tensor, Tensor>
+internal sealed class Transformer2DModel : nn.Module<Tensor, Tensor, Tensor>
 {
     private readonly Float32GroupNorm norm;
     private readonly nn.Module<Tensor, Tensor> proj_in;

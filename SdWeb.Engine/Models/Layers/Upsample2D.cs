@@ -9,7 +9,7 @@ namespace SdWeb.Engine.Models.Layers;
 /// diffusers' Upsample2D: nearest-neighbour ×2 (or to an explicit size, which the UNet passes when the latent is not
 /// a multiple of its overall down-sampling factor), then a 3×3 conv.
 /// </summary>
-public sealed class Upsample2D : nn.Module<Tensor, long[]?, Tensor>
+internal sealed class Upsample2D : nn.Module<Tensor, long[]?, Tensor>
 {
     private static readonly double[] TwoByTwo = [2.0, 2.0];
     private readonly Conv2d conv;

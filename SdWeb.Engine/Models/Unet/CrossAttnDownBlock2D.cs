@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace SdWeb.Engine.Models.Unet;
 
 /// <summary>diffusers' CrossAttnDownBlock2D: (resnet, transformer) pairs, then an optional stride-2 downsampler.</summary>
-public sealed class CrossAttnDownBlock2D : UNetDownBlock
+internal sealed class CrossAttnDownBlock2D : UNetDownBlock
 {
     private readonly ModuleList<ResnetBlock2D> resnets;
     private readonly ModuleList<Transformer2DModel> attentions;

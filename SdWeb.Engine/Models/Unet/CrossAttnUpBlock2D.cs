@@ -9,7 +9,7 @@ namespace SdWeb.Engine.Models.Unet;
 /// diffusers' CrossAttnUpBlock2D: for each layer, concatenate the next skip state, then a (resnet, transformer) pair;
 /// then an optional upsampler.
 /// </summary>
-public sealed class CrossAttnUpBlock2D : UNetUpBlock
+internal sealed class CrossAttnUpBlock2D : UNetUpBlock
 {
     private readonly ModuleList<ResnetBlock2D> resnets;
     private readonly ModuleList<Transformer2DModel> attentions;

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace SdWeb.Engine.Models.Unet;
 
 /// <summary>diffusers' DownBlock2D: resnets only, then an optional stride-2 downsampler.</summary>
-public sealed class DownBlock2D : UNetDownBlock
+internal sealed class DownBlock2D : UNetDownBlock
 {
     private readonly ModuleList<ResnetBlock2D> resnets;
     private readonly ModuleList<Downsample2D>? downsamplers;

@@ -11,7 +11,7 @@ namespace SdWeb.Engine.Models.Unet;
 /// diffusers' UNet2DConditionModel (unet_2d_condition.py) for Stable Diffusion v1/v2: predicts the noise in a latent
 /// at a timestep, conditioned on text embeddings. Built from its config; parameter names match diffusers' state dict.
 /// </summary>
-public sealed class UNet2DConditionModel : nn.Module<Tensor, Tensor, Tensor, Tensor>
+internal sealed class UNet2DConditionModel : nn.Module<Tensor, Tensor, Tensor, Tensor>
 {
     private readonly Conv2d conv_in;
     private readonly Timesteps time_proj;

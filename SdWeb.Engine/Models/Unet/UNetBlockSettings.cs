@@ -3,7 +3,7 @@ using SdWeb.Engine.Devices;
 namespace SdWeb.Engine.Models.Unet;
 
 /// <summary>The settings every UNet block shares, taken from the UNet config (diffusers passes them one by one).</summary>
-public sealed record UNetBlockSettings(
+internal sealed record UNetBlockSettings(
     int TembChannels,
     double ResnetEps,
     string ResnetActFn,

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace SdWeb.Engine.Models.Unet;
 
 /// <summary>diffusers' UNetMidBlock2DCrossAttn: a resnet, then (transformer, resnet) pairs, at constant width.</summary>
-public sealed class UNetMidBlock2DCrossAttn : nn.Module<Tensor, Tensor, Tensor, Tensor>
+internal sealed class UNetMidBlock2DCrossAttn : nn.Module<Tensor, Tensor, Tensor, Tensor>
 {
     private readonly ModuleList<Transformer2DModel> attentions;
     private readonly ModuleList<ResnetBlock2D> resnets;

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace SdWeb.Engine.Models.Unet;
 
 /// <summary>A block of the UNet's expanding path (diffusers' get_up_block types).</summary>
-public abstract class UNetUpBlock(string name) : nn.Module(name)
+internal abstract class UNetUpBlock(string name) : nn.Module(name)
 {
     /// <summary>How many skip states the block consumes (one per resnet).</summary>
     public abstract int SkipCount { get; }

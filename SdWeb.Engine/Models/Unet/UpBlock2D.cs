@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace SdWeb.Engine.Models.Unet;
 
 /// <summary>diffusers' UpBlock2D: for each layer, concatenate the next skip state, then a resnet; then an optional upsampler.</summary>
-public sealed class UpBlock2D : UNetUpBlock
+internal sealed class UpBlock2D : UNetUpBlock
 {
     private readonly ModuleList<ResnetBlock2D> resnets;
     private readonly ModuleList<Upsample2D>? upsamplers;

@@ -10,7 +10,7 @@ namespace SdWeb.Engine.Models.Vae;
 /// diffusers' AutoencoderKL (autoencoder_kl.py): <see cref="Encode"/> maps an image in [-1, 1] to a latent distribution,
 /// <see cref="Decode"/> maps latents back to an image. Neither applies the scaling factor; the pipeline does.
 /// </summary>
-public sealed class AutoencoderKL : nn.Module
+internal sealed class AutoencoderKL : nn.Module
 {
     private readonly Encoder encoder;
     private readonly Decoder decoder;

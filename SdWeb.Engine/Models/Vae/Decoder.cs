@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace SdWeb.Engine.Models.Vae;
 
 /// <summary>diffusers' vae.Decoder: latent → image, ×2 per up block but the last.</summary>
-public sealed class Decoder : nn.Module<Tensor, Tensor>
+internal sealed class Decoder : nn.Module<Tensor, Tensor>
 {
     private readonly Conv2d conv_in;
     private readonly UNetMidBlock2D mid_block;

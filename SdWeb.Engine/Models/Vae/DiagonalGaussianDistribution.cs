@@ -8,7 +8,7 @@ namespace SdWeb.Engine.Models.Vae;
 /// diffusers' DiagonalGaussianDistribution: the VAE encoder's latent distribution, from moments split along channels
 /// into a mean and a log-variance (clamped to [-30, 20]).
 /// </summary>
-public sealed class DiagonalGaussianDistribution : IDisposable
+internal sealed class DiagonalGaussianDistribution : IDisposable
 {
     public Tensor Mean { get; }
     public Tensor LogVar { get; }

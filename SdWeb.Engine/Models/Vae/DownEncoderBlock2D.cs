@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace SdWeb.Engine.Models.Vae;
 
 /// <summary>diffusers' DownEncoderBlock2D: resnets without time embedding, then an optional downsampler.</summary>
-public sealed class DownEncoderBlock2D : nn.Module<Tensor, Tensor>
+internal sealed class DownEncoderBlock2D : nn.Module<Tensor, Tensor>
 {
     private readonly ModuleList<ResnetBlock2D> resnets;
     private readonly ModuleList<Downsample2D>? downsamplers;

@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace SdWeb.Engine.Models.Vae;
 
 /// <summary>diffusers' vae.Encoder: image → 2·latent_channels moments (mean and log-variance), ÷2 per down block but the last.</summary>
-public sealed class Encoder : nn.Module<Tensor, Tensor>
+internal sealed class Encoder : nn.Module<Tensor, Tensor>
 {
     /// <summary>The VAE's GroupNorm epsilon, fixed in diffusers' vae.py.</summary>
     internal const double Eps = 1e-6;

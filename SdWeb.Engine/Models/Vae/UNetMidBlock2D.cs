@@ -10,7 +10,7 @@ namespace SdWeb.Engine.Models.Vae;
 /// diffusers' UNetMidBlock2D as the VAE uses it: resnet, single-head self-attention over the feature map (GroupNorm in
 /// front, q/k/v with bias, residual), resnet; no time embedding.
 /// </summary>
-public sealed class UNetMidBlock2D : nn.Module<Tensor, Tensor>
+internal sealed class UNetMidBlock2D : nn.Module<Tensor, Tensor>
 {
     private readonly ModuleList<Attention> attentions;
     private readonly ModuleList<ResnetBlock2D> resnets;

@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace SdWeb.Engine.Models.Vae;
 
 /// <summary>diffusers' UpDecoderBlock2D: resnets without time embedding, then an optional ×2 upsampler.</summary>
-public sealed class UpDecoderBlock2D : nn.Module<Tensor, Tensor>
+internal sealed class UpDecoderBlock2D : nn.Module<Tensor, Tensor>
 {
     private readonly ModuleList<ResnetBlock2D> resnets;
     private readonly ModuleList<Upsample2D>? upsamplers;

@@ -4,7 +4,7 @@ using TorchSharp;
 namespace SdWeb.Engine.Pipelines.Components;
 
 /// <summary>The pipeline's view of an <see cref="AutoencoderKL"/>; owns it (the fp32 upcast replaces it).</summary>
-public sealed class AutoencoderKLCodec(AutoencoderKL vae) : ILatentAutoencoder, IDisposable
+internal sealed class AutoencoderKLCodec(AutoencoderKL vae) : ILatentAutoencoder, IDisposable
 {
     private AutoencoderKL _vae = vae;
 

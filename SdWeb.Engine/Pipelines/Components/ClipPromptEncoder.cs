@@ -10,7 +10,7 @@ namespace SdWeb.Engine.Pipelines.Components;
 /// prompts' encodings are kept, so the negative prompt (most often empty) and a prompt generated again image after
 /// image, job after job, are encoded once.
 /// </summary>
-public sealed class ClipPromptEncoder(ClipTokenizer tokenizer, ClipTextModel textEncoder) : IPromptEncoder, IDisposable
+internal sealed class ClipPromptEncoder(ClipTokenizer tokenizer, ClipTextModel textEncoder) : IPromptEncoder, IDisposable
 {
     /// <summary>[1, 77, 768] float32 is 236 KiB; a handful covers a batch's prompts and its negative.</summary>
     private const int RecentPrompts = 8;

@@ -3,7 +3,7 @@ using TorchSharp;
 namespace SdWeb.Engine.Pipelines.Components;
 
 /// <summary>The VAE between images in [-1, 1] and unscaled latents (the pipeline applies the scaling factor).</summary>
-public interface ILatentAutoencoder
+internal interface ILatentAutoencoder
 {
     double ScalingFactor { get; }
 

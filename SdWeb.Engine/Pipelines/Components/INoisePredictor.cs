@@ -3,7 +3,7 @@ using TorchSharp;
 namespace SdWeb.Engine.Pipelines.Components;
 
 /// <summary>The UNet: predicts the noise of a latent batch at a timestep, conditioned on text embeddings.</summary>
-public interface INoisePredictor
+internal interface INoisePredictor
 {
     /// <param name="timestep">0-d tensor on the model's device (float32).</param>
     torch.Tensor PredictNoise(torch.Tensor sample, torch.Tensor timestep, torch.Tensor encoderHiddenStates);

@@ -3,7 +3,7 @@ using TorchSharp;
 namespace SdWeb.Engine.Pipelines.Components;
 
 /// <summary>CLIP tokenizer + text encoder as the pipeline uses them.</summary>
-public interface IPromptEncoder
+internal interface IPromptEncoder
 {
     /// <summary>Tokens of a prompt without BOS/EOS and without truncation.</summary>
     int CountTokens(string prompt);

@@ -10,7 +10,7 @@ namespace SdWeb.Engine.Pipelines.Components;
 /// scheduler_config.json) the way diffusers' <c>X.from_config(pipe.scheduler.config)</c> does.
 /// <paramref name="Owner"/> holds the native weights and is disposed with the pipeline.
 /// </summary>
-public sealed record StableDiffusionComponents(
+internal sealed record StableDiffusionComponents(
     ModelDescriptor Model,
     ModelPlacement Placement,
     IPromptEncoder TextEncoder,

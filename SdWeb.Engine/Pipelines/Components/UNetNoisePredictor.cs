@@ -3,7 +3,7 @@ using TorchSharp;
 
 namespace SdWeb.Engine.Pipelines.Components;
 
-public sealed class UNetNoisePredictor(UNet2DConditionModel unet) : INoisePredictor
+internal sealed class UNetNoisePredictor(UNet2DConditionModel unet) : INoisePredictor
 {
     public torch.Tensor PredictNoise(torch.Tensor sample, torch.Tensor timestep, torch.Tensor encoderHiddenStates) =>
         unet.forward(sample, timestep, encoderHiddenStates);

@@ -7,7 +7,7 @@ namespace SdWeb.Engine.Pipelines.Previews;
 /// The cheap preview: SD1 latents → RGB through a fixed 4×3 linear map (rows = latent channels, columns = R, G, B),
 /// then ((x + 1) / 2).clamp(0, 1) · 255. One pixel per latent, so an eighth of the image size.
 /// </summary>
-public sealed class LatentPreviewer : IDisposable
+internal sealed class LatentPreviewer : IDisposable
 {
     public static readonly float[,] Sd1Factors =
     {

@@ -14,8 +14,8 @@ public sealed record GenerationLimits
     /// <summary>A hard limit well beyond CLIP's 75-token truncation, against abuse.</summary>
     public int MaxPromptCharacters { get; init; } = 2000;
 
-    public double MinGuidanceScale { get; init; }
-    public double MaxGuidanceScale { get; init; } = 50;
+    public double MinCfgScale { get; init; }
+    public double MaxCfgScale { get; init; } = 50;
 
     /// <summary>Pixels of an img2img source image, checked from its header before it is decoded.</summary>
     public long MaxInitImagePixels { get; init; } = 4096L * 4096L;

@@ -12,7 +12,14 @@ public static class GenerationRequestValidator
     /// <summary>SD v1's text encoder has 12 layers (A1111's slider goes to 12).</summary>
     public const int MaxClipSkip = 12;
 
-    public static IReadOnlyList<ValidationError> Validate(GenerationRequest request, GenerationLimits limits)
+    public static IReadOnlyList<ValidationError> Validate(GenerationRequest request, GenerationLimits limits) =>
+        Validate(request, limits, hasInitImage: request.InitImage is not null);
+
+    /// <summary>
+    /// Checks a request whose init image is not loaded yet (the web app validates before the worker reads the source):
+    /// <paramref name="hasInitImage"/> says whether it will be img2img.
+    /// </summary>
+    public static IReadOnlyList<ValidationError> Validate(GenerationRequest request, GenerationLimits limits, bool hasInitImage)
     {
         var errors = new List<ValidationError>();
         void Fail(string field, string message) => errors.Add(new ValidationError(field, message));
@@ -37,9 +44,9 @@ public static class GenerationRequestValidator
         if (request.Steps < 1 || request.Steps > limits.MaxSteps)
             Fail(nameof(request.Steps), $"Steps must be between 1 and {limits.MaxSteps}, not {request.Steps}.");
 
-        if (!(request.CfgScale >= limits.MinGuidanceScale && request.CfgScale <= limits.MaxGuidanceScale))
+        if (!(request.CfgScale >= limits.MinCfgScale && request.CfgScale <= limits.MaxCfgScale))
             Fail(nameof(request.CfgScale),
-                $"CFG scale must be between {Num(limits.MinGuidanceScale)} and {Num(limits.MaxGuidanceScale)}, not {Num(request.CfgScale)}.");
+                $"CFG scale must be between {Num(limits.MinCfgScale)} and {Num(limits.MaxCfgScale)}, not {Num(request.CfgScale)}.");
 
         CheckSide(nameof(request.Width), "Width", request.Width, Fail);
         CheckSide(nameof(request.Height), "Height", request.Height, Fail);
@@ -56,7 +63,7 @@ public static class GenerationRequestValidator
         if (request.Seed is < 0)
             Fail(nameof(request.Seed), $"Seed must be 0 or more (or left empty for a random one), not {request.Seed}.");
 
-        if (request.InitImage is not null)
+        if (hasInitImage)
         {
             if (!(request.Strength > 0 && request.Strength <= 1))
                 Fail(nameof(request.Strength), $"Strength must be in (0, 1], not {Num(request.Strength)}.");

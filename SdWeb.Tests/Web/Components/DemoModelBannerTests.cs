@@ -5,6 +5,7 @@ using SdWeb.Options;
 
 namespace SdWeb.Tests.Web.Components;
 
+[Layer(Layer.Web)]
 public sealed class DemoModelBannerTests : MudComponentTest
 {
     [Fact]

@@ -8,6 +8,7 @@ using SdWeb.Tests.Support;
 namespace SdWeb.Tests.Web.Data;
 
 /// <summary>A database made before the CfgScale rename keeps its jobs, images and search index when it is upgraded.</summary>
+[Layer(Layer.Web)]
 public sealed class CfgScaleMigrationTests : IDisposable
 {
     private const string PreviousMigration = "20261126094626_FullTextSearch";

@@ -4,6 +4,7 @@ using SdWeb.Options;
 
 namespace SdWeb.Tests.Web.Http;
 
+[Layer(Layer.Web)]
 public class OptionsValidationTests
 {
     private static async Task<OptionsValidationException> StartWith(params string[] args)

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using TorchSharp;
 
-namespace SdWeb.Cli.Bench;
+namespace SdWeb.Engine.Benchmarks;
 
 /// <summary>Wall-clock timing of torch work: one warm-up call, then min and median over the runs (device synchronised).</summary>
-public static class Timing
+internal static class Timing
 {
     public sealed record Stats(double MinMs, double MedianMs, int Runs);
 

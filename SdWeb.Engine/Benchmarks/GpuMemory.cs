@@ -1,13 +1,13 @@
 using System.Runtime.InteropServices;
 
-namespace SdWeb.Cli.Bench;
+namespace SdWeb.Engine.Benchmarks;
 
 /// <summary>
 /// Device memory in use on a CUDA GPU, from NVML. TorchSharp 0.107 exposes none of torch.cuda's memory statistics;
 /// libtorch's caching allocator keeps what it reserved, so the in-use figure after a call is its peak reservation
 /// (plus the CUDA context, ~0.3–0.5 GiB) — the figure that decides whether a model fits.
 /// </summary>
-public static class GpuMemory
+internal static class GpuMemory
 {
     [StructLayout(LayoutKind.Sequential)]
     private struct NvmlMemory

@@ -1,13 +1,13 @@
 using SdWeb.Engine.Models;
 
-namespace SdWeb.Cli.Bench;
+namespace SdWeb.Engine.Benchmarks;
 
 /// <summary>
 /// Floating-point work of one model call, counted from the config: 2 FLOPs per multiply-add of every convolution,
 /// linear layer and attention product (QKᵀ and ·V). Norms, activations and element-wise ops are left out (under 1%).
 /// SD 1.5 at 512² gives 1.61 TFLOP per UNet call at batch 2 and 2.51 TFLOP per decoded image.
 /// </summary>
-public static class FlopCounts
+internal static class FlopCounts
 {
     /// <summary>One UNet call on latents [batch, C, height, width] with <paramref name="textTokens"/> encoder states.</summary>
     public static double UNet(UNet2DConditionConfig config, int batch, int height, int width, int textTokens = 77)

@@ -3,10 +3,10 @@ using SdWeb.Engine.Loading;
 using SdWeb.Engine.Models;
 using TorchSharp;
 
-namespace SdWeb.Cli.Bench;
+namespace SdWeb.Engine.Benchmarks;
 
 /// <summary>What the figures of a bench are computed from: the models' configs and the size of their weights.</summary>
-public sealed record BenchModel(UNet2DConditionConfig UNet, AutoencoderKLConfig Vae, ClipTextConfig TextEncoder, long Parameters)
+internal sealed record BenchModel(UNet2DConditionConfig UNet, AutoencoderKLConfig Vae, ClipTextConfig TextEncoder, long Parameters)
 {
     /// <summary>Reads the configs and the weights' shapes (not the weights) of the model the bench loads.</summary>
     public static BenchModel Read(string modelPath, string? vaePath, ModelPlacement placement)

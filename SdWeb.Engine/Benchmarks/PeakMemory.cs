@@ -1,7 +1,7 @@
-namespace SdWeb.Cli.Bench;
+namespace SdWeb.Engine.Benchmarks;
 
 /// <summary>The process's peak resident set (VmHWM in /proc/self/status), in MiB; null where /proc is absent.</summary>
-public static class PeakMemory
+internal static class PeakMemory
 {
     public static double? ResidentMiB()
     {

@@ -1,8 +1,8 @@
-using SdWeb.Cli.Bench;
+using SdWeb.Engine.Benchmarks;
 using SdWeb.Engine.Models;
 using Xunit;
 
-namespace SdWeb.Tests.Cli;
+namespace SdWeb.Tests.Benchmarks;
 
 /// <summary>The analytic FLOP counts against the work per part issue 6 states for SD 1.5 at 512² (latents 64²).</summary>
 [Layer(Layer.Engine)]

@@ -2,18 +2,18 @@ using SdWeb.Engine.Pipelines;
 using SdWeb.Engine.Pipelines.Components;
 using TorchSharp;
 
-namespace SdWeb.Cli.Bench;
+namespace SdWeb.Engine.Benchmarks;
 
 /// <summary>One model call `bench --component NAME` times, as the pipeline makes it at an image size.</summary>
 /// <param name="Model">The model whose parameters the call uses (a key of StableDiffusionComponents.ParameterCounts).</param>
 /// <param name="Prepare">Builds the call (inputs made once) for loaded components and an image size.</param>
 /// <param name="Flops">The call's floating-point work for a model and an image size.</param>
-public sealed record BenchComponent(string Description, string Model, Func<StableDiffusionComponents, int, Action> Prepare, Func<BenchModel, int, double> Flops);
+internal sealed record BenchComponent(string Description, string Model, Func<StableDiffusionComponents, int, Action> Prepare, Func<BenchModel, int, double> Flops);
 
 /// <summary>
 /// The models `bench --component NAME` times (UNet: a classifier-free-guidance batch of 2). Adding a component is one entry here.
 /// </summary>
-public static class BenchComponents
+internal static class BenchComponents
 {
     private const string Prompt = "a photograph of an astronaut riding a horse";
     private const int Latent = StableDiffusionPipeline.LatentScale;

@@ -1,0 +1,110 @@
+using SdWeb.Engine.Devices;
+using SdWeb.Engine.Pipelines;
+using SdWeb.Engine.Pipelines.Components;
+using SdWeb.Engine.Pipelines.Previews;
+using TorchSharp;
+
+namespace SdWeb.Engine.Benchmarks;
+
+/// <summary>
+/// How fast a loaded model runs here: one model call (<see cref="TimeComponent"/>), a whole generation
+/// (<see cref="TimePipeline"/>), each with the achieved FLOPs, and the memory it took (<see cref="Memory"/>).
+/// The engine's side of the CLI's `bench`; the figures are the clients' to print.
+/// </summary>
+public sealed class ModelBenchmark : IDisposable
+{
+    private readonly StableDiffusionComponents _components;
+    private readonly StableDiffusionPipeline _pipeline;
+    private readonly BenchModel _model;
+
+    private ModelBenchmark(StableDiffusionComponents components, BenchModel model)
+    {
+        _components = components;
+        _model = model;
+        _pipeline = new StableDiffusionPipeline(components);
+    }
+
+    /// <summary>The model calls <see cref="TimeComponent"/> knows: text, unet, vae-decode, vae-encode.</summary>
+    public static IReadOnlyCollection<string> ComponentNames => BenchComponents.All.Keys.ToList();
+
+    /// <summary>What runs where, e.g. "tiny-sd on cpu/fp32".</summary>
+    public string Summary => $"{_components.Model.Name} on {_components.Placement}";
+
+    /// <summary>libtorch's intra-op CPU threads.</summary>
+    public static int Threads => torch.get_num_threads();
+
+    /// <exception cref="Loading.ModelLoadException">The model cannot be loaded; the message says why.</exception>
+    public static ModelBenchmark Load(PipelineFactory factory, string modelPath, string? vaePath)
+    {
+        var components = factory.LoadComponents(modelPath, vaePath);
+        try
+        {
+            return new ModelBenchmark(components, BenchModel.Read(modelPath, vaePath, components.Placement));
+        }
+        catch
+        {
+            components.Owner.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>One model call at an image size: min and median of <paramref name="runs"/> after a warm-up call.</summary>
+    public BenchTiming TimeComponent(string name, int size, int runs)
+    {
+        var bench = BenchComponents.All.TryGetValue(name, out var b) ? b
+            : throw new ArgumentException($"Unknown component '{name}'. Valid: {string.Join(", ", ComponentNames)}.", nameof(name));
+        return Time(bench.Description, bench.Prepare(_components, size), runs, bench.Flops(_model, size));
+    }
+
+    /// <summary>The model a component call uses (text, unet or vae) and its parameter count, when known.</summary>
+    public (string Model, long Count)? ParametersOf(string component) =>
+        BenchComponents.All.TryGetValue(component, out var bench) && _components.ParameterCounts.TryGetValue(bench.Model, out var count)
+            ? (bench.Model, count) : null;
+
+    /// <summary>
+    /// A whole generation of <paramref name="request"/> (seconds per sampling step over the steps after the first, which
+    /// includes one-time work), then text encoding, VAE decode and the cheap preview timed alone over <paramref name="runs"/>.
+    /// </summary>
+    public PipelineBenchmark TimePipeline(GenerationRequest request, int runs, CancellationToken cancellationToken)
+    {
+        var steps = new List<StepProgress>();
+        using var result = _pipeline.Generate(request, new ListProgress(steps), cancellationToken);
+        var stepTimes = steps.Skip(1).Select((s, i) => (s.Elapsed - steps[i].Elapsed).TotalMilliseconds).ToArray();
+        var sampling = Timing.Summarize(stepTimes);
+        int latent = request.Width / StableDiffusionPipeline.LatentScale;
+        var samplingStep = new BenchTiming("batch 2 (CFG), steps after the first", sampling.MinMs, sampling.MedianMs, sampling.Runs,
+            FlopCounts.UNet(_model.UNet, 2, latent, latent));
+
+        var text = BenchComponents.All["text"];
+        var decode = BenchComponents.All["vae-decode"];
+        var device = _components.Placement.Device;
+        using var previewer = new LatentPreviewer(device);
+        using var latentImage = torch.randn([4, latent, latent]).to(_components.Placement.DType, device, disposeAfter: true);
+        return new PipelineBenchmark(samplingStep, result.Duration,
+            Time("both prompts", text.Prepare(_components, request.Width), runs, text.Flops(_model, request.Width)),
+            Time("1 image", decode.Prepare(_components, request.Width), runs, decode.Flops(_model, request.Width)),
+            Time("latent → RGB, 1 image", () => previewer.Preview(latentImage), runs, flops: null));
+    }
+
+    /// <summary>The weights' size in the run dtype, the process's peak resident memory and, on CUDA, the GPU memory in use.</summary>
+    public BenchMemory Memory()
+    {
+        var placement = _components.Placement;
+        bool cuda = placement.Device.type == DeviceType.CUDA;
+        return new BenchMemory(_model.Parameters, _model.WeightBytes(placement.DType) / (1024 * 1024), ModelPlacement.DTypeName(placement.DType),
+            PeakMemory.ResidentMiB(), cuda, cuda ? GpuMemory.UsedMiB(placement.Device.index) : null);
+    }
+
+    public void Dispose() => _pipeline.Dispose();
+
+    private BenchTiming Time(string description, Action call, int runs, double? flops)
+    {
+        var stats = Timing.Measure(call, _components.Placement.Device, runs);
+        return new BenchTiming(description, stats.MinMs, stats.MedianMs, stats.Runs, flops);
+    }
+
+    private sealed class ListProgress(List<StepProgress> steps) : IProgress<StepProgress>
+    {
+        public void Report(StepProgress value) => steps.Add(value);
+    }
+}
