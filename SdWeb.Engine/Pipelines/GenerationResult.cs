@@ -23,4 +23,13 @@ public sealed record GenerationParameters(
     double? Strength,
     string DType,
     string Device,
-    string EngineVersion);
+    string EngineVersion)
+{
+    /// <summary>The variation seed, when <see cref="SubseedStrength"/> is above 0.</summary>
+    public long? Subseed { get; init; }
+
+    public double SubseedStrength { get; init; }
+
+    /// <summary>The request's timestep_spacing override; null when the model's own was used.</summary>
+    public string? TimestepSpacing { get; init; }
+}

@@ -41,6 +41,7 @@ public sealed class StableDiffusionPipeline : IImagePipeline
     {
         var clock = Stopwatch.StartNew();
         long seed = request.Seed ?? Random.Shared.NextInt64(0, 1L << 32);
+        request = VariationRequests.WithSubseed(request);
         using var run = Run(request, seed, progress, cancellationToken);
         return ToResult(run, request, seed, clock.Elapsed);
     }
@@ -68,7 +69,7 @@ public sealed class StableDiffusionPipeline : IImagePipeline
             using var noGrad = torch.no_grad();
             using var scope = torch.NewDisposeScope();
             using var generator = new torch.Generator((ulong)seed, torch.CPU);
-            var run = Sample(request, generator, progress, cancellationToken);
+            var run = Sample(request, seed, generator, progress, cancellationToken);
             scope.MoveToOuter(run.PromptEmbeds, run.Timesteps, run.LatentsFinal, run.DecodedRaw, run.Images);
             if (run.InitialNoise is not null) scope.MoveToOuter(run.InitialNoise);
             return run;
@@ -79,7 +80,7 @@ public sealed class StableDiffusionPipeline : IImagePipeline
         }
     }
 
-    private DiffusionRun Sample(GenerationRequest request, torch.Generator generator, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
+    private DiffusionRun Sample(GenerationRequest request, long seed, torch.Generator generator, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
     {
         var (device, dtype) = (_components.Placement.Device, _components.Placement.DType);
         bool guided = request.GuidanceScale > 1.0;
@@ -87,7 +88,10 @@ public sealed class StableDiffusionPipeline : IImagePipeline
 
         var promptEmbeds = EncodePrompts(request, guided);
 
-        var scheduler = SchedulerFactory.Create(request.Sampler, _components.SchedulerConfig);
+        var schedulerConfig = request.TimestepSpacing is { } spacing
+            ? _components.SchedulerConfig with { TimestepSpacing = spacing }
+            : _components.SchedulerConfig;
+        var scheduler = SchedulerFactory.Create(request.Sampler, schedulerConfig);
         scheduler.SetTimesteps(request.Steps);
         int start = request.InitImage is null ? 0 : Img2ImgSchedule.StartIndex(request.Steps, request.Strength, scheduler.Order);
         var timesteps = scheduler.Timesteps.narrow(0, start, scheduler.Timesteps.shape[0] - start);
@@ -97,7 +101,10 @@ public sealed class StableDiffusionPipeline : IImagePipeline
         long[] latentShape = [batch, 4, request.Height / LatentScale, request.Width / LatentScale];
         if (request.InitImage is null)
         {
-            initialNoise = SeededNoise.Randn(latentShape, dtype, device, generator);
+            // Variation noise comes from its own per-seed generators; the pipeline's generator then only feeds the sampler.
+            initialNoise = VariationRequests.Applies(request)
+                ? VariationNoise.Randn(latentShape, seed, request.Subseed!.Value, request.SubseedStrength, dtype, device)
+                : SeededNoise.Randn(latentShape, dtype, device, generator);
             latents = initialNoise * scheduler.InitNoiseSigma;
         }
         else
@@ -220,7 +227,12 @@ public sealed class StableDiffusionPipeline : IImagePipeline
     private GenerationParameters ParametersOf(GenerationRequest request, long seed) => new(
         _components.Model.Name, _components.Model.Hash, request.Sampler, request.Steps, request.GuidanceScale, seed,
         request.Width, request.Height, request.ImagesPerPrompt, request.InitImage is null ? null : request.Strength,
-        _components.Model.DType, _components.Model.Device, EngineVersion);
+        _components.Model.DType, _components.Model.Device, EngineVersion)
+    {
+        Subseed = VariationRequests.Applies(request) ? request.Subseed : null,
+        SubseedStrength = VariationRequests.Applies(request) ? request.SubseedStrength : 0,
+        TimestepSpacing = request.TimestepSpacing,
+    };
 
     public void Dispose()
     {
