@@ -79,7 +79,7 @@ public sealed class PipelineGoldenTests(TinySdPipelineFixture fixture, ITestOutp
     }
 
     /// <summary>The largest per-channel level difference and the fraction of pixels with a channel off by more than one.</summary>
-    private static (int MaxLevel, double OffFraction) ComparePng(string expectedPath, string actualPath)
+    internal static (int MaxLevel, double OffFraction) ComparePng(string expectedPath, string actualPath)
     {
         using var expected = Image.Load<Rgb24>(expectedPath);
         using var actual = Image.Load<Rgb24>(actualPath);
