@@ -24,12 +24,18 @@ public static partial class A1111ParametersText
             ("Model hash", p.ModelHash),
             ("Model", p.ModelName),
         };
+        if (p.Subseed is { } subseed)
+        {
+            settings.Add(("Variation seed", Num(subseed)));
+            settings.Add(("Variation seed strength", Num(p.SubseedStrength)));
+        }
         if (p.Strength is { } strength) settings.Add(("Denoising strength", Num(strength)));
         if (batchSize > 1)
         {
             settings.Add(("Batch size", Num(batchSize)));
             settings.Add(("Batch pos", Num(image.BatchIndex)));
         }
+        if (p.TimestepSpacing is { } spacing) settings.Add(("Timestep spacing", spacing));
         settings.Add(("Dtype", p.DType));
         settings.Add(("Device", p.Device));
         settings.Add(("Version", $"SdWeb {p.EngineVersion}"));
