@@ -25,6 +25,11 @@ public static partial class A1111ParametersText
             ("Model hash", p.ModelHash),
             ("Model", p.ModelName),
         };
+        if (p.Subseed is { } subseed)
+        {
+            settings.Add(("Variation seed", Num(subseed)));
+            settings.Add(("Variation seed strength", Num(p.SubseedStrength)));
+        }
         if (p.Strength is { } strength) settings.Add(("Denoising strength", Num(strength)));
         if (p.LoraHashes.Count > 0) settings.Add(("Lora hashes", HashList(p.LoraHashes)));
         if (p.EmbeddingHashes.Count > 0) settings.Add(("TI hashes", HashList(p.EmbeddingHashes)));
@@ -33,6 +38,7 @@ public static partial class A1111ParametersText
             settings.Add(("Batch size", Num(batchSize)));
             settings.Add(("Batch pos", Num(image.BatchIndex)));
         }
+        if (p.TimestepSpacing is { } spacing) settings.Add(("Timestep spacing", spacing));
         settings.Add(("Dtype", p.DType));
         settings.Add(("Device", p.Device));
         settings.Add(("Version", $"SdWeb {p.EngineVersion}"));

@@ -22,6 +22,19 @@ public sealed record GenerationRequest
     /// <summary>Seed of the one CPU generator all noise is drawn from; null picks a random one (recorded in the result).</summary>
     public long? Seed { get; init; }
 
+    /// <summary>
+    /// AUTOMATIC1111's variation seed: with <see cref="SubseedStrength"/> above 0 the initial noise is the slerp of the
+    /// seed's and this seed's noise (see <c>VariationNoise</c>); null with a strength above 0 picks a random one
+    /// (recorded in the result).
+    /// </summary>
+    public long? Subseed { get; init; }
+
+    /// <summary>How far the initial noise moves from the seed's towards the subseed's, in [0, 1]; 0 = no variation.</summary>
+    public double SubseedStrength { get; init; }
+
+    /// <summary>Overrides the model config's timestep_spacing (leading, linspace, trailing); null keeps the model's.</summary>
+    public string? TimestepSpacing { get; init; }
+
     public int Width { get; init; } = 512;
     public int Height { get; init; } = 512;
     public int ImagesPerPrompt { get; init; } = 1;

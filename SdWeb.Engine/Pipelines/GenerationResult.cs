@@ -41,4 +41,12 @@ public sealed record GenerationParameters(
 
     /// <summary>The textual-inversion embeddings the prompts used ("TI hashes").</summary>
     public IReadOnlyList<NetworkHash> EmbeddingHashes { get; init; } = [];
+
+    /// <summary>The variation seed, when <see cref="SubseedStrength"/> is above 0.</summary>
+    public long? Subseed { get; init; }
+
+    public double SubseedStrength { get; init; }
+
+    /// <summary>The request's timestep_spacing override; null when the model's own was used.</summary>
+    public string? TimestepSpacing { get; init; }
 }

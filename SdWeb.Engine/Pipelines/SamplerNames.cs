@@ -6,14 +6,20 @@ public static class SamplerNames
     private static readonly (string Name, string A1111)[] Table =
     [
         ("lms", "LMS"),
+        ("lms_karras", "LMS Karras"),
         ("euler", "Euler"),
+        ("euler_karras", "Euler Karras"),
         ("euler_a", "Euler a"),
         ("heun", "Heun"),
+        ("heun_karras", "Heun Karras"),
         ("ddim", "DDIM"),
         ("pndm", "PLMS"),
         ("dpmpp_2m", "DPM++ 2M"),
         ("dpmpp_2m_karras", "DPM++ 2M Karras"),
+        ("dpmpp_2m_sde", "DPM++ 2M SDE"),
+        ("dpmpp_2m_sde_karras", "DPM++ 2M SDE Karras"),
         ("unipc", "UniPC"),
+        ("unipc_karras", "UniPC Karras"),
     ];
 
     public static IReadOnlyList<string> All { get; } = Table.Select(e => e.Name).ToArray();

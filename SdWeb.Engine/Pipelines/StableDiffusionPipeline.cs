@@ -43,6 +43,7 @@ internal sealed class StableDiffusionPipeline : IImagePipeline
     {
         var clock = Stopwatch.StartNew();
         long seed = request.Seed ?? Seeds.Random();
+        request = VariationRequests.WithSubseed(request);
         using var run = Run(request, seed, progress, cancellationToken);
         return ToResult(run, request, seed, clock.Elapsed);
     }
@@ -73,7 +74,7 @@ internal sealed class StableDiffusionPipeline : IImagePipeline
             using var noGrad = torch.no_grad();
             using var scope = torch.NewDisposeScope();
             using var generator = new torch.Generator((ulong)seed, torch.CPU);
-            var run = Sample(request, embeddings, generator, progress, cancellationToken);
+            var run = Sample(request, seed, embeddings, generator, progress, cancellationToken);
             scope.MoveToOuter(run.PromptEmbeds, run.Timesteps, run.LatentsFinal, run.DecodedRaw, run.Images);
             if (run.InitialNoise is not null) scope.MoveToOuter(run.InitialNoise);
             return run;
@@ -96,7 +97,7 @@ internal sealed class StableDiffusionPipeline : IImagePipeline
         return MergedLoras.Apply(targets, request.Loras);
     }
 
-    private DiffusionRun Sample(GenerationRequest request, IReadOnlyList<TextualInversionEmbedding> embeddings, torch.Generator generator, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
+    private DiffusionRun Sample(GenerationRequest request, long seed, IReadOnlyList<TextualInversionEmbedding> embeddings, torch.Generator generator, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
     {
         var (device, dtype) = (_components.Placement.Device, _components.Placement.DType);
         bool guided = request.CfgScale > 1.0;
@@ -105,7 +106,10 @@ internal sealed class StableDiffusionPipeline : IImagePipeline
         var a1111 = request.PromptSyntax == PromptSyntax.A1111 ? A1111GuidanceFor(request, embeddings) : null;
         var promptEmbeds = a1111?.EmbeddingsAtStart() ?? EncodePrompts(request, embeddings, guided);
 
-        using var scheduler = SchedulerFactory.Create(request.Sampler, _components.SchedulerConfig);
+        var schedulerConfig = request.TimestepSpacing is { } spacing
+            ? _components.SchedulerConfig with { TimestepSpacing = spacing }
+            : _components.SchedulerConfig;
+        using var scheduler = SchedulerFactory.Create(request.Sampler, schedulerConfig);
         scheduler.SetTimesteps(request.Steps);
         int start = request.InitImage is null ? 0 : Img2ImgSchedule.StartIndex(request.Steps, request.Strength, scheduler.Order);
         var timesteps = scheduler.Timesteps.narrow(0, start, scheduler.Timesteps.shape[0] - start);
@@ -115,7 +119,10 @@ internal sealed class StableDiffusionPipeline : IImagePipeline
         long[] latentShape = [batch, 4, request.Height / LatentScale, request.Width / LatentScale];
         if (request.InitImage is null)
         {
-            initialNoise = SeededNoise.Randn(latentShape, dtype, device, generator);
+            // Variation noise comes from its own per-seed generators; the pipeline's generator then only feeds the sampler.
+            initialNoise = VariationRequests.Applies(request)
+                ? VariationNoise.Randn(latentShape, seed, request.Subseed!.Value, request.SubseedStrength, dtype, device)
+                : SeededNoise.Randn(latentShape, dtype, device, generator);
             latents = initialNoise * scheduler.InitNoiseSigma;
         }
         else
@@ -266,8 +273,10 @@ internal sealed class StableDiffusionPipeline : IImagePipeline
     {
         LoraHashes = NetworkHashes.OfLoras(request),
         EmbeddingHashes = NetworkHashes.OfUsedEmbeddings(request),
+        Subseed = VariationRequests.Applies(request) ? request.Subseed : null,
+        SubseedStrength = VariationRequests.Applies(request) ? request.SubseedStrength : 0,
+        TimestepSpacing = request.TimestepSpacing,
     };
-
 
     public void Dispose()
     {

@@ -19,7 +19,9 @@ internal static class KarrasSigmas
 
     /// <summary>
     /// The timestep whose log-sigma interpolates to <paramref name="sigma"/>. <paramref name="logSigmas"/> is the float32
-    /// log of the training sigmas; numpy compares the float64 log-sigma against them in float32 (value-based casting).
+    /// log of the training sigmas; numpy compares the float64 log-sigma against them in float32 (value-based casting),
+    /// and since low/high are 1-element float32 arrays, the weight is float32 too; only the final blend with the int64
+    /// indices is float64.
     /// </summary>
     public static double SigmaToT(double sigma, float[] logSigmas)
     {
@@ -31,9 +33,10 @@ internal static class KarrasSigmas
         lowIdx = Math.Min(lowIdx, logSigmas.Length - 2);
         var highIdx = lowIdx + 1;
         float low = logSigmas[lowIdx], high = logSigmas[highIdx];
-        var w = Math.Clamp((low - logSigma) / (float)(low - high), 0, 1);
-        return (1 - w) * lowIdx + w * highIdx;
+        var w = Math.Clamp((low - logSigma32) / (low - high), 0f, 1f);
+        return (double)(1 - w) * lowIdx + (double)w * highIdx;
     }
 
-    public static float[] LogOf(float[] sigmas) => sigmas.Select(s => MathF.Log(s)).ToArray();
+    /// <summary>np.log of the float32 training sigmas (numpy's SIMD float32 log, not the correctly rounded one).</summary>
+    public static float[] LogOf(float[] sigmas) => sigmas.Select(NumpyFloat32Log.Log).ToArray();
 }

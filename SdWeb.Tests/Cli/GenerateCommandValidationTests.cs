@@ -29,7 +29,7 @@ public sealed class GenerateCommandValidationTests : IDisposable
     {
         var e = await Fails("--prompt", "a", "--sampler", "k_lms");
         Assert.IsType<CliUsageException>(e);
-        Assert.Equal("Unknown sampler 'k_lms'. Valid samplers: lms, euler, euler_a, heun, ddim, pndm, dpmpp_2m, dpmpp_2m_karras, unipc.", e.Message);
+        Assert.Equal("Unknown sampler 'k_lms'. Valid samplers: lms, lms_karras, euler, euler_karras, euler_a, heun, heun_karras, ddim, pndm, dpmpp_2m, dpmpp_2m_karras, dpmpp_2m_sde, dpmpp_2m_sde_karras, unipc, unipc_karras.", e.Message);
     }
 
     [Fact]

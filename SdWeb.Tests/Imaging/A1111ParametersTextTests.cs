@@ -22,6 +22,21 @@ public class A1111ParametersTextTests
     }
 
     [Fact]
+    public void WritesTheVariationSeedWhereA1111DoesAndTheSpacingOverride()
+    {
+        var image = new GeneratedImage(null!, "a horse", "", 0);
+        var p = Parameters with { Sampler = "euler_karras", Subseed = 200, SubseedStrength = 0.3, TimestepSpacing = "linspace" };
+        var text = A1111ParametersText.Format(image, p, batchSize: 1);
+        Assert.Equal(
+            "a horse\nSteps: 20, Sampler: Euler Karras, CFG scale: 7.5, Seed: 100, Size: 64x64, Model hash: 6ce0161689, Model: tiny-sd, " +
+            "Variation seed: 200, Variation seed strength: 0.3, Timestep spacing: linspace, Dtype: fp32, Device: cpu, Version: SdWeb 1.0.0", text);
+        var parsed = A1111ParametersText.Parse(text);
+        Assert.Equal("euler_karras", parsed.Sampler);
+        Assert.Equal("200", parsed.Settings["Variation seed"]);
+        Assert.Equal("0.3", parsed.Settings["Variation seed strength"]);
+    }
+
+    [Fact]
     public void RoundTripsThroughAPng()
     {
         using var image = new Image<Rgb24>(8, 8, new Rgb24(10, 20, 30));

@@ -51,7 +51,7 @@ public class GenerationRequestValidatorTests
     {
         var e = Single(Valid with { Sampler = "k_euler" });
         Assert.Equal(nameof(GenerationRequest.Sampler), e.Field);
-        Assert.Equal("Unknown sampler 'k_euler'. Valid samplers: lms, euler, euler_a, heun, ddim, pndm, dpmpp_2m, dpmpp_2m_karras, unipc.", e.Message);
+        Assert.Equal("Unknown sampler 'k_euler'. Valid samplers: lms, lms_karras, euler, euler_karras, euler_a, heun, heun_karras, ddim, pndm, dpmpp_2m, dpmpp_2m_karras, dpmpp_2m_sde, dpmpp_2m_sde_karras, unipc, unipc_karras.", e.Message);
     }
 
     [Theory]

@@ -14,5 +14,7 @@ public class SamplerNamesTests
             Assert.Equal(name, SamplerNames.FromA1111(SamplerNames.ToA1111(name)));
         Assert.Equal("Euler a", SamplerNames.ToA1111("euler_a"));
         Assert.Equal("DPM++ 2M Karras", SamplerNames.ToA1111("dpmpp_2m_karras"));
+        Assert.Equal("DPM++ 2M SDE Karras", SamplerNames.ToA1111("dpmpp_2m_sde_karras"));
+        Assert.Equal("euler_karras", SamplerNames.FromA1111("Euler Karras"));
     }
 }

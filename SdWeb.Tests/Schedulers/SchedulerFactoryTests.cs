@@ -6,8 +6,11 @@ namespace SdWeb.Tests.Schedulers;
 public class SchedulerFactoryTests
 {
     [Fact]
-    public void ListsTheNineSamplers() =>
-        Assert.Equal(["lms", "euler", "euler_a", "heun", "ddim", "pndm", "dpmpp_2m", "dpmpp_2m_karras", "unipc"], SchedulerFactory.Names);
+    public void ListsTheSamplers() =>
+        Assert.Equal(
+            ["lms", "lms_karras", "euler", "euler_karras", "euler_a", "heun", "heun_karras", "ddim", "pndm",
+             "dpmpp_2m", "dpmpp_2m_karras", "dpmpp_2m_sde", "dpmpp_2m_sde_karras", "unipc", "unipc_karras"],
+            SchedulerFactory.Names);
 
     [Fact]
     public void CreatesEachByName()
@@ -19,8 +22,8 @@ public class SchedulerFactoryTests
     [Fact]
     public void KarrasVariantTurnsOnKarrasSigmas()
     {
-        Assert.True(SchedulerFactory.Create("dpmpp_2m_karras", SchedulerGolden.BaseConfig).Config.UseKarrasSigmas);
-        Assert.False(SchedulerFactory.Create("dpmpp_2m", SchedulerGolden.BaseConfig).Config.UseKarrasSigmas);
+        foreach (var name in SchedulerFactory.Names)
+            Assert.Equal(name.EndsWith("_karras"), SchedulerFactory.Create(name, SchedulerGolden.BaseConfig).Config.UseKarrasSigmas);
     }
 
     [Fact]
@@ -28,6 +31,6 @@ public class SchedulerFactoryTests
     {
         var e = Assert.Throws<ArgumentException>(() => SchedulerFactory.Create("k_lms", SchedulerGolden.BaseConfig));
         Assert.Contains("Unknown scheduler 'k_lms'", e.Message);
-        Assert.Contains("lms, euler, euler_a, heun, ddim, pndm, dpmpp_2m, dpmpp_2m_karras, unipc", e.Message);
+        Assert.Contains("lms, lms_karras, euler, euler_karras, euler_a, heun, heun_karras, ddim, pndm, dpmpp_2m, dpmpp_2m_karras, dpmpp_2m_sde, dpmpp_2m_sde_karras, unipc, unipc_karras", e.Message);
     }
 }

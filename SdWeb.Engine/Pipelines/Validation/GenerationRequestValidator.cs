@@ -63,6 +63,8 @@ public static class GenerationRequestValidator
         if (request.Seed is < 0)
             Fail(nameof(request.Seed), $"Seed must be 0 or more (or left empty for a random one), not {request.Seed}.");
 
+        VariationChecks.Check(request, hasInitImage, Fail);
+
         if (hasInitImage)
         {
             if (!(request.Strength > 0 && request.Strength <= 1))
