@@ -18,27 +18,27 @@ public sealed class VariationReproductionTests(TinySdPipelineFixture fixture) : 
     [Fact]
     public void ARandomSubseedIsRecordedAndReproducesThePixels()
     {
-        var first = fixture.Pipeline.Generate(Request, null, CancellationToken.None);
+        using var first = fixture.Pipeline.Generate(Request, null, CancellationToken.None);
         Assert.NotNull(first.Parameters.Subseed);
         Assert.Equal(0.4, first.Parameters.SubseedStrength);
         Assert.Equal("trailing", first.Parameters.TimestepSpacing);
 
-        var again = fixture.Pipeline.Generate(Request with { Subseed = first.Parameters.Subseed }, null, CancellationToken.None);
-        Assert.Equal(first.Parameters, again.Parameters);
+        using var again = fixture.Pipeline.Generate(Request with { Subseed = first.Parameters.Subseed }, null, CancellationToken.None);
+        // The hash lists are compared by content (a record compares list members by reference).
+        Assert.Equal(first.Parameters, again.Parameters with { LoraHashes = first.Parameters.LoraHashes, EmbeddingHashes = first.Parameters.EmbeddingHashes });
+        Assert.Equal(first.Parameters.LoraHashes, again.Parameters.LoraHashes);
+        Assert.Equal(first.Parameters.EmbeddingHashes, again.Parameters.EmbeddingHashes);
         for (int i = 0; i < 2; i++)
             Assert.Equal(Pixels(first.Images[i].Image), Pixels(again.Images[i].Image));
-        foreach (var image in first.Images.Concat(again.Images)) image.Image.Dispose();
     }
 
     [Fact]
     public void StrengthZeroIsThePlainSeedAndRecordsNoSubseed()
     {
-        var plain = fixture.Pipeline.Generate(Request with { SubseedStrength = 0, ImagesPerPrompt = 1 }, null, CancellationToken.None);
-        var zero = fixture.Pipeline.Generate(Request with { SubseedStrength = 0, Subseed = 7, ImagesPerPrompt = 1 }, null, CancellationToken.None);
+        using var plain = fixture.Pipeline.Generate(Request with { SubseedStrength = 0, ImagesPerPrompt = 1 }, null, CancellationToken.None);
+        using var zero = fixture.Pipeline.Generate(Request with { SubseedStrength = 0, Subseed = 7, ImagesPerPrompt = 1 }, null, CancellationToken.None);
         Assert.Null(zero.Parameters.Subseed);
         Assert.Equal(Pixels(plain.Images[0].Image), Pixels(zero.Images[0].Image));
-        plain.Images[0].Image.Dispose();
-        zero.Images[0].Image.Dispose();
     }
 
     private static byte[] Pixels(Image<Rgb24> image)
