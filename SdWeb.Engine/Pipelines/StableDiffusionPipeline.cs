@@ -4,6 +4,7 @@ using SdWeb.Engine.Devices;
 using SdWeb.Engine.Imaging;
 using SdWeb.Engine.Networks;
 using SdWeb.Engine.Pipelines.Components;
+using SdWeb.Engine.Pipelines.Inpainting;
 using SdWeb.Engine.Pipelines.Previews;
 using SdWeb.Engine.Pipelines.Validation;
 using SdWeb.Engine.Prompts;
@@ -16,7 +17,7 @@ namespace SdWeb.Engine.Pipelines;
 /// diffusers 0.24's StableDiffusionPipeline and StableDiffusionImg2ImgPipeline in one loop: same prompt-embedding
 /// order, same draws from one CPU generator, same classifier-free guidance, same decode and postprocessing.
 /// </summary>
-public sealed class StableDiffusionPipeline : IImagePipeline
+public sealed partial class StableDiffusionPipeline : IImagePipeline
 {
     /// <summary>Latent pixels per image pixel side (2^(VAE blocks − 1) for SD v1).</summary>
     public const int LatentScale = 8;
@@ -72,7 +73,7 @@ public sealed class StableDiffusionPipeline : IImagePipeline
             using var noGrad = torch.no_grad();
             using var scope = torch.NewDisposeScope();
             using var generator = new torch.Generator((ulong)seed, torch.CPU);
-            var run = Sample(request, generator, progress, cancellationToken);
+            var run = Sample(request, seed, generator, progress, cancellationToken);
             scope.MoveToOuter(run.PromptEmbeds, run.Timesteps, run.LatentsFinal, run.DecodedRaw, run.Images);
             if (run.InitialNoise is not null) scope.MoveToOuter(run.InitialNoise);
             return run;
@@ -91,7 +92,7 @@ public sealed class StableDiffusionPipeline : IImagePipeline
         return MergedLoras.Apply(targets, request.Loras);
     }
 
-    private DiffusionRun Sample(GenerationRequest request, torch.Generator generator, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
+    private DiffusionRun Sample(GenerationRequest request, long seed, torch.Generator generator, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
     {
         var (device, dtype) = (_components.Placement.Device, _components.Placement.DType);
         bool guided = request.GuidanceScale > 1.0;
@@ -106,41 +107,28 @@ public sealed class StableDiffusionPipeline : IImagePipeline
 
         torch.Tensor? initialNoise = null;
         torch.Tensor latents;
+        InpaintConditioning? inpaint = null;
         long[] latentShape = [batch, 4, request.Height / LatentScale, request.Width / LatentScale];
         if (request.InitImage is null)
         {
             initialNoise = SeededNoise.Randn(latentShape, dtype, device, generator);
             latents = initialNoise * scheduler.InitNoiseSigma;
         }
+        else if (request.Mask is not null)
+        {
+            inpaint = PrepareInpainting(request, batch, guided, scheduler, timesteps, generator);
+            latents = inpaint.StartLatents;
+        }
         else
         {
             latents = NoisedInitLatents(request, batch, scheduler, timesteps, generator);
         }
 
-        var timestepsOnDevice = timesteps.to(device);
-        var clock = Stopwatch.StartNew();
-        TimeSpan? lastPreviewAt = null;
-        int total = (int)timesteps.shape[0];
-        for (int i = 0; i < total; i++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            using var stepScope = torch.NewDisposeScope();
-            var t = timesteps[i];
-            var modelInput = scheduler.ScaleModelInput(guided ? torch.cat([latents, latents]) : latents, t);
-            var noisePred = _components.Unet.PredictNoise(modelInput, timestepsOnDevice[i], promptEmbeds);
-            if (guided)
-            {
-                var halves = noisePred.chunk(2);
-                noisePred = halves[0] + request.GuidanceScale * (halves[1] - halves[0]);
-            }
-            var step = scheduler.Step(noisePred, t, latents, generator);
-            // Schedulers keep copies of what they need, so the previous latents can go now.
-            var previous = latents;
-            latents = step.PrevSample.MoveToOuterDisposeScope();
-            previous.Dispose();
-            if (progress is not null)
-                lastPreviewAt = ReportStep(progress, request, i + 1, total, clock.Elapsed, lastPreviewAt, step.PredOriginalSample);
-        }
+        int hiresSteps = request.Hires is { } hires ? Img2ImgSchedule.StepsToRun(hires.ScheduleSteps(request.Steps), hires.Denoise) : 0;
+        var pass = new DenoisingPass(scheduler, timesteps, 0, (int)timesteps.shape[0] + hiresSteps, Stopwatch.StartNew(), inpaint);
+        latents = Denoise(request, pass, latents, promptEmbeds, guided, generator, progress, cancellationToken);
+        if (request.Hires is not null)
+            (timesteps, latents) = HiresPass(request, pass, latents, promptEmbeds, guided, seed, progress, cancellationToken);
 
         if (!AllFinite(latents))
             throw new GenerationFailedException(
@@ -148,7 +136,42 @@ public sealed class StableDiffusionPipeline : IImagePipeline
 
         HostMemory.ReleaseFreed(); // before the decode's large activations, not on top of the steps' freed ones
         var decoded = DecodeChecked(latents);
-        return new DiffusionRun(promptEmbeds, initialNoise, timesteps, latents, decoded, TensorImages.Postprocess(decoded));
+        return new DiffusionRun(promptEmbeds, initialNoise, timesteps, latents, decoded, FinishImages(request, decoded));
+    }
+
+    /// <summary>One run of the denoising loop: a scheduler, its timesteps, and where its steps fall in the job's progress.</summary>
+    private sealed record DenoisingPass(IScheduler Scheduler, torch.Tensor Timesteps, int StepsBefore, int Total, Stopwatch Clock, InpaintConditioning? Inpaint);
+
+    private torch.Tensor Denoise(GenerationRequest request, DenoisingPass pass, torch.Tensor latents, torch.Tensor promptEmbeds, bool guided,
+        torch.Generator generator, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
+    {
+        var (scheduler, timesteps) = (pass.Scheduler, pass.Timesteps);
+        var timestepsOnDevice = timesteps.to(_components.Placement.Device);
+        TimeSpan? lastPreviewAt = null;
+        int count = (int)timesteps.shape[0];
+        for (int i = 0; i < count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var stepScope = torch.NewDisposeScope();
+            var t = timesteps[i];
+            var modelInput = scheduler.ScaleModelInput(guided ? torch.cat([latents, latents]) : latents, t);
+            if (pass.Inpaint is not null) modelInput = pass.Inpaint.UnetInput(modelInput);
+            var noisePred = _components.Unet.PredictNoise(modelInput, timestepsOnDevice[i], promptEmbeds);
+            if (guided)
+            {
+                var halves = noisePred.chunk(2);
+                noisePred = halves[0] + request.GuidanceScale * (halves[1] - halves[0]);
+            }
+            var step = scheduler.Step(noisePred, t, latents, generator);
+            var next = pass.Inpaint is null ? step.PrevSample : pass.Inpaint.AfterStep(step.PrevSample, i);
+            // Schedulers keep copies of what they need, so the previous latents can go now.
+            var previous = latents;
+            latents = next.MoveToOuterDisposeScope();
+            previous.Dispose();
+            if (progress is not null)
+                lastPreviewAt = ReportStep(progress, request, pass.StepsBefore + i + 1, pass.Total, pass.Clock.Elapsed, lastPreviewAt, step.PredOriginalSample);
+        }
+        return latents;
     }
 
     /// <summary>[negative…, prompt…] (or just the prompts without guidance), each repeated per image in diffusers' order.</summary>
