@@ -37,9 +37,12 @@ public sealed class LmsDiscreteScheduler : SigmaScheduler
             _derivatives.RemoveAt(0);
         }
 
+        // diffusers takes the order from the absolute step index and zips the coefficients with the stored
+        // derivatives: img2img starts mid-schedule with fewer derivatives, so only the first coefficients apply.
         var order = Math.Min(index + 1, MaxOrder);
+        var applied = Math.Min(order, _derivatives.Count);
         Tensor? sum = null;
-        for (var current = 0; current < order; current++)
+        for (var current = 0; current < applied; current++)
         {
             var term = _derivatives[^(current + 1)] * LmsCoefficient(order, index, current);
             sum = sum is null ? term : sum + term;
