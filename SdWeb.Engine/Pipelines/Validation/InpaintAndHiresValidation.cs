@@ -49,7 +49,8 @@ internal static class InpaintAndHiresValidation
             fail(nameof(request.Hires), "Hires fix is for txt2img; leave it off with an init image (use img2img at the larger size instead).");
         if (hires.TargetWidth is null != hires.TargetHeight is null)
             fail(nameof(request.Hires), "Give both hires target width and height, or neither (then the scale applies).");
-        if (hires.TargetWidth is null && !(hires.Scale > HiresFix.MinScale && hires.Scale <= HiresFix.MaxScale))
+        bool scaleValid = hires.TargetWidth is not null || (hires.Scale > HiresFix.MinScale && hires.Scale <= HiresFix.MaxScale);
+        if (!scaleValid)
             fail(nameof(request.Hires), $"Hires scale must be more than {Num(HiresFix.MinScale)} and at most {Num(HiresFix.MaxScale)}, not {Num(hires.Scale)}.");
         if (hires.Steps < 0 || hires.Steps > limits.MaxSteps)
             fail(nameof(request.Hires), $"Hires steps must be between 0 (= the base steps) and {limits.MaxSteps}, not {hires.Steps}.");
@@ -62,6 +63,7 @@ internal static class InpaintAndHiresValidation
         if (!Enum.IsDefined(hires.Upscaler))
             fail(nameof(request.Hires), $"Unknown hires upscaler {hires.Upscaler}; use Latent, LatentNearest or Lanczos.");
 
+        if (!scaleValid) return; // the size follows from the scale; one message is enough
         int width = hires.WidthFor(request.Width), height = hires.HeightFor(request.Height);
         if (width < 8 || height < 8 || width % 8 != 0 || height % 8 != 0)
             fail(nameof(request.Hires), $"The hires size {width}x{height} must be positive multiples of 8.");
