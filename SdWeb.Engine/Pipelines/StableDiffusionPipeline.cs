@@ -65,6 +65,7 @@ public sealed partial class StableDiffusionPipeline : IImagePipeline
     internal DiffusionRun Run(GenerationRequest request, long seed, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
     {
         GenerationRequestValidator.ThrowIfInvalid(request, _limits);
+        ThrowIfInpaintingModelWithoutMask(request);
         cancellationToken.ThrowIfCancellationRequested();
         // Restored when the run ends, however it ends (done, cancelled, failed).
         using var loras = MergeLoras(request);

@@ -10,6 +10,14 @@ public sealed partial class StableDiffusionPipeline
     /// <summary>In-channels of an inpainting UNet: latents 4 + mask 1 + masked-image latents 4.</summary>
     private const int InpaintingUNetChannels = 9;
 
+    /// <summary>A 9-channel UNet needs its mask and masked image; diffusers' plain pipelines fail on it inside the UNet.</summary>
+    private void ThrowIfInpaintingModelWithoutMask(GenerationRequest request)
+    {
+        if (_components.Unet.InChannels == InpaintingUNetChannels && request.Mask is null)
+            throw new ArgumentException(
+                $"{_components.Model.Name} is an inpainting model (9-channel UNet): give an init image and a mask (Mask), or load a regular model.", nameof(request));
+    }
+
     private InpaintConditioning PrepareInpainting(GenerationRequest request, int batch, bool guided, IScheduler scheduler, torch.Tensor timesteps,
         torch.Generator generator)
     {
