@@ -4,7 +4,7 @@ using SixLabors.ImageSharp.PixelFormats;
 namespace SdWeb.Engine.Pipelines.Inpainting;
 
 /// <summary>A rectangle of an image, right and bottom exclusive, as AUTOMATIC1111's masking module computes it for "only masked".</summary>
-public sealed record CropRegion(int Left, int Top, int Right, int Bottom)
+internal sealed record CropRegion(int Left, int Top, int Right, int Bottom)
 {
     public int Width => Right - Left;
     public int Height => Bottom - Top;

@@ -4,7 +4,7 @@ using SixLabors.ImageSharp.PixelFormats;
 namespace SdWeb.Engine.Pipelines.Inpainting;
 
 /// <summary>AUTOMATIC1111's mask preprocessing on 8-bit masks: invert, Gaussian blur, and the overlay's alpha.</summary>
-public static class MaskFilters
+internal static class MaskFilters
 {
     public static Image<L8> Inverted(Image<L8> mask) => Map(mask, v => (byte)(255 - v));
 
