@@ -1,4 +1,5 @@
 using SdWeb.Engine.Networks;
+using SdWeb.Engine.Pipelines.Hires;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
@@ -70,4 +71,28 @@ public sealed record GenerationRequest
 
     /// <summary>Textual-inversion files (.safetensors) whose trigger words, their file names, the prompts may use.</summary>
     public IReadOnlyList<string> Embeddings { get; init; } = [];
+
+    /// <summary>
+    /// Inpainting mask, same size as <see cref="InitImage"/> (a different size is refused): 8-bit gray, white (≥ 128 after
+    /// blur and invert) = repaint, as diffusers' StableDiffusionInpaintPipeline binarizes it at 0.5.
+    /// </summary>
+    public Image<L8>? Mask { get; init; }
+
+    /// <summary>AUTOMATIC1111's mask blur: Gaussian sigma in pixels (kernel 2·int(2.5σ + 0.5) + 1), applied before binarization; 0 = off.</summary>
+    public int MaskBlur { get; init; }
+
+    /// <summary>AUTOMATIC1111's "Inpaint not masked": repaint the black part instead.</summary>
+    public bool InvertMask { get; init; }
+
+    /// <summary>AUTOMATIC1111's "Only masked": work on the mask's bounding box (+ padding, grown to Width:Height) at full Width × Height, paste back.</summary>
+    public bool InpaintOnlyMasked { get; init; }
+
+    /// <summary>Pixels around the mask's bounding box for <see cref="InpaintOnlyMasked"/> (A1111's default 32).</summary>
+    public int InpaintPadding { get; init; } = 32;
+
+    /// <summary>AUTOMATIC1111's overlay: the original pixels, with the (blurred) mask as transparency, over the result; off = diffusers' raw output.</summary>
+    public bool MaskOverlay { get; init; }
+
+    /// <summary>AUTOMATIC1111's hires fix for txt2img: null = off.</summary>
+    public HiresFix? Hires { get; init; }
 }

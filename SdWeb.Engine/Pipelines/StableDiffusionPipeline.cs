@@ -4,6 +4,7 @@ using SdWeb.Engine.Devices;
 using SdWeb.Engine.Imaging;
 using SdWeb.Engine.Networks;
 using SdWeb.Engine.Pipelines.Components;
+using SdWeb.Engine.Pipelines.Inpainting;
 using SdWeb.Engine.Pipelines.Previews;
 using SdWeb.Engine.Pipelines.Validation;
 using SdWeb.Engine.Prompts;
@@ -16,7 +17,7 @@ namespace SdWeb.Engine.Pipelines;
 /// diffusers 0.24's StableDiffusionPipeline and StableDiffusionImg2ImgPipeline in one loop: same prompt-embedding
 /// order, same draws from one CPU generator, same classifier-free guidance, same decode and postprocessing.
 /// </summary>
-internal sealed class StableDiffusionPipeline : IImagePipeline
+internal sealed partial class StableDiffusionPipeline : IImagePipeline
 {
     /// <summary>Latent pixels per image pixel side (2^(VAE blocks − 1) for SD v1).</summary>
     public const int LatentScale = 8;
@@ -65,6 +66,7 @@ internal sealed class StableDiffusionPipeline : IImagePipeline
     internal DiffusionRun Run(GenerationRequest request, long seed, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
     {
         GenerationRequestValidator.ThrowIfInvalid(request, _limits);
+        ThrowIfInpaintingModelWithoutMask(request);
         cancellationToken.ThrowIfCancellationRequested();
         // Restored when the run ends, however it ends (done, cancelled, failed).
         using var loras = MergeLoras(request);
@@ -106,16 +108,14 @@ internal sealed class StableDiffusionPipeline : IImagePipeline
         var a1111 = request.PromptSyntax == PromptSyntax.A1111 ? A1111GuidanceFor(request, embeddings) : null;
         var promptEmbeds = a1111?.EmbeddingsAtStart() ?? EncodePrompts(request, embeddings, guided);
 
-        var schedulerConfig = request.TimestepSpacing is { } spacing
-            ? _components.SchedulerConfig with { TimestepSpacing = spacing }
-            : _components.SchedulerConfig;
-        using var scheduler = SchedulerFactory.Create(request.Sampler, schedulerConfig);
+        using var scheduler = SchedulerFactory.Create(request.Sampler, SchedulerConfigFor(request));
         scheduler.SetTimesteps(request.Steps);
         int start = request.InitImage is null ? 0 : Img2ImgSchedule.StartIndex(request.Steps, request.Strength, scheduler.Order);
         var timesteps = scheduler.Timesteps.narrow(0, start, scheduler.Timesteps.shape[0] - start);
 
         torch.Tensor? initialNoise = null;
         torch.Tensor latents;
+        InpaintConditioning? inpaint = null;
         long[] latentShape = [batch, 4, request.Height / LatentScale, request.Width / LatentScale];
         if (request.InitImage is null)
         {
@@ -125,39 +125,21 @@ internal sealed class StableDiffusionPipeline : IImagePipeline
                 : SeededNoise.Randn(latentShape, dtype, device, generator);
             latents = initialNoise * scheduler.InitNoiseSigma;
         }
+        else if (request.Mask is not null)
+        {
+            inpaint = PrepareInpainting(request, batch, guided, scheduler, timesteps, generator);
+            latents = inpaint.StartLatents;
+        }
         else
         {
             latents = NoisedInitLatents(request, batch, scheduler, timesteps, generator);
         }
 
-        var timestepsOnDevice = timesteps.to(device);
-        var clock = Stopwatch.StartNew();
-        TimeSpan? lastPreviewAt = null;
-        int total = (int)timesteps.shape[0];
-        for (int i = 0; i < total; i++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            using var stepScope = torch.NewDisposeScope();
-            var t = timesteps[i];
-            var noisePred = a1111?.PredictNoise(_components.Unet, scheduler.ScaleModelInput(latents, t), timestepsOnDevice[i], i, request.CfgScale);
-            if (noisePred is null)
-            {
-                var modelInput = scheduler.ScaleModelInput(guided ? torch.cat([latents, latents]) : latents, t);
-                noisePred = _components.Unet.PredictNoise(modelInput, timestepsOnDevice[i], promptEmbeds);
-            }
-            if (guided && a1111 is null)
-            {
-                var halves = noisePred.chunk(2);
-                noisePred = halves[0] + request.CfgScale * (halves[1] - halves[0]);
-            }
-            var step = scheduler.Step(noisePred, t, latents, generator);
-            // Schedulers keep copies of what they need, so the previous latents can go now.
-            var previous = latents;
-            latents = step.PrevSample.MoveToOuterDisposeScope();
-            previous.Dispose();
-            if (progress is not null)
-                lastPreviewAt = ReportStep(progress, request, i + 1, total, clock.Elapsed, lastPreviewAt, step.PredOriginalSample);
-        }
+        int hiresSteps = request.Hires is { } hires ? Img2ImgSchedule.StepsToRun(hires.ScheduleSteps(request.Steps), hires.Denoise) : 0;
+        var pass = new DenoisingPass(scheduler, timesteps, 0, (int)timesteps.shape[0] + hiresSteps, Stopwatch.StartNew(), inpaint, a1111);
+        latents = Denoise(request, pass, latents, promptEmbeds, guided, generator, progress, cancellationToken);
+        if (request.Hires is not null)
+            (timesteps, latents) = HiresPass(request, pass, latents, promptEmbeds, guided, seed, progress, cancellationToken);
 
         if (!AllFinite(latents))
             throw new GenerationFailedException(
@@ -165,8 +147,63 @@ internal sealed class StableDiffusionPipeline : IImagePipeline
 
         HostMemory.ReleaseFreed(); // before the decode's large activations, not on top of the steps' freed ones
         var decoded = DecodeChecked(latents);
-        return new DiffusionRun(promptEmbeds, initialNoise, timesteps, latents, decoded, TensorImages.Postprocess(decoded));
+        return new DiffusionRun(promptEmbeds, initialNoise, timesteps, latents, decoded, FinishImages(request, decoded));
     }
+
+    /// <summary>One run of the denoising loop: a scheduler, its timesteps, and where its steps fall in the job's progress.</summary>
+    /// <remarks>
+    /// With A1111 syntax the guidance's step counter restarts at 0 in a hires pass (the first pass's schedule); A1111 builds
+    /// a separate hires schedule, which differs only for prompts that edit themselves over the steps.
+    /// </remarks>
+    private sealed record DenoisingPass(IScheduler Scheduler, torch.Tensor Timesteps, int StepsBefore, int Total, Stopwatch Clock,
+        InpaintConditioning? Inpaint, A1111Guidance? A1111);
+
+    private torch.Tensor Denoise(GenerationRequest request, DenoisingPass pass, torch.Tensor latents, torch.Tensor promptEmbeds, bool guided,
+        torch.Generator generator, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
+    {
+        var (scheduler, timesteps) = (pass.Scheduler, pass.Timesteps);
+        var timestepsOnDevice = timesteps.to(_components.Placement.Device);
+        TimeSpan? lastPreviewAt = null;
+        int count = (int)timesteps.shape[0];
+        for (int i = 0; i < count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var stepScope = torch.NewDisposeScope();
+            var t = timesteps[i];
+            var noisePred = pass.A1111 is { } a1111
+                ? a1111.PredictNoise(_components.Unet, UnetInput(pass, scheduler.ScaleModelInput(latents, t)), timestepsOnDevice[i], i, request.CfgScale)
+                : PredictGuided(request, pass, latents, t, timestepsOnDevice[i], promptEmbeds, guided);
+            var step = scheduler.Step(noisePred, t, latents, generator);
+            var next = pass.Inpaint is null ? step.PrevSample : pass.Inpaint.AfterStep(step.PrevSample, i);
+            // Schedulers keep copies of what they need, so the previous latents can go now.
+            var previous = latents;
+            latents = next.MoveToOuterDisposeScope();
+            previous.Dispose();
+            if (progress is not null)
+                lastPreviewAt = ReportStep(progress, request, pass.StepsBefore + i + 1, pass.Total, pass.Clock.Elapsed, lastPreviewAt, step.PredOriginalSample);
+        }
+        return latents;
+    }
+
+    /// <summary>The model's scheduler config, with the request's timestep spacing when it overrides the model's.</summary>
+    private SchedulerConfig SchedulerConfigFor(GenerationRequest request) => request.TimestepSpacing is { } spacing
+        ? _components.SchedulerConfig with { TimestepSpacing = spacing }
+        : _components.SchedulerConfig;
+
+    /// <summary>diffusers' step: the UNet on [uncond, cond] latents at once, then classifier-free guidance.</summary>
+    private torch.Tensor PredictGuided(GenerationRequest request, DenoisingPass pass, torch.Tensor latents, torch.Tensor t, torch.Tensor timestep,
+        torch.Tensor promptEmbeds, bool guided)
+    {
+        var modelInput = UnetInput(pass, pass.Scheduler.ScaleModelInput(guided ? torch.cat([latents, latents]) : latents, t));
+        var noisePred = _components.Unet.PredictNoise(modelInput, timestep, promptEmbeds);
+        if (!guided) return noisePred;
+        var halves = noisePred.chunk(2);
+        return halves[0] + request.CfgScale * (halves[1] - halves[0]);
+    }
+
+    /// <summary>A 9-channel inpainting UNet takes the mask and the masked image's latents beside the latents.</summary>
+    private static torch.Tensor UnetInput(DenoisingPass pass, torch.Tensor scaled) =>
+        pass.Inpaint is null ? scaled : pass.Inpaint.UnetInput(scaled);
 
     /// <summary>[negative…, prompt…] (or just the prompts without guidance), each repeated per image in diffusers' order.</summary>
     private torch.Tensor EncodePrompts(GenerationRequest request, IReadOnlyList<TextualInversionEmbedding> embeddings, bool guided)

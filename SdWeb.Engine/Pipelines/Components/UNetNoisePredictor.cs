@@ -5,6 +5,8 @@ namespace SdWeb.Engine.Pipelines.Components;
 
 internal sealed class UNetNoisePredictor(UNet2DConditionModel unet) : INoisePredictor
 {
+    public int InChannels => unet.Config.InChannels;
+
     public torch.Tensor PredictNoise(torch.Tensor sample, torch.Tensor timestep, torch.Tensor encoderHiddenStates) =>
         unet.forward(sample, timestep, encoderHiddenStates);
 }

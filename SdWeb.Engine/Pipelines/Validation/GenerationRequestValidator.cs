@@ -74,6 +74,8 @@ public static class GenerationRequestValidator
                     $"Strength {Num(request.Strength)} × {request.Steps} steps runs no step; raise the strength or the steps.");
         }
 
+        InpaintAndHiresValidation.Check(request, limits, Fail);
+
         if (request.FullPreviewEvery < 0)
             Fail(nameof(request.FullPreviewEvery), $"Full preview interval must be 0 (off) or more, not {request.FullPreviewEvery}.");
 
