@@ -1,9 +1,9 @@
-using static System.FormattableString;
 using SdWeb.Engine.Devices;
 using SdWeb.Engine.Imaging;
 using SdWeb.Engine.Pipelines;
 using SdWeb.Engine.Pipelines.Validation;
 using SdWeb.Engine.Schedulers;
+using static System.FormattableString;
 
 namespace SdWeb.Cli;
 
