@@ -31,6 +31,7 @@ public static partial class A1111ParametersText
             settings.Add(("Variation seed strength", Num(p.SubseedStrength)));
         }
         if (p.Strength is { } strength) settings.Add(("Denoising strength", Num(strength)));
+        if (p.ClipSkip != 1) settings.Add(("Clip skip", Num(p.ClipSkip)));
         if (p.LoraHashes.Count > 0) settings.Add(("Lora hashes", HashList(p.LoraHashes)));
         if (p.EmbeddingHashes.Count > 0) settings.Add(("TI hashes", HashList(p.EmbeddingHashes)));
         if (batchSize > 1)

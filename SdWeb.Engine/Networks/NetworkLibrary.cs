@@ -1,3 +1,4 @@
+using System.Globalization;
 using SdWeb.Engine.Loading;
 using SdWeb.Engine.Prompts;
 
@@ -29,6 +30,31 @@ public sealed class NetworkLibrary(string loraFolder, string embeddingsFolder)
     /// <exception cref="ModelLoadException">No such LoRA; the message lists the available ones.</exception>
     public NetworkActivation Lora(string name, double multiplier) =>
         new(name, Find(Loras(), name, "LoRA", LoraFolder).Path, multiplier);
+
+    /// <summary>
+    /// The LoRAs a prompt's <c>&lt;lora:name:multiplier&gt;</c> tags ask for, in order (multiplier 1 when left out).
+    /// AUTOMATIC1111 takes a batch's networks from its first prompt; the tags stay in the text, which the A1111
+    /// syntax strips before encoding.
+    /// </summary>
+    /// <exception cref="ModelLoadException">A tag names no LoRA in <see cref="LoraFolder"/> (the message lists those there) or has a malformed multiplier.</exception>
+    public IReadOnlyList<NetworkActivation> LorasIn(string prompt)
+    {
+        var (_, networks) = ExtraNetworkTags.Parse(prompt);
+        if (!networks.TryGetValue("lora", out var calls)) return [];
+        return calls.Select(args => Lora(args[0], args.Count > 1 ? Multiplier(args[1], args[0]) : 1.0)).ToList();
+    }
+
+    /// <summary>The embedding files whose trigger word (file name) one of the texts contains, as the request's <c>Embeddings</c>.</summary>
+    public IReadOnlyList<string> EmbeddingsUsedBy(IEnumerable<string> texts)
+    {
+        var all = texts.ToList();
+        return Embeddings().Where(e => all.Any(text => text.Contains(e.Name, StringComparison.Ordinal))).Select(e => e.Path).ToList();
+    }
+
+    private static double Multiplier(string text, string name) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new ModelLoadException($"<lora:{name}:{text}>: the multiplier must be a number, such as 0.8.");
 
     /// <summary>Reads an embedding by trigger word, checked against the text encoder's width.</summary>
     internal TextualInversionEmbedding Embedding(string name, int hiddenSize) =>

@@ -49,4 +49,10 @@ public sealed record GenerationParameters(
 
     /// <summary>The request's timestep_spacing override; null when the model's own was used.</summary>
     public string? TimestepSpacing { get; init; }
+
+    /// <summary>AUTOMATIC1111's "Clip skip" (1 = the text encoder's last layer).</summary>
+    public int ClipSkip { get; init; } = 1;
+
+    /// <summary>How the prompts were read.</summary>
+    public PromptSyntax PromptSyntax { get; init; } = PromptSyntax.Plain;
 }

@@ -313,6 +313,8 @@ internal sealed partial class StableDiffusionPipeline : IImagePipeline
         Subseed = VariationRequests.Applies(request) ? request.Subseed : null,
         SubseedStrength = VariationRequests.Applies(request) ? request.SubseedStrength : 0,
         TimestepSpacing = request.TimestepSpacing,
+        ClipSkip = request.ClipSkip,
+        PromptSyntax = request.PromptSyntax,
     };
 
     public void Dispose()

@@ -1,5 +1,7 @@
+using System.Text.Json.Nodes;
 using SdWeb.Engine.Devices;
 using SdWeb.Engine.Loading;
+using SdWeb.Engine.Networks;
 using SdWeb.Engine.Tokenization;
 
 namespace SdWeb.Engine.Prompts;
@@ -15,7 +17,14 @@ public sealed class PromptAnalyzer
 
     private readonly ClipTokenizer _tokenizer;
 
-    private PromptAnalyzer(ClipTokenizer tokenizer) => _tokenizer = tokenizer;
+    /// <summary>The text encoder's width, which embeddings must have; known only when the model was opened.</summary>
+    private readonly int? _hiddenSize;
+
+    private PromptAnalyzer(ClipTokenizer tokenizer, int? hiddenSize = null)
+    {
+        _tokenizer = tokenizer;
+        _hiddenSize = hiddenSize;
+    }
 
     /// <summary>
     /// The tokenizer of a model (a diffusers folder's own tokenizer/, or the standard CLIP one for a single-file checkpoint),
@@ -25,7 +34,7 @@ public sealed class PromptAnalyzer
     public static PromptAnalyzer ForModel(string modelPath)
     {
         using var model = ModelSource.Open(modelPath, ModelPlacement.CpuFloat32);
-        return new PromptAnalyzer(ClipTokenizer.FromModel(model));
+        return new PromptAnalyzer(ClipTokenizer.FromModel(model), model.TextEncoder.Config.HiddenSize);
     }
 
     /// <summary>
@@ -41,5 +50,28 @@ public sealed class PromptAnalyzer
     {
         var tokens = _tokenizer.Tokenize(prompt);
         return new PromptTokens(tokens.InputIds, tokens.PromptTokenCount, tokens.TruncatedTokenCount);
+    }
+
+    /// <summary>
+    /// What AUTOMATIC1111's prompt code makes of <paramref name="prompt"/>, as one JSON object shaped like an entry of the
+    /// golden prompt_syntax.json: parse_prompt_attention, schedules (<c>steps_N</c>, with hires steps also
+    /// <c>steps_N_hires_H</c>), extra_networks, multicond and a1111_conditioning (token chunks, multipliers, embedding fixes).
+    /// </summary>
+    /// <param name="embeddingPaths">Textual-inversion files whose triggers the chunks recognise.</param>
+    /// <exception cref="ModelLoadException">An embedding is refused (pickle, wrong width, not an embedding).</exception>
+    /// <exception cref="InvalidOperationException">Embeddings given to an analyzer made by <see cref="ForTokenizerOf"/>.</exception>
+    public JsonObject Inspect(string prompt, int steps, int? hiresSteps, IReadOnlyList<string> embeddingPaths)
+    {
+        if (embeddingPaths.Count > 0 && _hiddenSize is null)
+            throw new InvalidOperationException("Embeddings need the model's text encoder width: use PromptAnalyzer.ForModel.");
+        var embeddings = embeddingPaths.Count == 0 ? [] : TextualInversionFile.ReadAll(embeddingPaths, _hiddenSize!.Value);
+        try
+        {
+            return PromptInspector.Inspect(prompt, steps, hiresSteps, new PromptChunker(_tokenizer.TokenIds, embeddings));
+        }
+        finally
+        {
+            foreach (var embedding in embeddings) embedding.Vectors.Dispose();
+        }
     }
 }

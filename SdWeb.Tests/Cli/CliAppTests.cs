@@ -29,7 +29,7 @@ public class CliAppTests
         var (code, _, error) = await Run("frobnicate");
         Assert.Equal(2, code);
         Assert.StartsWith("error: unknown command 'frobnicate'.\n", error);
-        foreach (var verb in new[] { "generate", "tokenize", "models", "bench" })
+        foreach (var verb in new[] { "generate", "tokenize", "prompt", "models", "bench" })
             Assert.Matches($@"\n  {verb} +\S", error);
     }
 
@@ -51,9 +51,11 @@ public class CliAppTests
         {
             ["generate"],
             ["model", "prompt", "negative", "seed", "steps", "cfg", "sampler", "width", "height", "images-per-prompt", "init-image",
-             "strength", "vae", "dtype", "device", "threads", "out"]
+             "strength", "vae", "prompt-syntax", "clip-skip", "pad-cond-uncond", "lora-dir", "embeddings-dir", "timestep-spacing",
+             "subseed", "subseed-strength", "dtype", "device", "threads", "out"]
         },
         { ["tokenize"], ["model", "prompt"] },
+        { ["prompt", "inspect"], ["model", "prompt", "steps", "hires-steps", "embeddings-dir"] },
         { ["bench"], ["model", "pipeline", "component", "size", "steps", "sampler", "runs", "vae", "dtype", "device", "threads"] },
         { ["models", "inspect"], ["vae"] },
         { ["models", "download"], ["models-dir", "revision", "variant", "hub-url"] },

@@ -29,12 +29,12 @@ public sealed class GenerateCommandValidationTests : IDisposable
     {
         var e = await Fails("--prompt", "a", "--sampler", "k_lms");
         Assert.IsType<CliUsageException>(e);
-        Assert.Equal("Unknown sampler 'k_lms'. Valid samplers: lms, lms_karras, euler, euler_karras, euler_a, heun, heun_karras, ddim, pndm, dpmpp_2m, dpmpp_2m_karras, dpmpp_2m_sde, dpmpp_2m_sde_karras, unipc, unipc_karras.", e.Message);
+        Assert.Equal("--sampler: Unknown sampler 'k_lms'. Valid samplers: lms, lms_karras, euler, euler_karras, euler_a, heun, heun_karras, ddim, pndm, dpmpp_2m, dpmpp_2m_karras, dpmpp_2m_sde, dpmpp_2m_sde_karras, unipc, unipc_karras.", e.Message);
     }
 
     [Fact]
     public async Task StepsOutOfRange() =>
-        Assert.Equal("Steps must be between 1 and 1000, not 1001.", (await Fails("--prompt", "a", "--steps", "1001")).Message);
+        Assert.Equal("--steps: Steps must be between 1 and 1000, not 1001.", (await Fails("--prompt", "a", "--steps", "1001")).Message);
 
     [Fact]
     public async Task StepsNotANumber() =>
@@ -42,24 +42,24 @@ public sealed class GenerateCommandValidationTests : IDisposable
 
     [Fact]
     public async Task CfgOutOfRange() =>
-        Assert.Equal("CFG scale must be between 0 and 50, not 51.", (await Fails("--prompt", "a", "--cfg", "51")).Message);
+        Assert.Equal("--cfg: CFG scale must be between 0 and 50, not 51.", (await Fails("--prompt", "a", "--cfg", "51")).Message);
 
     [Fact]
     public async Task WidthNotAMultipleOfEight() =>
-        Assert.Equal("Width must be a positive multiple of 8, not 500.", (await Fails("--prompt", "a", "--width", "500")).Message);
+        Assert.Equal("--width: Width must be a positive multiple of 8, not 500.", (await Fails("--prompt", "a", "--width", "500")).Message);
 
     [Fact]
     public async Task BeyondThePixelBudget() =>
-        Assert.Equal("2048x2048 is 4194304 pixels, more than the budget of 1048576; make the image smaller.",
+        Assert.Equal("--width: 2048x2048 is 4194304 pixels, more than the budget of 1048576; make the image smaller.",
             (await Fails("--prompt", "a", "--width", "2048", "--height", "2048")).Message);
 
     [Fact]
     public async Task NoPrompt() =>
-        Assert.Equal("No prompt given; describe the image to generate.", (await Fails()).Message);
+        Assert.Equal("--prompt: No prompt given; describe the image to generate.", (await Fails()).Message);
 
     [Fact]
     public async Task NegativePromptCount() =>
-        Assert.Equal("2 negative prompts for 3 prompt(s); give none, one for all prompts, or exactly one per prompt.",
+        Assert.Equal("--negative: 2 negative prompts for 3 prompt(s); give none, one for all prompts, or exactly one per prompt.",
             (await Fails("--prompt", "a", "--prompt", "b", "--prompt", "c", "--negative", "x", "--negative", "y")).Message);
 
     [Fact]
@@ -67,7 +67,7 @@ public sealed class GenerateCommandValidationTests : IDisposable
     {
         var init = Path.Combine(_dir, "init.png");
         using (var image = new Image<Rgb24>(64, 64)) image.SaveAsPng(init);
-        Assert.Equal("Strength must be in (0, 1], not 1.5.", (await Fails("--prompt", "a", "--init-image", init, "--strength", "1.5")).Message);
+        Assert.Equal("--strength: Strength must be in (0, 1], not 1.5.", (await Fails("--prompt", "a", "--init-image", init, "--strength", "1.5")).Message);
     }
 
     [Fact]

@@ -44,4 +44,23 @@ public sealed class NetworkLibraryTests
         Assert.Contains("old", error.Message);
         Assert.Contains("none", Assert.Throws<ModelLoadException>(() => library.Embedding("x", 32)).Message);
     }
+
+    [Fact]
+    public void APromptsLoraTagsBecomeActivationsInOrder()
+    {
+        var library = new NetworkLibrary(Golden.PathOf("features", "lora"), Golden.PathOf("features", "embeddings"));
+        var loras = library.LorasIn("<lora:tiny-sketch:0.25> a cat, <lora:tiny-detail> <hypernet:x:1> (BREAK:1.1)");
+        Assert.Equal([("tiny-sketch", 0.25), ("tiny-detail", 1.0)], loras.Select(l => (l.Name, l.Multiplier)));
+        Assert.Equal(Golden.PathOf("features", "lora", "tiny-detail.safetensors"), loras[1].Path);
+        Assert.Empty(library.LorasIn("a cat"));
+        Assert.Contains("the multiplier must be a number", Assert.Throws<ModelLoadException>(() => library.LorasIn("<lora:tiny-detail:strong>")).Message);
+    }
+
+    [Fact]
+    public void TheEmbeddingsUsedAreThoseWhoseTriggerATextContains()
+    {
+        var library = new NetworkLibrary(Golden.PathOf("features", "lora"), Golden.PathOf("features", "embeddings"));
+        Assert.Equal([Golden.PathOf("features", "embeddings", "tiny-style.safetensors")], library.EmbeddingsUsedBy(["a cat", "tiny-style, blurry"]));
+        Assert.Empty(library.EmbeddingsUsedBy(["a cat", "tiny style"]));
+    }
 }

@@ -19,6 +19,7 @@ public static class CliApp
     [
         new GenerateCommand(options => new Engine.Pipelines.PipelineFactory(options), GenerationLimits.Default, output, error),
         new TokenizeCommand(output, error),
+        new PromptCommand(output),
         new ModelsCommand(output, error),
         new BenchCommand(options => new Engine.Pipelines.PipelineFactory(options), output),
     ];

@@ -1,9 +1,9 @@
-using static System.FormattableString;
 using SdWeb.Engine.Devices;
 using SdWeb.Engine.Imaging;
 using SdWeb.Engine.Pipelines;
 using SdWeb.Engine.Pipelines.Validation;
 using SdWeb.Engine.Schedulers;
+using static System.FormattableString;
 
 namespace SdWeb.Cli;
 
@@ -33,6 +33,16 @@ public sealed class GenerateCommand(
             new("init-image", "FILE", "start from this image (img2img)"),
             new("strength", "F", Invariant($"img2img: how much to change the init image, in (0, 1] (default {Defaults.Strength})")),
             new("vae", "PATH", "a VAE to use instead of the model's (folder or file)"),
+            new("prompt-syntax", "plain|a1111",
+                "plain: diffusers' semantics, cut at 77 tokens; a1111: AUTOMATIC1111's (weights, BREAK, [a:b:when], AND, <lora:> tags, long prompts) (default plain)"),
+            new("clip-skip", "N", $"AUTOMATIC1111's clip skip: 1 = the text encoder's last layer, up to {GenerationRequestValidator.MaxClipSkip} (default 1)"),
+            new("pad-cond-uncond", "true|false",
+                "a1111: pad prompt and negative prompt to the same chunk count (true) or run them as separate UNet passes (default false, as AUTOMATIC1111)"),
+            NetworkArgs.LoraDir,
+            NetworkArgs.EmbeddingsDir,
+            new("timestep-spacing", "leading|linspace|trailing", "override the model's scheduler timestep_spacing (default: the model's)"),
+            new("subseed", "N", "variation seed (default: a random one when --subseed-strength is above 0)"),
+            new("subseed-strength", "F", "how far the noise moves towards the variation seed's, in [0, 1] (default 0: no variation)"),
             .. EngineOptionsArgs.Options,
             new("out", "DIR", "folder for the PNG files") { Required = true },
         ],
@@ -45,7 +55,8 @@ public sealed class GenerateCommand(
         var request = BuildRequest(args);
         using var initImage = request.InitImage;
         var errors = GenerationRequestValidator.Validate(request, limits);
-        if (errors.Count > 0) throw new CliUsageException(string.Join("\n", errors.Select(e => e.Message)));
+        if (errors.Count > 0) throw new CliUsageException(string.Join("\n", errors.Select(e => $"--{OptionOf(e.Field)}: {e.Message}")));
+        request = WithNetworks(request, NetworkArgs.Library(args, modelPath));
 
         using var pipeline = createFactory(EngineOptionsArgs.Read(args)).Load(modelPath, args.Get("vae"));
         using var result = await Task.Run(
@@ -74,7 +85,38 @@ public sealed class GenerateCommand(
             Height = args.GetInt("height") ?? Defaults.Height,
             ImagesPerPrompt = args.GetInt("images-per-prompt") ?? Defaults.ImagesPerPrompt,
             Strength = args.GetDouble("strength") ?? Defaults.Strength,
+            PromptSyntax = Choice(args, "prompt-syntax", ["plain", "a1111"]) == "a1111" ? PromptSyntax.A1111 : PromptSyntax.Plain,
+            ClipSkip = args.GetInt("clip-skip") ?? Defaults.ClipSkip,
+            PadCondUncond = Choice(args, "pad-cond-uncond", ["false", "true"]) == "true",
+            TimestepSpacing = args.Get("timestep-spacing"),
+            Subseed = args.GetLong("subseed"),
+            SubseedStrength = args.GetDouble("subseed-strength") ?? Defaults.SubseedStrength,
             InitImage = initImagePath is null ? null : InitImageReader.Read(initImagePath, limits),
         };
     }
+
+    /// <summary>
+    /// The library's files the prompts use: embeddings whose trigger word a prompt or negative prompt contains, and with
+    /// the A1111 syntax the LoRAs of the first prompt's tags (AUTOMATIC1111 takes a batch's networks from its first prompt).
+    /// </summary>
+    private static GenerationRequest WithNetworks(GenerationRequest request, Engine.Networks.NetworkLibrary library) => request with
+    {
+        Loras = request.PromptSyntax == PromptSyntax.A1111 ? library.LorasIn(request.Prompts[0]) : [],
+        Embeddings = library.EmbeddingsUsedBy(request.Prompts.Concat(request.NegativePrompts)),
+    };
+
+    private static string Choice(CliArgs args, string name, string[] choices)
+    {
+        var value = args.Get(name) ?? choices[0];
+        return choices.Contains(value) ? value : throw new CliUsageException($"--{name} must be one of {string.Join(", ", choices)}, not '{value}'.");
+    }
+
+    /// <summary>The option that sets a <see cref="GenerationRequest"/> property: CfgScale → cfg, ClipSkip → clip-skip.</summary>
+    private static string OptionOf(string field) => field switch
+    {
+        nameof(GenerationRequest.Prompts) => "prompt",
+        nameof(GenerationRequest.NegativePrompts) => "negative",
+        nameof(GenerationRequest.CfgScale) => "cfg",
+        _ => string.Concat(field.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "-" : "") + char.ToLowerInvariant(c) : c.ToString())),
+    };
 }
