@@ -1,3 +1,4 @@
+using System.Globalization;
 using SdWeb.Engine.Loading;
 using SdWeb.Engine.Prompts;
 
@@ -29,6 +30,22 @@ public sealed class NetworkLibrary(string loraFolder, string embeddingsFolder)
     /// <exception cref="ModelLoadException">No such LoRA; the message lists the available ones.</exception>
     public NetworkActivation Lora(string name, double multiplier) =>
         new(name, Find(Loras(), name, "LoRA", LoraFolder).Path, multiplier);
+
+    /// <summary>
+    /// The LoRAs a prompt's <c>&lt;lora:name:multiplier&gt;</c> tags ask for, in order (multiplier 1 when left out),
+    /// parsed as A1111's prompt parser finds them.
+    /// </summary>
+    /// <exception cref="ModelLoadException">A tag names no LoRA here (the message lists the available ones) or its multiplier is not a number.</exception>
+    public IReadOnlyList<NetworkActivation> LorasIn(string prompt)
+    {
+        if (!ExtraNetworkTags.Parse(prompt).Networks.TryGetValue("lora", out var tags)) return [];
+        return tags.Select(args => Lora(args[0], args.Count > 1 ? Multiplier(args[0], args[1]) : 1)).ToList();
+    }
+
+    private static double Multiplier(string name, string text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : throw new ModelLoadException($"The tag <lora:{name}:{text}> has a multiplier that is not a number.");
 
     /// <summary>Reads an embedding by trigger word, checked against the text encoder's width.</summary>
     internal TextualInversionEmbedding Embedding(string name, int hiddenSize) =>
