@@ -1,5 +1,8 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace SdWeb.Data;
@@ -26,6 +29,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
             job.HasIndex(j => new { j.Status, j.Sequence });
             job.HasIndex(j => j.UserId);
             job.HasOne(j => j.User).WithMany().HasForeignKey(j => j.UserId).OnDelete(DeleteBehavior.Restrict);
+            job.Property(j => j.PromptSyntax).HasConversion<string>().HasMaxLength(8);
+            JsonColumn(job.Property(j => j.Loras));
+            JsonColumn(job.Property(j => j.Embeddings));
         });
 
         builder.Entity<ImageRecord>(image =>
@@ -44,6 +50,9 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
             image.HasIndex(i => i.JobId);
             image.HasOne(i => i.Job).WithMany(j => j.Images).HasForeignKey(i => i.JobId).OnDelete(DeleteBehavior.SetNull);
             image.HasOne(i => i.User).WithMany().HasForeignKey(i => i.UserId).OnDelete(DeleteBehavior.Restrict);
+            image.Property(i => i.PromptSyntax).HasConversion<string>().HasMaxLength(8);
+            JsonColumn(image.Property(i => i.Loras));
+            JsonColumn(image.Property(i => i.Embeddings));
         });
 
         builder.Entity<Invite>(invite =>
@@ -54,6 +63,16 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
 
         UseUtcDateTimes(builder);
     }
+
+    /// <summary>A short list kept with its row as JSON text: read and written whole, never queried item by item.</summary>
+    private static void JsonColumn<T>(PropertyBuilder<List<T>> property) => property.HasConversion(
+        new ValueConverter<List<T>, string>(
+            v => JsonSerializer.Serialize(v, JsonSerializerOptions.Default),
+            v => JsonSerializer.Deserialize<List<T>>(v, JsonSerializerOptions.Default) ?? new List<T>()),
+        new ValueComparer<List<T>>(
+            (a, b) => a!.SequenceEqual(b!),
+            v => v.Aggregate(0, (hash, item) => HashCode.Combine(hash, item)),
+            v => v.ToList()));
 
     /// <summary>SQLite keeps no DateTimeKind; every time here is written as UTC, so it is read back as UTC.</summary>
     private static void UseUtcDateTimes(ModelBuilder builder)

@@ -1,3 +1,5 @@
+using SdWeb.Engine.Pipelines;
+
 namespace SdWeb.Data;
 
 /// <summary>
@@ -32,6 +34,18 @@ public sealed class GenerationJob
     /// <summary>Img2img: the gallery image used as the source, and how much of the schedule runs.</summary>
     public Guid? SourceImageId { get; set; }
     public double? Strength { get; set; }
+
+    /// <summary>How the prompts are read: A1111 for every job the app makes; Plain for jobs made before it spoke A1111.</summary>
+    public PromptSyntax PromptSyntax { get; set; }
+
+    /// <summary>AUTOMATIC1111's "Clip skip" (1 = the text encoder's last layer).</summary>
+    public int ClipSkip { get; set; } = 1;
+
+    /// <summary>LoRAs merged for the generation, as resolved when the job was submitted.</summary>
+    public List<LoraUse> Loras { get; set; } = [];
+
+    /// <summary>Embeddings whose trigger words the prompts use.</summary>
+    public List<EmbeddingUse> Embeddings { get; set; } = [];
 
     /// <summary>Model as the catalog names it (a folder or file name inside ModelsDir, never a path).</summary>
     public required string ModelName { get; set; }

@@ -1,3 +1,5 @@
+using SdWeb.Engine.Pipelines;
+
 namespace SdWeb.Data;
 
 /// <summary>A stored image and every parameter needed to make it again. Files live under DataDir; paths here are relative to it.</summary>
@@ -22,6 +24,18 @@ public sealed class ImageRecord
     public int Height { get; set; }
     public double? Strength { get; set; }
     public Guid? SourceImageId { get; set; }
+
+    /// <summary>How the prompts are read: A1111 for every job the app makes; Plain for jobs made before it spoke A1111.</summary>
+    public PromptSyntax PromptSyntax { get; set; }
+
+    /// <summary>AUTOMATIC1111's "Clip skip" (1 = the text encoder's last layer).</summary>
+    public int ClipSkip { get; set; } = 1;
+
+    /// <summary>LoRAs merged for the generation, as resolved when the job was submitted.</summary>
+    public List<LoraUse> Loras { get; set; } = [];
+
+    /// <summary>Embeddings whose trigger words the prompts use.</summary>
+    public List<EmbeddingUse> Embeddings { get; set; } = [];
 
     public required string ModelName { get; set; }
     public string ModelHash { get; set; } = "";

@@ -34,12 +34,14 @@ public static class ImageSearch
 
     /// <summary>
     /// Turns what a person typed into an FTS5 query that cannot be a syntax error: every word becomes a quoted prefix
-    /// term ("cat"*), all of them required. Returns null when nothing searchable is left.
+    /// term ("cat"*), all of them required. Punctuation inside a word separates its parts as the index does, so
+    /// "tiny-detail" (a LoRA name from a <c>&lt;lora:tiny-detail:0.8&gt;</c> tag) is the phrase "tiny detail"*.
+    /// Returns null when nothing searchable is left.
     /// </summary>
     public static string? ToMatchQuery(string text)
     {
         var terms = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)
-            .Select(w => new string(w.Where(c => char.IsLetterOrDigit(c) || c == '_').ToArray()))
+            .Select(w => new string(w.Select(c => char.IsLetterOrDigit(c) || c == '_' ? c : ' ').ToArray()).Trim())
             .Where(w => w.Length > 0)
             .Select(w => $"\"{w}\"*")
             .ToList();

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SdWeb.Engine.Devices;
+using SdWeb.Engine.Networks;
 using SdWeb.Engine.Pipelines;
 using SdWeb.Engine.Pipelines.Validation;
 using SdWeb.Options;
@@ -29,6 +30,8 @@ public static class GenerationServiceCollectionExtensions
                 sp.GetRequiredService<GenerationLimits>());
         });
         services.AddSingleton<PipelineHost>();
+        services.AddSingleton(sp => NetworkLibrary.InModelsFolder(sp.GetRequiredService<SdWebOptions>().ModelsPath));
+        services.AddSingleton<JobNetworks>();
         services.AddSingleton<JobExecutor>();
         services.AddSingleton<SubmissionRateLimiter>();
         services.AddSingleton<JobSubmitter>();

@@ -16,6 +16,7 @@ namespace SdWeb.Generation;
 public sealed class JobExecutor(
     IDbContextFactory<AppDbContext> dbFactory,
     PipelineHost pipelines,
+    JobNetworks networks,
     IImageSaver images,
     JobNotifier notifier,
     JobCancellations cancellations,
@@ -60,10 +61,12 @@ public sealed class JobExecutor(
         {
             var pipeline = pipelines.Get(job.ModelName);
             using var source = LoadSource(db, job);
+            // Checked before the first image: a file replaced since the job was submitted fails the job instead of changing its images.
+            var (loras, embeddings) = networks.Files(job);
             for (var i = 0; i < job.ImageCount; i++)
             {
                 if (savedSeeds.Contains(job.Seed.Value + i)) continue;
-                var request = JobRequests.ToGenerationRequest(job, job.Seed + i, 1, source, notifier.MinPreviewInterval);
+                var request = JobRequests.ToGenerationRequest(job, job.Seed + i, 1, source, notifier.MinPreviewInterval) with { Loras = loras, Embeddings = embeddings };
                 var progress = new SyncProgress<StepProgress>(step => Publish(job, Progress(job, i, step)));
                 using var result = pipeline.Generate(request, progress, cancellation);
                 // Saved on this thread, synchronously: an image the engine finished is kept whole, never cancelled half-way.

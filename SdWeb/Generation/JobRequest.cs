@@ -1,3 +1,5 @@
+using SdWeb.Engine.Pipelines;
+
 namespace SdWeb.Generation;
 
 /// <summary>What a user asks for, from the Generate form or as the JSON body of <c>POST /api/jobs</c>.</summary>
@@ -15,6 +17,12 @@ public sealed record JobRequest
     public int Width { get; init; } = 512;
     public int Height { get; init; } = 512;
     public int ImageCount { get; init; } = 1;
+
+    /// <summary>AUTOMATIC1111's "Clip skip": 1 = the text encoder's last layer.</summary>
+    public int ClipSkip { get; init; } = 1;
+
+    /// <summary>A1111 for every new job; Plain only to reproduce an image made before the app read A1111 syntax.</summary>
+    public PromptSyntax PromptSyntax { get; init; } = PromptSyntax.A1111;
 
     /// <summary>Model name from the catalog; null = the default model.</summary>
     public string? Model { get; init; }

@@ -1,16 +1,19 @@
 using Microsoft.EntityFrameworkCore;
 using SdWeb.Data;
+using SdWeb.Engine.Loading;
+using SdWeb.Engine.Pipelines;
 using SdWeb.Engine.Pipelines.Validation;
 
 namespace SdWeb.Generation;
 
 /// <summary>
 /// Accepts a job: checks it with the engine's own rules, stores it, and only then queues it — so a job the user was
-/// told about survives a restart. Each user's valid submissions are rate-limited. The Generate page and the API both submit through here.
+/// told about survives a restart. LoRA tags and embedding trigger words are resolved against the models folder here and
+/// stored with their hashes. Each user's valid submissions are rate-limited. The Generate page and the API both submit through here.
 /// </summary>
 public sealed class JobSubmitter(
     IDbContextFactory<AppDbContext> dbFactory, IModelLibrary library, JobQueue queue, GenerationLimits limits,
-    SubmissionRateLimiter rateLimiter)
+    SubmissionRateLimiter rateLimiter, JobNetworks networks)
 {
     public async Task<SubmitResult> SubmitAsync(JobRequest request, string userId, CancellationToken cancellationToken)
     {
@@ -31,6 +34,27 @@ public sealed class JobSubmitter(
             Fail(nameof(JobRequest.SourceImageId), $"Source image {sourceId} does not exist (it may have been deleted); pick another one.");
 
         var job = JobRequests.ToJob(request, userId, model);
+        if (request.ReproducesImageId is { } originalId)
+        {
+            var original = await db.Images.AsNoTracking().FirstOrDefaultAsync(i => i.Id == originalId, cancellationToken);
+            if (original is not null)
+            {
+                foreach (var change in networks.Changes(original.Loras, original.Embeddings))
+                    Fail(nameof(JobRequest.Prompt), $"{change} The image cannot be made again as it was.");
+            }
+        }
+        // Plain prompts (reproducing images made before A1111 syntax) read tags as text and use no networks.
+        if (job.PromptSyntax == PromptSyntax.A1111 && !errors.ContainsKey(nameof(JobRequest.Prompt)))
+        {
+            try
+            {
+                (job.Loras, job.Embeddings) = networks.Resolve(job.Prompt, job.NegativePrompt);
+            }
+            catch (ModelLoadException e)
+            {
+                Fail(nameof(JobRequest.Prompt), e.Message);
+            }
+        }
         // The only check of the job's settings: the worker runs what was accepted here.
         // The worker loads the real source image; the rules only need to know there is one.
         var engineRequest = JobRequests.ToGenerationRequest(job, job.Seed, job.ImageCount, initImage: null);

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using MudBlazor;
 using SdWeb.Components.Pages;
 using SdWeb.Data;
+using SdWeb.Engine.Networks;
 using SdWeb.Engine.Pipelines.Validation;
 using SdWeb.Generation;
 using SdWeb.Tests.Web.Support;
@@ -26,6 +27,7 @@ public sealed class GeneratePageTests : MudComponentTest
         Services.AddSingleton<IDbContextFactory<AppDbContext>>(_h.Database);
         Services.AddSingleton(_h.Options);
         Services.AddSingleton<IModelLibrary>(_h.Library);
+        Services.AddSingleton(NetworkLibrary.InModelsFolder(_h.Options.ModelsDir));
         Services.AddSingleton(_h.Submitter);
         Services.AddSingleton(_h.Images);
         Services.AddSingleton(GenerationLimits.Default);

@@ -10,6 +10,7 @@ using SdWeb.Auth;
 using SdWeb.Components.Pages;
 using SdWeb.Data;
 using SdWeb.Engine.Imaging;
+using SdWeb.Engine.Networks;
 using SdWeb.Engine.Pipelines.Validation;
 using SdWeb.Gallery;
 using SdWeb.Generation;
@@ -34,7 +35,8 @@ public sealed class ImageDetailPageTests : MudComponentTest
         Services.AddSingleton(_bed.Store);
         Services.AddSingleton(_bed.Paths);
         Services.AddSingleton(new JobSubmitter(_bed.Database, new FakeModelLibrary("model-a"), new JobQueue(),
-            GenerationLimits.Default, new SubmissionRateLimiter(new SdWebOptions())));
+            GenerationLimits.Default, new SubmissionRateLimiter(new SdWebOptions()),
+            new JobNetworks(NetworkLibrary.InModelsFolder(_bed.Paths.Full("models")))));
         Services.AddSingleton(_notifier);
         _auth = AddAuthorization();
     }

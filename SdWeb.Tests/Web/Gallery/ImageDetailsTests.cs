@@ -1,3 +1,4 @@
+using SdWeb.Engine.Pipelines;
 using SdWeb.Gallery;
 using SdWeb.Generation;
 using SdWeb.Tests.Web.Support;
@@ -50,6 +51,8 @@ public class ImageDetailsTests
         {
             Prompt = "a fox", NegativePrompt = "ugly", Sampler = "ddim", Steps = 20, CfgScale = 7.5, Seed = 7,
             Width = 64, Height = 48, ImageCount = 1, Model = "model-b", ReproducesImageId = image.Id,
+            // Stored without a syntax, as every image made before the app read A1111 syntax: it reproduces as plain.
+            PromptSyntax = PromptSyntax.Plain,
         }, request);
     }
 }

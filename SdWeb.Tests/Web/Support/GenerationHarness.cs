@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using SdWeb.Data;
+using SdWeb.Engine.Networks;
 using SdWeb.Engine.Pipelines.Validation;
 using SdWeb.Generation;
 using SdWeb.Options;
@@ -23,8 +24,9 @@ public sealed class GenerationHarness : IDisposable
         Host = new PipelineHost(Factory, Library, NullLogger<PipelineHost>.Instance);
         Paths = new ImagePaths(Options);
         Images = new ImageStore(Database, Paths, files, TimeProvider.System, NullLogger<ImageStore>.Instance);
-        Executor = new JobExecutor(Database, Host, Images, Notifier, Cancellations, Paths, TimeProvider.System, NullLogger<JobExecutor>.Instance);
-        Submitter = new JobSubmitter(Database, Library, Queue, GenerationLimits.Default, new SubmissionRateLimiter(Options));
+        Networks = new JobNetworks(NetworkLibrary.InModelsFolder(Options.ModelsDir));
+        Executor = new JobExecutor(Database, Host, Networks, Images, Notifier, Cancellations, Paths, TimeProvider.System, NullLogger<JobExecutor>.Instance);
+        Submitter = new JobSubmitter(Database, Library, Queue, GenerationLimits.Default, new SubmissionRateLimiter(Options), Networks);
         Canceller = new JobCanceller(Database, Queue, Cancellations, Notifier, TimeProvider.System);
     }
 
@@ -33,6 +35,7 @@ public sealed class GenerationHarness : IDisposable
     public FakeModelLibrary Library { get; } = new("model-a", "model-b");
     public FakePipelineFactory Factory { get; } = new();
     public ImagePaths Paths { get; }
+    public JobNetworks Networks { get; }
     public ImageStore Images { get; }
     public JobQueue Queue { get; } = new();
     public JobCancellations Cancellations { get; } = new();

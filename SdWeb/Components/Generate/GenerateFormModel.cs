@@ -13,6 +13,7 @@ public sealed class GenerateFormModel
     public string Sampler { get; set; } = Defaults.Sampler;
     public int Steps { get; set; } = Defaults.Steps;
     public double CfgScale { get; set; } = Defaults.CfgScale;
+    public int ClipSkip { get; set; } = Defaults.ClipSkip;
 
     /// <summary>Used only when <see cref="SeedLocked"/>; otherwise each job gets a random seed.</summary>
     public long? Seed { get; set; }
@@ -33,6 +34,7 @@ public sealed class GenerateFormModel
         Sampler = Sampler,
         Steps = Steps,
         CfgScale = CfgScale,
+        ClipSkip = ClipSkip,
         Seed = SeedLocked ? Seed : null,
         Width = Width,
         Height = Height,
@@ -50,6 +52,7 @@ public sealed class GenerateFormModel
         Sampler = request.Sampler;
         Steps = request.Steps;
         CfgScale = request.CfgScale;
+        ClipSkip = request.ClipSkip;
         Seed = request.Seed;
         SeedLocked = request.Seed is not null;
         Width = request.Width;
