@@ -5,8 +5,8 @@ using SdWeb.Engine.Models.Unet;
 using SdWeb.Engine.Models.Vae;
 using SdWeb.Engine.Networks;
 using SdWeb.Engine.Pipelines.Components;
-using SdWeb.Engine.Prompts;
 using SdWeb.Engine.Pipelines.Validation;
+using SdWeb.Engine.Prompts;
 using SdWeb.Engine.Tokenization;
 
 namespace SdWeb.Engine.Pipelines;

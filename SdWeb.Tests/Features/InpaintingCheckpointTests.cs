@@ -1,9 +1,9 @@
 using SdWeb.Engine.Devices;
+using SdWeb.Engine.Imaging;
 using SdWeb.Engine.Loading;
 using SdWeb.Engine.Loading.SafeTensors;
 using SdWeb.Engine.Pipelines;
 using SdWeb.Engine.Pipelines.Validation;
-using SdWeb.Engine.Imaging;
 using SdWeb.Tests.Pipelines;
 using SdWeb.Tests.Support;
 using SixLabors.ImageSharp;

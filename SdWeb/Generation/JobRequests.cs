@@ -56,23 +56,26 @@ public static class JobRequests
     /// <paramref name="seed"/>: the whole job when it is checked, one image at a time when it runs.
     /// </summary>
     public static GenerationRequest ToGenerationRequest(
-        GenerationJob job, long? seed, int imagesPerPrompt, Image<Rgb24>? initImage, TimeSpan minPreviewInterval = default) => new()
+        GenerationJob job, long? seed, int imagesPerPrompt, Image<Rgb24>? initImage, TimeSpan minPreviewInterval = default)
     {
-        Prompts = [job.Prompt],
-        NegativePrompts = string.IsNullOrEmpty(job.NegativePrompt) ? [] : [job.NegativePrompt],
-        Sampler = job.Sampler,
-        Steps = job.Steps,
-        CfgScale = job.CfgScale,
-        ClipSkip = job.ClipSkip,
-        PromptSyntax = job.PromptSyntax,
-        Seed = seed,
-        Width = job.Width,
-        Height = job.Height,
-        ImagesPerPrompt = imagesPerPrompt,
-        InitImage = initImage,
-        Strength = job.Strength ?? 1,
-        MinPreviewInterval = minPreviewInterval,
-    };
+        return new()
+        {
+            Prompts = [job.Prompt],
+            NegativePrompts = string.IsNullOrEmpty(job.NegativePrompt) ? [] : [job.NegativePrompt],
+            Sampler = job.Sampler,
+            Steps = job.Steps,
+            CfgScale = job.CfgScale,
+            ClipSkip = job.ClipSkip,
+            PromptSyntax = job.PromptSyntax,
+            Seed = seed,
+            Width = job.Width,
+            Height = job.Height,
+            ImagesPerPrompt = imagesPerPrompt,
+            InitImage = initImage,
+            Strength = job.Strength ?? 1,
+            MinPreviewInterval = minPreviewInterval,
+        };
+    }
 
     /// <summary>The <see cref="JobRequest"/> property an engine validation error is about (same name unless the meaning differs).</summary>
     public static string FieldOf(string generationRequestField) => generationRequestField switch
