@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Components.Authorization;
@@ -29,15 +30,18 @@ public static class AuthServiceCollectionExtensions
         services.AddScoped<AuthenticationStateProvider, RevalidatingIdentityStateProvider>();
         services.AddAuthentication(o =>
             {
-                o.DefaultScheme = IdentityConstants.ApplicationScheme;
+                o.DefaultScheme = CookieOrApiKeyScheme;
                 o.DefaultSignInScheme = IdentityConstants.ExternalScheme;
             })
+            .AddPolicyScheme(CookieOrApiKeyScheme, null, o => o.ForwardDefaultSelector = SchemeFor)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
             .AddIdentityCookies();
+        services.AddSingleton<ApiKeyService>();
         services.ConfigureApplicationCookie(cookie =>
         {
             cookie.LoginPath = "/Account/Login";
             cookie.AccessDeniedPath = "/Account/AccessDenied";
-            cookie.Cookie.Name = "SdWeb.Auth";
+            cookie.Cookie.Name = CookieName;
             cookie.Events.OnRedirectToLogin = ctx => AnswerMachinesWithStatus(ctx, StatusCodes.Status401Unauthorized);
             cookie.Events.OnRedirectToAccessDenied = ctx => AnswerMachinesWithStatus(ctx, StatusCodes.Status403Forbidden);
         });
@@ -74,11 +78,27 @@ public static class AuthServiceCollectionExtensions
         return services;
     }
 
+    private const string CookieOrApiKeyScheme = "CookieOrApiKey";
+    private const string CookieName = "SdWeb.Auth";
+
+    /// <summary>
+    /// API keys count only on the API paths, and there only when sent (or when there is no session cookie, so the
+    /// refusal explains how to send one); pages and the hub know only the session cookie.
+    /// </summary>
+    private static string SchemeFor(HttpContext context)
+    {
+        var request = context.Request;
+        var isApi = request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/sdapi");
+        return isApi && (request.Headers.Authorization.Count > 0 || !request.Cookies.ContainsKey(CookieName))
+            ? ApiKeyAuthenticationHandler.SchemeName
+            : IdentityConstants.ApplicationScheme;
+    }
+
     /// <summary>API and hub callers get a status code; browsers asking for a page are redirected to the login form.</summary>
     private static Task AnswerMachinesWithStatus(Microsoft.AspNetCore.Authentication.RedirectContext<CookieAuthenticationOptions> ctx, int status)
     {
         var path = ctx.Request.Path;
-        if (path.StartsWithSegments("/api") || path.StartsWithSegments("/hubs"))
+        if (path.StartsWithSegments("/api") || path.StartsWithSegments("/sdapi") || path.StartsWithSegments("/hubs"))
             ctx.Response.StatusCode = status;
         else
             ctx.Response.Redirect(ctx.RedirectUri);
