@@ -31,12 +31,13 @@ public sealed class ApiKeyAuthenticationHandler(
             (userName, secret) = basic;
         else return Fail("The Authorization header must be 'Bearer <API key>' or Basic with your user name and an API key as the password.");
 
-        var user = await keys.FindOwnerAsync(secret.Trim(), Context.RequestAborted);
-        if (user is null) return Fail("The API key is wrong or revoked. Create a key on your profile page (/Account/Profile).");
+        var key = await keys.FindAsync(secret.Trim(), Context.RequestAborted);
+        if (key?.User is not { } user) return Fail("The API key is wrong or revoked. Create a key on your profile page (/Account/Profile).");
         if (userName is not null && !string.Equals(userName, user.UserName, StringComparison.OrdinalIgnoreCase))
             return Fail("The API key does not belong to that user name.");
         if (AccountLock.IsLocked(user, clock.GetUtcNow())) return Fail("This account is locked; its API keys do not work.");
 
+        await keys.NoteUseAsync(key, Context.RequestAborted);
         var identity = new ClaimsIdentity(SchemeName);
         identity.AddClaim(new Claim(ClaimTypes.NameIdentifier, user.Id));
         identity.AddClaim(new Claim(ClaimTypes.Name, user.UserName ?? ""));

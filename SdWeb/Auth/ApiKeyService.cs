@@ -51,19 +51,23 @@ public sealed class ApiKeyService(IDbContextFactory<AppDbContext> dbFactory, Tim
             .ExecuteUpdateAsync(s => s.SetProperty(k => k.RevokedAt, now), cancellationToken) > 0;
     }
 
-    /// <summary>The owner of a valid, unrevoked key (notes its use), or null. Whether the owner may sign in is the caller's check.</summary>
-    public async Task<AppUser?> FindOwnerAsync(string secret, CancellationToken cancellationToken)
+    /// <summary>The valid, unrevoked key (with its owner) the secret is, or null. Whether the owner may sign in is the caller's check.</summary>
+    public async Task<ApiKey?> FindAsync(string secret, CancellationToken cancellationToken)
     {
         if (!secret.StartsWith(KeyStart, StringComparison.Ordinal) || secret.Length <= PrefixLength) return null;
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var prefix = secret[..PrefixLength];
-        var key = await db.ApiKeys.Include(k => k.User).FirstOrDefaultAsync(k => k.Prefix == prefix, cancellationToken);
-        if (key is null || key.RevokedAt is not null || !CryptographicOperations.FixedTimeEquals(HashOf(secret), key.Hash)) return null;
+        var key = await db.ApiKeys.AsNoTracking().Include(k => k.User).FirstOrDefaultAsync(k => k.Prefix == prefix, cancellationToken);
+        return key is null || key.RevokedAt is not null || !CryptographicOperations.FixedTimeEquals(HashOf(secret), key.Hash) ? null : key;
+    }
 
+    /// <summary>Notes a successful sign-in with the key (at most once per <see cref="LastUsedResolution"/>).</summary>
+    public async Task NoteUseAsync(ApiKey key, CancellationToken cancellationToken)
+    {
         var now = clock.GetUtcNow().UtcDateTime;
-        if (key.LastUsedAt is null || now - key.LastUsedAt >= LastUsedResolution)
-            await db.ApiKeys.Where(k => k.Id == key.Id).ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), cancellationToken);
-        return key.User;
+        if (key.LastUsedAt is not null && now - key.LastUsedAt < LastUsedResolution) return;
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        await db.ApiKeys.Where(k => k.Id == key.Id).ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, now), cancellationToken);
     }
 
     private static byte[] HashOf(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));

@@ -21,6 +21,8 @@ public static class CliApp
         new TokenizeCommand(output, error),
         new ModelsCommand(output, error),
         new BenchCommand(options => new Engine.Pipelines.PipelineFactory(options), output),
+        new UsersCommand(Console.In, output),
+        new ApiKeysCommand(output),
     ];
 
     /// <summary>
