@@ -46,19 +46,7 @@ public static class AuthServiceCollectionExtensions
             cookie.Events.OnRedirectToAccessDenied = ctx => AnswerMachinesWithStatus(ctx, StatusCodes.Status403Forbidden);
         });
 
-        services.AddIdentityCore<AppUser>(o =>
-            {
-                o.SignIn.RequireConfirmedAccount = false;
-                o.User.RequireUniqueEmail = false;
-                o.Password.RequiredLength = 8;
-                o.Password.RequireNonAlphanumeric = false;
-                o.Password.RequireUppercase = false;
-                o.Password.RequireLowercase = false;
-                o.Password.RequireDigit = false;
-                o.Lockout.AllowedForNewUsers = true;
-                o.Lockout.MaxFailedAccessAttempts = 5;
-                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
-            })
+        services.AddIdentityCore<AppUser>(IdentityRules)
             .AddEntityFrameworkStores<AppDbContext>()
             .AddSignInManager()
             .AddDefaultTokenProviders()
@@ -76,6 +64,21 @@ public static class AuthServiceCollectionExtensions
         services.AddScoped<AccountService>();
         services.AddScoped<AccountAdministration>();
         return services;
+    }
+
+    /// <summary>Account, password and lockout rules; the command line's `users add` uses the same.</summary>
+    public static void IdentityRules(IdentityOptions o)
+    {
+        o.SignIn.RequireConfirmedAccount = false;
+        o.User.RequireUniqueEmail = false;
+        o.Password.RequiredLength = 8;
+        o.Password.RequireNonAlphanumeric = false;
+        o.Password.RequireUppercase = false;
+        o.Password.RequireLowercase = false;
+        o.Password.RequireDigit = false;
+        o.Lockout.AllowedForNewUsers = true;
+        o.Lockout.MaxFailedAccessAttempts = 5;
+        o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(5);
     }
 
     private const string CookieOrApiKeyScheme = "CookieOrApiKey";

@@ -22,7 +22,7 @@ public static class CliAccounts
         services.AddLogging();
         services.AddSingleton(options);
         services.AddSdWebData();
-        services.AddIdentityCore<AppUser>(o => o.Password.RequiredLength = 8).AddEntityFrameworkStores<AppDbContext>();
+        services.AddIdentityCore<AppUser>(AuthServiceCollectionExtensions.IdentityRules).AddEntityFrameworkStores<AppDbContext>();
         services.AddScoped<AccountService>();
         services.AddSingleton<ApiKeyService>();
         var provider = services.BuildServiceProvider();
