@@ -32,7 +32,7 @@ public sealed class ApiKeyAuthenticationHandler(
         else return Fail("The Authorization header must be 'Bearer <API key>' or Basic with your user name and an API key as the password.");
 
         var key = await keys.FindAsync(secret.Trim(), Context.RequestAborted);
-        if (key?.User is not { } user) return Fail("The API key is wrong or revoked. Create a key on your profile page (/Account/Profile).");
+        if (key?.User is not { } user) return Fail("The API key is wrong or revoked. Create a key on your profile page (/profile).");
         if (userName is not null && !string.Equals(userName, user.UserName, StringComparison.OrdinalIgnoreCase))
             return Fail("The API key does not belong to that user name.");
         if (AccountLock.IsLocked(user, clock.GetUtcNow())) return Fail("This account is locked; its API keys do not work.");

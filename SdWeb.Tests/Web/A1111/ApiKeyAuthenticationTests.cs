@@ -34,6 +34,18 @@ public sealed class ApiKeyAuthenticationTests(SdWebApp app)
     }
 
     [Fact]
+    public async Task TheProfilePageListsTheUsersKeys()
+    {
+        var admin = await app.AdminAsync();
+        await app.Services.GetRequiredService<ApiKeyService>().CreateAsync(await app.UserIdAsync("admin"), "render farm", CancellationToken.None);
+
+        var page = await admin.GetStringAsync("/profile");
+
+        Assert.Contains("render farm", page);
+        Assert.Contains("Create key", page);
+    }
+
+    [Fact]
     public async Task AKeyNeverSignsIntoThePages()
     {
         var (_, key) = await ApiKeyClients.UserWithKeyAsync(app.Services, "pagevisitor");
