@@ -1,4 +1,5 @@
 using SdWeb.Api;
+using SdWeb.Api.A1111;
 using SdWeb.Auth;
 using SdWeb.Cli;
 using SdWeb.Components;
@@ -22,6 +23,7 @@ builder.Services.AddSdWebGeneration(builder.Configuration);
 builder.Services.AddSdWebHubs();
 builder.Services.AddSdWebGallery();
 builder.Services.AddSdWebComponents();
+builder.Services.AddSdWebA1111Api();
 
 var app = builder.Build();
 await app.InitializeSdWebDataAsync();
@@ -36,6 +38,7 @@ app.MapSdWebComponents();
 app.MapSdWebAccount();
 app.MapSdWebImageApi();
 app.MapSdWebJobApi();
+app.MapSdWebA1111Api();
 app.MapSdWebHubs();
 
 await app.RunAsync();

@@ -22,6 +22,8 @@ public static class CliApp
         new PromptCommand(output),
         new ModelsCommand(output, error),
         new BenchCommand(options => new Engine.Pipelines.PipelineFactory(options), output),
+        new UsersCommand(Console.In, output),
+        new ApiKeysCommand(output),
     ];
 
     /// <summary>

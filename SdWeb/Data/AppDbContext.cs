@@ -16,6 +16,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     public DbSet<GenerationJob> Jobs => Set<GenerationJob>();
     public DbSet<ImageRecord> Images => Set<ImageRecord>();
     public DbSet<Invite> Invites => Set<Invite>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -59,6 +60,16 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
         {
             invite.ToTable("Invites");
             invite.HasKey(i => i.Token);
+        });
+
+        builder.Entity<ApiKey>(key =>
+        {
+            key.ToTable("ApiKeys");
+            key.Property(k => k.Label).HasMaxLength(100);
+            key.Property(k => k.Prefix).HasMaxLength(16);
+            key.HasIndex(k => k.Prefix).IsUnique();
+            key.HasIndex(k => k.UserId);
+            key.HasOne(k => k.User).WithMany().HasForeignKey(k => k.UserId).OnDelete(DeleteBehavior.Cascade);
         });
 
         UseUtcDateTimes(builder);
