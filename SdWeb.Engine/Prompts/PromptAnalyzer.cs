@@ -53,6 +53,22 @@ public sealed class PromptAnalyzer
     }
 
     /// <summary>
+    /// The token count AUTOMATIC1111's prompt box shows: extra-network tags removed, over every AND part and every text the
+    /// prompt's schedule reaches in <paramref name="steps"/> steps, the longest; with the room its 75-token chunks give
+    /// (BREAK and the comma backtrack included), so 80 tokens read "80 / 150".
+    /// </summary>
+    public (int Tokens, int Capacity) CountChunked(string prompt, int steps)
+    {
+        var chunker = new PromptChunker(_tokenizer.TokenIds, []);
+        return A1111Prompt.Parse(prompt, steps).SubpromptSchedules
+            .SelectMany(schedule => schedule)
+            .Select(entry => chunker.Tokenize(entry.Text))
+            .Select(tokens => (tokens.TokenCount, tokens.TargetTokenCount))
+            .DefaultIfEmpty((0, PromptChunk.Length))
+            .MaxBy(count => count.Item1);
+    }
+
+    /// <summary>
     /// What AUTOMATIC1111's prompt code makes of <paramref name="prompt"/>, as one JSON object shaped like an entry of the
     /// golden prompt_syntax.json: parse_prompt_attention, schedules (<c>steps_N</c>, with hires steps also
     /// <c>steps_N_hires_H</c>), extra_networks, multicond and a1111_conditioning (token chunks, multipliers, embedding fixes).

@@ -25,6 +25,30 @@ public class PromptAnalyzerTests
         }
     }
 
+    /// <summary>
+    /// The prompt box's count is A1111's: the longest scheduled text's token count and its chunks' room, as recorded
+    /// per text in prompt_syntax.json (prompts using an embedding, whose vectors count as tokens, and p24, tokenized there
+    /// without ftfy, are left out).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(PromptSyntaxGolden.PromptIds), MemberType = typeof(PromptSyntaxGolden))]
+    public void TheChunkedCountIsTheLongestScheduledTextsAsA1111CountsIt(string id)
+    {
+        var entry = PromptSyntaxGolden.Entry(id);
+        var texts = entry["a1111_conditioning"]!.AsArray().SelectMany(c => c!["texts"]!.AsArray()).ToList();
+        bool usesEmbedding = texts.Any(t => t!["chunks"]!.AsArray().Any(c => c!["fixes"]!.AsArray().Count > 0));
+        if (id == "p24" || usesEmbedding) return;
+        var longest = texts.MaxBy(t => t!["token_count"]!.GetValue<int>())!;
+        int steps = PromptSyntaxGoldenSteps();
+
+        var count = PromptAnalyzer.ForTokenizerOf(Golden.TinySdFolder).CountChunked(entry["prompt"]!.GetValue<string>(), steps);
+
+        Assert.Equal((longest["token_count"]!.GetValue<int>(), longest["target_token_count"]!.GetValue<int>()), count);
+    }
+
+    private static int PromptSyntaxGoldenSteps() =>
+        System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Golden.PathOf("features", "prompt_syntax.json")))!["steps"]!.GetValue<int>();
+
     [Fact]
     public void ForModelRefusesAMissingModel()
     {

@@ -11,18 +11,21 @@ namespace SdWeb.Generation;
 /// </summary>
 public sealed class TokenCounter(IModelLibrary library, ILogger<TokenCounter> logger)
 {
-    /// <summary>Tokens CLIP reads besides its start and end markers; more are cut off.</summary>
-    public const int Limit = PromptAnalyzer.TokenLimit;
+    /// <summary>Tokens in one chunk of CLIP's window, besides its start and end markers.</summary>
+    public const int ChunkLength = PromptAnalyzer.TokenLimit;
 
     private readonly ConcurrentDictionary<string, Lazy<PromptAnalyzer?>> _analyzers = new();
 
-    /// <summary>Untruncated token count of a prompt, or null when the model's tokenizer cannot be read.</summary>
-    public int? Count(string model, string prompt)
+    /// <summary>
+    /// A prompt's tokens as AUTOMATIC1111's syntax counts them (the app's jobs use it) and the room its 75-token chunks
+    /// give, or null when the model's tokenizer cannot be read.
+    /// </summary>
+    public (int Tokens, int Capacity)? Count(string model, string prompt, int steps)
     {
         var analyzer = _analyzers.GetOrAdd(model, m => new Lazy<PromptAnalyzer?>(() => Open(m))).Value;
         if (analyzer is null) return null;
         // An analyzer serves one caller at a time; each is locked while it counts.
-        lock (analyzer) return analyzer.Analyze(prompt).TokenCount;
+        lock (analyzer) return analyzer.CountChunked(prompt, steps);
     }
 
     private PromptAnalyzer? Open(string model)

@@ -89,7 +89,7 @@ public sealed class GeneratePageTests : MudComponentTest
     }
 
     [Fact]
-    public void TheTokenCountWarnsWhenCLIPWouldCutThePrompt()
+    public void TheTokenCountShowsTheChunksALongPromptTakes()
     {
         var page = RenderPage();
 
@@ -98,7 +98,11 @@ public sealed class GeneratePageTests : MudComponentTest
 
         page.Find("#prompt").Input(string.Join(' ', Enumerable.Repeat("cat", 80)));
         page.WaitForAssertion(() => Assert.Equal(
-            "80 tokens — CLIP reads only the first 75; the last 5 are cut off.", page.Find("#prompt-tokens").TextContent.Trim()));
+            "80 / 150 tokens · 2 chunks of 75", page.Find("#prompt-tokens").TextContent.Trim()));
+
+        // Extra-network tags are not text CLIP reads.
+        page.Find("#prompt").Input("a cat <lora:tiny-detail:0.8>");
+        page.WaitForAssertion(() => Assert.Equal("2 / 75 tokens", page.Find("#prompt-tokens").TextContent.Trim()));
     }
 
     [Fact]
