@@ -53,6 +53,12 @@ public sealed class GenerationJob
     /// <summary>Set when the job re-runs a stored image's parameters, so the new image can be compared with it.</summary>
     public Guid? ReproducesImageId { get; set; }
 
+    /// <summary>AUTOMATIC1111's X/Y/Z plot (JSON of <c>Generation.Plots.XyzPlot</c>): one image per cell; null for an ordinary job.</summary>
+    public string? Plot { get; set; }
+
+    /// <summary>The plot's labelled grid PNG, relative to DataDir, once every cell is made.</summary>
+    public string? PlotGridPath { get; set; }
+
     public DateTime QueuedAt { get; set; } = DateTime.UtcNow;
     public DateTime? StartedAt { get; set; }
     public DateTime? FinishedAt { get; set; }
@@ -64,4 +70,7 @@ public sealed class GenerationJob
     public int Attempts { get; set; }
 
     public List<ImageRecord> Images { get; set; } = [];
+
+    /// <summary>A detached copy with every setting (each plot cell starts from one); not tracked by any context.</summary>
+    public GenerationJob Clone() => (GenerationJob)MemberwiseClone();
 }

@@ -52,6 +52,9 @@ public sealed class ImageRecord
     /// <summary>The image whose parameters this one re-ran (Reproduce), if any.</summary>
     public Guid? ReproducesImageId { get; set; }
 
+    /// <summary>The cell of its job's X/Y/Z plot this image is (Generation.Plots.XyzPlotLayout's order); null outside a plot.</summary>
+    public int? PlotCell { get; set; }
+
     /// <summary>PNG path relative to DataDir, e.g. images/2026/11/26/&lt;id&gt;.png.</summary>
     public required string FilePath { get; set; }
     public required string ThumbPath { get; set; }

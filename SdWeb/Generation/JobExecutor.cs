@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using SdWeb.Data;
 using SdWeb.Engine.Loading;
 using SdWeb.Engine.Pipelines;
+using SdWeb.Generation.Plots;
 using SdWeb.Storage;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -54,9 +55,12 @@ public sealed class JobExecutor(
         Publish(job, new JobProgress(1, job.ImageCount, 0, job.Steps, TimeSpan.Zero, null));
 
         // A job resumed after a restart keeps the images it already saved and makes only the missing ones.
-        var saved = db.Images.Where(r => r.JobId == job.Id).Select(r => new { r.Id, r.Seed }).ToList();
+        var saved = db.Images.Where(r => r.JobId == job.Id).Select(r => new { r.Id, r.Seed, r.PlotCell, r.FilePath }).ToList();
         var imageIds = saved.Select(r => r.Id).ToList();
         var savedSeeds = saved.Select(r => r.Seed).ToHashSet();
+        var plot = job.Plot is null ? null : XyzPlotLayout.Read(XyzPlot.FromJson(job.Plot), job.ImageCount).Layout
+            ?? throw new InvalidOperationException("The job's stored X/Y/Z plot cannot be read.");
+        var cellImages = new Dictionary<int, Image<Rgb24>>();
         try
         {
             var pipeline = pipelines.Get(job.ModelName);
@@ -65,12 +69,28 @@ public sealed class JobExecutor(
             var (loras, embeddings) = networks.Files(job);
             for (var i = 0; i < job.ImageCount; i++)
             {
-                if (savedSeeds.Contains(job.Seed.Value + i)) continue;
-                var request = JobRequests.ToGenerationRequest(job, job.Seed + i, 1, source, notifier.MinPreviewInterval) with { Loras = loras, Embeddings = embeddings };
+                // A plot cell is a job of its own settings (and networks); any other image is the job's at seed + i.
+                var run = plot is null ? job : XyzPlotCells.Cell(job, plot, i);
+                if (plot is null ? savedSeeds.Contains(job.Seed.Value + i) : saved.Any(r => r.PlotCell == i)) continue;
+                if (plot is not null && run.PromptSyntax == PromptSyntax.A1111)
+                {
+                    (run.Loras, run.Embeddings) = networks.Resolve(run.Prompt, run.NegativePrompt);
+                    (loras, embeddings) = networks.Files(run);
+                }
+                var seed = plot is null ? job.Seed + i : run.Seed;
+                var request = JobRequests.ToGenerationRequest(run, seed, 1, source, notifier.MinPreviewInterval) with { Loras = loras, Embeddings = embeddings };
                 var progress = new SyncProgress<StepProgress>(step => Publish(job, Progress(job, i, step)));
                 using var result = pipeline.Generate(request, progress, cancellation);
                 // Saved on this thread, synchronously: an image the engine finished is kept whole, never cancelled half-way.
-                imageIds.AddRange(images.Save(job, result).Select(r => r.Id));
+                imageIds.AddRange(images.Save(run, result, plot is null ? null : i).Select(r => r.Id));
+                if (plot is not null) cellImages[i] = result.Images[0].Image.Clone();
+            }
+            if (plot is not null)
+            {
+                foreach (var cell in saved.Where(r => r.PlotCell is { } c && !cellImages.ContainsKey(c)))
+                    cellImages[cell.PlotCell!.Value] = Image.Load<Rgb24>(paths.Full(cell.FilePath));
+                using var grid = XyzGridImage.Draw(plot, Enumerable.Range(0, plot.CellCount).Select(c => cellImages[c]).ToList());
+                job.PlotGridPath = images.SaveGrid(job, grid);
             }
             Finish(db, job, JobStatus.Succeeded, null, imageIds);
         }
@@ -90,6 +110,10 @@ public sealed class JobExecutor(
         {
             logger.LogError(e, "Job {JobId} failed", job.Id);
             Finish(db, job, JobStatus.Failed, Describe(e), imageIds);
+        }
+        finally
+        {
+            foreach (var image in cellImages.Values) image.Dispose();
         }
     }
 

@@ -1,4 +1,5 @@
 using SdWeb.Engine.Pipelines;
+using SdWeb.Generation.Plots;
 
 namespace SdWeb.Generation;
 
@@ -30,6 +31,9 @@ public sealed record JobRequest
     /// <summary>Img2img: a gallery image to start from, and how much of the schedule runs (0…1].</summary>
     public Guid? SourceImageId { get; init; }
     public double Strength { get; init; } = 0.75;
+
+    /// <summary>AUTOMATIC1111's X/Y/Z plot: one image per cell (<see cref="ImageCount"/> is then the number of cells).</summary>
+    public XyzPlot? Plot { get; init; }
 
     /// <summary>Set by Reproduce: the image whose stored parameters this request re-runs.</summary>
     public Guid? ReproducesImageId { get; init; }

@@ -30,6 +30,7 @@ public static class JobRequests
         SourceImageId = request.SourceImageId,
         Strength = request.SourceImageId is null ? null : request.Strength,
         ReproducesImageId = request.ReproducesImageId,
+        Plot = request.Plot?.ToJson(),
     };
 
     /// <summary>The parameters a stored image was made with, as a request for one image (Reuse, Reproduce).</summary>

@@ -3,6 +3,7 @@ using SdWeb.Data;
 using SdWeb.Engine.Loading;
 using SdWeb.Engine.Pipelines;
 using SdWeb.Engine.Pipelines.Validation;
+using SdWeb.Generation.Plots;
 
 namespace SdWeb.Generation;
 
@@ -43,12 +44,32 @@ public sealed class JobSubmitter(
                     Fail(nameof(JobRequest.Prompt), $"{change} The image cannot be made again as it was.");
             }
         }
+        // A plot's cells are checked one by one below; the job itself makes one image per cell.
+        var cells = new List<(string Label, GenerationJob Job)>();
+        if (request.Plot is { } plot)
+        {
+            var (layout, plotErrors) = XyzPlotLayout.Read(plot, limits.MaxImagesPerJob);
+            foreach (var error in plotErrors) Fail(nameof(JobRequest.Plot), error);
+            if (layout is not null)
+            {
+                foreach (var problem in XyzPlotCells.Problems(job, layout)) Fail(nameof(JobRequest.Plot), problem);
+                job.ImageCount = layout.CellCount;
+                cells.AddRange(XyzPlotCells.All(job, layout).Select((cell, i) => (layout.Label(i), cell)));
+            }
+        }
         // Plain prompts (reproducing images made before A1111 syntax) read tags as text and use no networks.
         if (job.PromptSyntax == PromptSyntax.A1111 && !errors.ContainsKey(nameof(JobRequest.Prompt)))
         {
             try
             {
                 (job.Loras, job.Embeddings) = networks.Resolve(job.Prompt, job.NegativePrompt);
+                // Prompt S/R may name other LoRAs and embeddings: the job keeps every one its cells use, with its hash.
+                foreach (var (_, cell) in cells)
+                {
+                    var (loras, embeddings) = networks.Resolve(cell.Prompt, cell.NegativePrompt);
+                    job.Loras.AddRange(loras.Where(l => job.Loras.All(j => j.Name != l.Name)));
+                    job.Embeddings.AddRange(embeddings.Where(e => job.Embeddings.All(j => j.Name != e.Name)));
+                }
             }
             catch (ModelLoadException e)
             {
@@ -60,6 +81,13 @@ public sealed class JobSubmitter(
         var engineRequest = JobRequests.ToGenerationRequest(job, job.Seed, job.ImageCount, initImage: null);
         foreach (var error in GenerationRequestValidator.Validate(engineRequest, limits, hasInitImage: job.SourceImageId is not null))
             Fail(JobRequests.FieldOf(error.Field), error.Message);
+        var jobMessages = errors.Values.SelectMany(m => m).ToHashSet();
+        foreach (var (label, cell) in cells)
+        {
+            var cellRequest = JobRequests.ToGenerationRequest(cell, cell.Seed, 1, initImage: null);
+            foreach (var error in GenerationRequestValidator.Validate(cellRequest, limits, hasInitImage: cell.SourceImageId is not null))
+                if (!jobMessages.Contains(error.Message)) Fail(nameof(JobRequest.Plot), $"Cell {label}: {error.Message}");
+        }
 
         if (errors.Count > 0) return new SubmitResult(null, errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
         // Only valid jobs spend the budget: a refused one costs the server nothing.

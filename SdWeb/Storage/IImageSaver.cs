@@ -1,5 +1,7 @@
 using SdWeb.Data;
 using SdWeb.Engine.Pipelines;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
 
 namespace SdWeb.Storage;
 
@@ -9,5 +11,9 @@ namespace SdWeb.Storage;
 /// </summary>
 public interface IImageSaver
 {
-    IReadOnlyList<ImageRecord> Save(GenerationJob job, GenerationResult result);
+    /// <param name="plotCell">The X/Y/Z plot cell the image is, stored with it.</param>
+    IReadOnlyList<ImageRecord> Save(GenerationJob job, GenerationResult result, int? plotCell = null);
+
+    /// <summary>Writes a plot job's labelled grid PNG; answers its path relative to DataDir (the caller stores it with the job).</summary>
+    string SaveGrid(GenerationJob job, Image<Rgb24> grid);
 }

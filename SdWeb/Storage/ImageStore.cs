@@ -20,13 +20,13 @@ public sealed class ImageStore(
     /// Stores the images of one engine call made for <paramref name="job"/> (already in the database). Not cancellable:
     /// an image the engine finished is kept whole.
     /// </summary>
-    public IReadOnlyList<ImageRecord> Save(GenerationJob job, GenerationResult result)
+    public IReadOnlyList<ImageRecord> Save(GenerationJob job, GenerationResult result, int? plotCell = null)
     {
         var written = new List<string>();
         try
         {
             var records = WriteFiles(result.Images.Select(image => new PendingImage(
-                NewRecord(job, result, image),
+                NewRecord(job, result, image, plotCell),
                 image.Image,
                 stream => ParametersPng.Save(image.Image, A1111ParametersText.Format(image, result.Parameters, result.Images.Count), stream))),
                 written, CancellationToken.None);
@@ -40,6 +40,14 @@ public sealed class ImageStore(
             RemoveAll(written);
             throw;
         }
+    }
+
+    /// <summary>Beside the day's images as &lt;job id&gt;.png; the job's row holds the path.</summary>
+    public string SaveGrid(GenerationJob job, Image<Rgb24> grid)
+    {
+        var (png, _) = ImagePaths.RelativePaths(job.Id, clock.GetUtcNow().UtcDateTime);
+        WriteAtomically(png, [], stream => grid.SaveAsPng(stream));
+        return png;
     }
 
     /// <summary>Name and sampler recorded for an uploaded img2img source: it was not generated.</summary>
@@ -124,7 +132,7 @@ public sealed class ImageStore(
         return DeleteOutcome.Deleted;
     }
 
-    private ImageRecord NewRecord(GenerationJob job, GenerationResult result, GeneratedImage image)
+    private ImageRecord NewRecord(GenerationJob job, GenerationResult result, GeneratedImage image, int? plotCell)
     {
         var p = result.Parameters;
         var id = Guid.CreateVersion7();
@@ -157,6 +165,7 @@ public sealed class ImageStore(
             CreatedAt = created,
             PixelHash = PixelHash.Of(image.Image),
             ReproducesImageId = job.ReproducesImageId,
+            PlotCell = plotCell,
             FilePath = png,
             ThumbPath = thumb,
         };

@@ -34,7 +34,8 @@ public sealed class StorageSweep(IDbContextFactory<AppDbContext> dbFactory, Imag
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var rows = await db.Images.Select(i => new { i.Id, i.FilePath, i.ThumbPath }).ToListAsync(cancellationToken);
-        var known = rows.SelectMany(r => new[] { r.FilePath, r.ThumbPath }).ToHashSet(StringComparer.Ordinal);
+        var grids = await db.Jobs.Where(j => j.PlotGridPath != null).Select(j => j.PlotGridPath!).ToListAsync(cancellationToken);
+        var known = rows.SelectMany(r => new[] { r.FilePath, r.ThumbPath }).Concat(grids).ToHashSet(StringComparer.Ordinal);
         var onDisk = files.ToHashSet(StringComparer.Ordinal);
 
         var report = new SweepReport(
