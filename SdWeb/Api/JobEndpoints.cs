@@ -1,4 +1,6 @@
 using SdWeb.Generation;
+using SdWeb.Generation.Plots;
+using SdWeb.Storage;
 
 namespace SdWeb.Api;
 
@@ -28,6 +30,12 @@ public static class JobEndpoints
             if (forbidden) return Results.Problem("This job belongs to someone else.", statusCode: StatusCodes.Status403Forbidden);
             return view is null ? Results.Problem($"No job {id}.", statusCode: StatusCodes.Status404NotFound) : Results.Ok(view);
         });
+
+        // An X/Y/Z plot's labelled grid, like a gallery image open to every signed-in user.
+        jobs.MapGet("/{id:guid}/grid", async (Guid id, XyzPlotReader plots, ImagePaths paths, CancellationToken ct) =>
+            await plots.GridPathAsync(id, ct) is { } path && File.Exists(paths.Full(path))
+                ? Results.File(paths.Full(path), "image/png")
+                : Results.Problem($"Job {id} has no plot grid (it is not an X/Y/Z plot, or not finished).", statusCode: StatusCodes.Status404NotFound));
 
         jobs.MapPost("/{id:guid}/cancel", async (Guid id, HttpContext http, JobCanceller canceller, CancellationToken ct) =>
         {

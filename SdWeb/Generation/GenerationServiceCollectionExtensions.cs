@@ -3,6 +3,7 @@ using SdWeb.Engine.Devices;
 using SdWeb.Engine.Networks;
 using SdWeb.Engine.Pipelines;
 using SdWeb.Engine.Pipelines.Validation;
+using SdWeb.Generation.Plots;
 using SdWeb.Options;
 
 namespace SdWeb.Generation;
@@ -37,6 +38,7 @@ public static class GenerationServiceCollectionExtensions
         services.AddSingleton<JobSubmitter>();
         services.AddSingleton<JobCanceller>();
         services.AddSingleton<JobReader>();
+        services.AddSingleton<XyzPlotReader>();
         services.AddSingleton<TokenCounter>();
         services.AddHostedService<GenerationWorker>();
         return services;

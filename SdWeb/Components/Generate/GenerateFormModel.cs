@@ -27,6 +27,9 @@ public sealed class GenerateFormModel
     public Guid? SourceImageId { get; set; }
     public double Strength { get; set; } = Defaults.Strength;
 
+    /// <summary>The X/Y/Z plot panel; kept when the form is refilled (Reuse, a dropped PNG), as AUTOMATIC1111 keeps its script.</summary>
+    public XyzPlotFormModel Plot { get; } = new();
+
     public JobRequest ToRequest() => new()
     {
         Prompt = Prompt,
@@ -42,6 +45,7 @@ public sealed class GenerateFormModel
         Model = Model,
         SourceImageId = SourceImageId,
         Strength = Strength,
+        Plot = Plot.ToPlot(),
     };
 
     /// <summary>Fills the form from stored parameters (Reuse); the seed comes locked so the same image can be varied.</summary>

@@ -14,6 +14,9 @@ public sealed class JobCardModel(Guid jobId, string prompt)
     /// <summary>Counts preview changes (tests and the e2e test read it from the page).</summary>
     public int PreviewVersion { get; private set; }
 
+    /// <summary>An X/Y/Z plot: progress counts cells, and the finished card shows the labelled grid.</summary>
+    public bool IsPlot { get; init; }
+
     public JobStatus Status => Latest?.Status ?? JobStatus.Queued;
 
     public bool CanCancel => Status is JobStatus.Queued or JobStatus.Running;

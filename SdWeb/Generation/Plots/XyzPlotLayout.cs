@@ -15,6 +15,8 @@ public sealed record XyzPlotLayout(XyzLayoutAxis X, XyzLayoutAxis Y, XyzLayoutAx
 
     public IEnumerable<XyzLayoutAxis> Axes => [X, Y, Z];
 
+    public int Cell(int x, int y, int z) => x + y * X.Values.Count + z * X.Values.Count * Y.Values.Count;
+
     public (int X, int Y, int Z) Position(int cell) =>
         (cell % X.Values.Count, cell / X.Values.Count % Y.Values.Count, cell / (X.Values.Count * Y.Values.Count));
 
