@@ -53,7 +53,7 @@ public sealed record XyzPlotLayout(XyzLayoutAxis X, XyzLayoutAxis Y, XyzLayoutAx
 
         var layout = new XyzPlotLayout(axes[0], axes[1], axes[2]);
         if (errors.Count == 0 && layout.CellCount > maxCells)
-            errors.Add($"The plot has {string.Join(" × ", layout.Axes.Select(a => a.Values.Count))} = {layout.CellCount} cells; a job makes at most {maxCells} images.");
+            errors.Add($"The plot has {string.Join(" × ", layout.Axes.Where(a => a.Kind is not null).Select(a => a.Values.Count))} = {layout.CellCount} cells; a job makes at most {maxCells} images.");
         return errors.Count > 0 ? (null, errors) : (layout, errors);
     }
 }
