@@ -58,11 +58,11 @@ public sealed class JobExecutor(
         var saved = db.Images.Where(r => r.JobId == job.Id).Select(r => new { r.Id, r.Seed, r.PlotCell, r.FilePath }).ToList();
         var imageIds = saved.Select(r => r.Id).ToList();
         var savedSeeds = saved.Select(r => r.Seed).ToHashSet();
-        var plot = job.Plot is null ? null : XyzPlotLayout.Read(XyzPlot.FromJson(job.Plot), job.ImageCount).Layout
-            ?? throw new InvalidOperationException("The job's stored X/Y/Z plot cannot be read.");
         var cellImages = new Dictionary<int, Image<Rgb24>>();
         try
         {
+            var plot = job.Plot is null ? null : XyzPlotLayout.Read(XyzPlot.FromJson(job.Plot), job.ImageCount).Layout
+                ?? throw new InvalidOperationException("The job's stored X/Y/Z plot cannot be read.");
             var pipeline = pipelines.Get(job.ModelName);
             using var source = LoadSource(db, job);
             // Checked before the first image: a file replaced since the job was submitted fails the job instead of changing its images.

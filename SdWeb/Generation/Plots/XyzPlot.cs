@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace SdWeb.Generation.Plots;
 
@@ -13,6 +14,7 @@ public sealed record XyzPlot
     public XyzAxis? Z { get; init; }
 
     /// <summary>The axes given, in X, Y, Z order (an axis left out has one cell).</summary>
+    [JsonIgnore]
     public IEnumerable<(string Name, XyzAxis? Axis)> Axes => [("X", X), ("Y", Y), ("Z", Z)];
 
     public string ToJson() => JsonSerializer.Serialize(this);
