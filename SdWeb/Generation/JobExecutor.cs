@@ -68,9 +68,17 @@ public sealed class JobExecutor(
                 if (savedSeeds.Contains(job.Seed.Value + i)) continue;
                 var request = JobRequests.ToGenerationRequest(job, job.Seed + i, 1, source, notifier.MinPreviewInterval) with { Loras = loras, Embeddings = embeddings };
                 var progress = new SyncProgress<StepProgress>(step => Publish(job, Progress(job, i, step)));
-                using var result = pipeline.Generate(request, progress, cancellation);
-                // Saved on this thread, synchronously: an image the engine finished is kept whole, never cancelled half-way.
-                imageIds.AddRange(images.Save(job, result).Select(r => r.Id));
+                using var image = cancellations.RegisterImage(job.Id, cancellation);
+                try
+                {
+                    using var result = pipeline.Generate(request, progress, image.Token);
+                    // Saved on this thread, synchronously: an image the engine finished is kept whole, never cancelled half-way.
+                    imageIds.AddRange(images.Save(job, result).Select(r => r.Id));
+                }
+                catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+                {
+                    logger.LogInformation("Job {JobId}: image {Image} skipped", job.Id, i + 1); // AUTOMATIC1111's skip: on to the next image
+                }
             }
             Finish(db, job, JobStatus.Succeeded, null, imageIds);
         }
