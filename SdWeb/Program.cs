@@ -24,6 +24,7 @@ builder.Services.AddSdWebHubs();
 builder.Services.AddSdWebGallery();
 builder.Services.AddSdWebComponents();
 builder.Services.AddSdWebA1111Api();
+builder.Services.AddSdWebApiDocs();
 
 var app = builder.Build();
 await app.InitializeSdWebDataAsync();
@@ -39,6 +40,7 @@ app.MapSdWebAccount();
 app.MapSdWebImageApi();
 app.MapSdWebJobApi();
 app.MapSdWebA1111Api();
+app.MapSdWebApiDocs();
 app.MapSdWebHubs();
 
 await app.RunAsync();

@@ -1,4 +1,5 @@
 using SdWeb.Engine.Loading.Diffusers;
+using TorchSharp;
 
 namespace SdWeb.Engine.Loading;
 
@@ -37,6 +38,14 @@ public static class ModelCatalog
 
     private static ModelEntry Entry(string root, string path, ModelFormat format) =>
         new(Path.GetRelativePath(root, path).Replace(Path.DirectorySeparatorChar, '/'), path, format);
+
+    /// <summary>
+    /// The SHA-256 (hex) of the file a model's A1111 hash covers: the checkpoint, or a diffusers folder's fp32 UNet
+    /// weights; its first 10 digits are the AutoV2 hash images record. Cached per file, size and write time.
+    /// </summary>
+    public static string Sha256(ModelEntry model) => ModelHash.Sha256(model.Format == ModelFormat.DiffusersFolder
+        ? DiffusersFolder.ChooseWeightsFile(Path.Combine(model.Path, "unet"), DiffusersFolder.UNetWeightsBaseName, torch.ScalarType.Float32)
+        : model.Path);
 
     /// <summary>The full path of a model named relative to the models folder; names that lead outside it are refused.</summary>
     public static string Resolve(string modelsDir, string name)

@@ -12,14 +12,17 @@ internal static class ModelHash
 {
     private static readonly ConcurrentDictionary<(string Path, long Length, DateTime WriteTime), string> Cache = new();
 
-    public static string AutoV2(string file)
+    public static string AutoV2(string file) => Sha256(file)[..10];
+
+    /// <summary>The whole file's SHA-256 as lowercase hex (A1111's "sha256" of a checkpoint).</summary>
+    public static string Sha256(string file)
     {
         var info = new FileInfo(file);
         var key = (info.FullName, info.Length, info.LastWriteTimeUtc);
         return Cache.GetOrAdd(key, static k =>
         {
             using var stream = new FileStream(k.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
-            return Convert.ToHexStringLower(SHA256.HashData(stream))[..10];
+            return Convert.ToHexStringLower(SHA256.HashData(stream));
         });
     }
 }

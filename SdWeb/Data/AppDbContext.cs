@@ -17,6 +17,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     public DbSet<ImageRecord> Images => Set<ImageRecord>();
     public DbSet<Invite> Invites => Set<Invite>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<ApiOption> ApiOptions => Set<ApiOption>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -70,6 +71,14 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
             key.HasIndex(k => k.Prefix).IsUnique();
             key.HasIndex(k => k.UserId);
             key.HasOne(k => k.User).WithMany().HasForeignKey(k => k.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<ApiOption>(option =>
+        {
+            option.ToTable("ApiOptions");
+            option.HasKey(o => new { o.UserId, o.Key });
+            option.Property(o => o.Key).HasMaxLength(200);
+            option.HasOne(o => o.User).WithMany().HasForeignKey(o => o.UserId).OnDelete(DeleteBehavior.Cascade);
         });
 
         UseUtcDateTimes(builder);

@@ -80,15 +80,26 @@ public sealed class JobExecutor(
                 var seed = plot is null ? job.Seed + i : run.Seed;
                 var request = JobRequests.ToGenerationRequest(run, seed, 1, source, notifier.MinPreviewInterval) with { Loras = loras, Embeddings = embeddings };
                 var progress = new SyncProgress<StepProgress>(step => Publish(job, Progress(job, i, step)));
-                using var result = pipeline.Generate(request, progress, cancellation);
-                // Saved on this thread, synchronously: an image the engine finished is kept whole, never cancelled half-way.
-                imageIds.AddRange(images.Save(run, result, plot is null ? null : i).Select(r => r.Id));
-                if (plot is not null) cellImages[i] = result.Images[0].Image.Clone();
+                using var image = cancellations.RegisterImage(job.Id, cancellation);
+                try
+                {
+                    using var result = pipeline.Generate(request, progress, image.Token);
+                    // Saved on this thread, synchronously: an image the engine finished is kept whole, never cancelled half-way.
+                    imageIds.AddRange(images.Save(run, result, plot is null ? null : i).Select(r => r.Id));
+                    if (plot is not null) cellImages[i] = result.Images[0].Image.Clone();
+                }
+                catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+                {
+                    logger.LogInformation("Job {JobId}: image {Image} skipped", job.Id, i + 1); // AUTOMATIC1111's skip: on to the next image
+                }
             }
             if (plot is not null)
             {
                 foreach (var cell in saved.Where(r => r.PlotCell is { } c && !cellImages.ContainsKey(c)))
                     cellImages[cell.PlotCell!.Value] = Image.Load<Rgb24>(paths.Full(cell.FilePath));
+                // A skipped cell stays an empty square in the grid.
+                foreach (var c in Enumerable.Range(0, plot.CellCount).Where(c => !cellImages.ContainsKey(c)))
+                    cellImages[c] = new Image<Rgb24>(job.Width, job.Height);
                 using var grid = XyzGridImage.Draw(plot, Enumerable.Range(0, plot.CellCount).Select(c => cellImages[c]).ToList());
                 job.PlotGridPath = images.SaveGrid(job, grid);
             }

@@ -109,6 +109,39 @@ public sealed class ApiKeyAuthenticationTests(SdWebApp app)
         }
     }
 
+    [Fact]
+    public async Task AMemberCannotSkipAnotherMembersImageButTheOwnerAndAdminsCan()
+    {
+        var (aliceId, aliceKey) = await ApiKeyClients.UserWithKeyAsync(app.Services, "skip-alice");
+        var (_, bobKey) = await ApiKeyClients.UserWithKeyAsync(app.Services, "skip-bob");
+        var (_, adminKey) = await ApiKeyClients.UserWithKeyAsync(app.Services, "skip-admin", isAdmin: true);
+        var cancellations = app.Services.GetRequiredService<JobCancellations>();
+
+        // A job the worker is running, making an image: registered as the executor registers them.
+        var jobId = await RunningJobAsync(aliceId);
+        using var job = cancellations.Register(jobId, CancellationToken.None);
+        try
+        {
+            using var first = cancellations.RegisterImage(jobId, job.Token);
+            Assert.Equal(HttpStatusCode.OK, (await ApiKeyClients.Bearer(app.NewClient(), bobKey).PostAsync("/sdapi/v1/skip", null)).StatusCode);
+            Assert.False(first.IsCancellationRequested);
+
+            Assert.Equal(HttpStatusCode.OK, (await ApiKeyClients.Basic(app.NewClient(), "skip-alice", aliceKey).PostAsync("/sdapi/v1/skip", null)).StatusCode);
+            Assert.True(first.IsCancellationRequested);
+            Assert.False(job.IsCancellationRequested); // skip drops the image, not the job
+
+            using var second = cancellations.RegisterImage(jobId, job.Token);
+            Assert.Equal(HttpStatusCode.OK, (await ApiKeyClients.Bearer(app.NewClient(), adminKey).PostAsync("/sdapi/v1/skip", null)).StatusCode);
+            Assert.True(second.IsCancellationRequested);
+            Assert.False(job.IsCancellationRequested);
+        }
+        finally
+        {
+            cancellations.Unregister(jobId);
+            await FinishAsync(jobId);
+        }
+    }
+
     private async Task<Guid> RunningJobAsync(string userId)
     {
         using var scope = app.Services.CreateScope();

@@ -50,6 +50,24 @@ public class JobExecutorTests
     }
 
     [Fact]
+    public async Task ASkippedImageIsDroppedAndTheJobGoesOnWithTheNextAndSucceeds()
+    {
+        using var h = await GenerationHarness.CreateAsync();
+        var id = await h.SubmitAsync(change: r => r with { ImageCount = 3, Seed = 41 });
+        h.Factory.Configure = p => p.BeforeStep = (request, step, _) =>
+        {
+            if (request.Seed == 42 && step == 2) Assert.True(h.Cancellations.SkipImage(id));
+        };
+
+        await h.RunNextAsync();
+
+        Assert.Equal(JobStatus.Succeeded, (await h.JobAsync(id)).Status);
+        Assert.Equal([41L, 43L], (await h.SavedAsync()).Select(s => s.Seed));
+        Assert.Equal([41L, 42L, 43L], h.Factory.Loaded.Single().Requests.Select(r => r.Seed!.Value));
+        Assert.False(h.Cancellations.SkipImage(id)); // nothing left to skip once the job has finished
+    }
+
+    [Fact]
     public async Task AJobWithoutSeedGetsARandom32BitSeedThatIsStored()
     {
         using var h = await GenerationHarness.CreateAsync();

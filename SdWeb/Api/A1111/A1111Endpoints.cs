@@ -20,6 +20,7 @@ public static class A1111Endpoints
     {
         services.AddSingleton<A1111JobRunner>();
         services.AddSingleton<A1111UserOptions>();
+        services.AddSingleton<A1111PromptStyles>();
         return services;
     }
 
@@ -31,40 +32,10 @@ public static class A1111Endpoints
         api.MapGet("/progress", ProgressAsync);
         api.MapPost("/interrupt", InterruptAsync);
 
-        api.MapGet("/samplers", () => SamplerNames.All.Select(name => new
-        {
-            name = SamplerNames.ToA1111(name), aliases = new[] { name }, options = new Dictionary<string, string>(),
-        }));
-        api.MapGet("/schedulers", () => A1111Translation.Schedulers.Select(s => new { name = s.ToLowerInvariant(), label = s }));
-        api.MapGet("/sd-models", (IModelLibrary library) => library.Names().Select(name => new
-        {
-            title = name, model_name = name, hash = (string?)null, sha256 = (string?)null, filename = name, config = (string?)null,
-        }));
-        api.MapGet("/options", (HttpContext http, A1111UserOptions options, IModelLibrary library) =>
-        {
-            var userId = JobAccess.Of(http.User).UserId;
-            var all = new Dictionary<string, object?>
-            {
-                [A1111UserOptions.ModelKey] = options.Model(userId) ?? library.DefaultModel,
-                ["CLIP_stop_at_last_layers"] = 1,
-                ["sd_vae"] = "Automatic",
-                ["send_seed"] = true,
-                ["samples_format"] = "png",
-            };
-            foreach (var (key, value) in options.Of(userId)) all[key] = value;
-            return Results.Json(all);
-        });
-        api.MapPost("/options", async (HttpContext http, A1111UserOptions options, IModelLibrary library, CancellationToken ct) =>
-        {
-            var values = await ReadJsonAsync<Dictionary<string, JsonElement>>(http, ct);
-            if (values is null) return Results.Problem("The body must be a JSON object of option names and values.", statusCode: 422);
-            if (values.GetValueOrDefault(A1111UserOptions.ModelKey) is { ValueKind: JsonValueKind.String } model
-                && !library.Names().Contains(A1111Translation.ModelName(model.GetString())))
-                return Validation(A1111UserOptions.ModelKey, $"Unknown model '{model.GetString()}'. Available: {string.Join(", ", library.Names())}.");
-            options.Set(JobAccess.Of(http.User).UserId, values);
-            return Results.Json<object?>(null);
-        });
-        api.MapGet("/cmd-flags", () => new { api = true, nowebui = false, api_auth = (string?)null, listen = true, server_name = "SdWeb" });
+        api.MapPost("/skip", SkipAsync);
+        api.MapPost("/png-info", A1111PngInfo.Read);
+        A1111Lists.Map(api);
+        A1111OptionsEndpoints.Map(api);
         return app;
     }
 
@@ -82,15 +53,16 @@ public static class A1111Endpoints
         catch (JsonException e) { return Results.Problem($"The body is not a valid request: {e.Message}", statusCode: 422); }
         if (payload is null) return Results.Problem("The body must be a JSON object.", statusCode: 422);
 
-        var translation = A1111Translation.Of(payload, services.GetRequiredService<A1111UserOptions>().Model(access.UserId));
-        if (translation.Errors.Count > 0) return Results.ValidationProblem(translation.Errors, statusCode: 422, title: "The request was not accepted.");
+        var userOptions = await services.GetRequiredService<A1111UserOptions>().OfAsync(access.UserId, ct);
+        var translation = A1111Translation.Of(payload, userOptions);
+        if (translation.Errors.Count > 0) return A1111Problems.Fields(new Dictionary<string, string[]>(translation.Errors));
         var request = translation.Request;
         ImageRecord? upload = null;
         if (img2img)
         {
-            if (payload.InitImages is not [var first, ..]) return Validation("init_images", "img2img needs one base64 image in init_images.");
+            if (payload.InitImages is not [var first, ..]) return A1111Problems.Field("init_images", "img2img needs one base64 image in init_images.");
             var (image, error) = await DecodeAsync(first, services, ct);
-            if (image is null) return Validation("init_images", error!);
+            if (image is null) return A1111Problems.Field("init_images", error!);
             using (image) upload = await services.GetRequiredService<ImageStore>().ImportAsync(image, access.UserId, ct);
             request = request with { SourceImageId = upload.Id };
         }
@@ -106,8 +78,7 @@ public static class A1111Endpoints
                 http.Response.Headers.RetryAfter = ((int)retryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 return Results.Problem(string.Join(" ", submitted.Errors.SelectMany(e => e.Value)), statusCode: StatusCodes.Status429TooManyRequests);
             }
-            return Results.ValidationProblem(
-                submitted.Errors.ToDictionary(e => A1111Translation.FieldOf(e.Key), e => e.Value), statusCode: 422, title: "The request was not accepted.");
+            return A1111Problems.Fields(submitted.Errors.ToDictionary(e => A1111Translation.FieldOf(e.Key), e => e.Value));
         }
 
         var runner = services.GetRequiredService<A1111JobRunner>();
@@ -120,7 +91,7 @@ public static class A1111Endpoints
         foreach (var record in job.Images)
         {
             var (png, infotext) = await runner.ReadAsync(record, ct);
-            if (payload.SendImages) images.Add(Convert.ToBase64String(png));
+            if (payload.SendImages) images.Add(Convert.ToBase64String(A1111SamplesFormat.Encode(png, translation.SamplesFormat)));
             infotexts.Add(infotext);
         }
         var info = A1111Info.Of(job, payload, infotexts, translation.Warnings);
@@ -158,40 +129,39 @@ public static class A1111Endpoints
         HttpContext http, IDbContextFactory<AppDbContext> dbFactory, JobCanceller canceller, CancellationToken ct)
     {
         var access = JobAccess.Of(http.User);
-        List<Guid> running;
-        await using (var db = await dbFactory.CreateDbContextAsync(ct))
-        {
-            running = await db.Jobs.Where(j => j.Status == JobStatus.Running && (access.IsAdmin || j.UserId == access.UserId)).Select(j => j.Id).ToListAsync(ct);
-        }
-        foreach (var id in running) await canceller.CancelAsync(id, access.UserId, access.IsAdmin, ct);
+        foreach (var id in await RunningJobsAsync(access, dbFactory, ct)) await canceller.CancelAsync(id, access.UserId, access.IsAdmin, ct);
         return Results.Json(new { });
+    }
+
+    /// <summary>
+    /// AUTOMATIC1111's skip: the image being made is dropped and the job goes on with its next image (the job ends with
+    /// fewer images). Acts on the caller's running job; an admin's call on every running job.
+    /// </summary>
+    private static async Task<IResult> SkipAsync(
+        HttpContext http, IDbContextFactory<AppDbContext> dbFactory, JobCancellations cancellations, CancellationToken ct)
+    {
+        foreach (var id in await RunningJobsAsync(JobAccess.Of(http.User), dbFactory, ct)) cancellations.SkipImage(id);
+        return Results.Json(new { });
+    }
+
+    private static async Task<List<Guid>> RunningJobsAsync(JobAccess access, IDbContextFactory<AppDbContext> dbFactory, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.Jobs.Where(j => j.Status == JobStatus.Running && (access.IsAdmin || j.UserId == access.UserId)).Select(j => j.Id).ToListAsync(ct);
     }
 
     /// <summary>A base64 image (a data: URL prefix is allowed), checked like an upload before it is decoded.</summary>
     private static async Task<(SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>? Image, string? Error)> DecodeAsync(
         string base64, IServiceProvider services, CancellationToken ct)
     {
-        var comma = base64.StartsWith("data:", StringComparison.Ordinal) ? base64.IndexOf(',', StringComparison.Ordinal) : -1;
-        var text = comma >= 0 ? base64[(comma + 1)..] : base64;
-        var bytes = new byte[text.Length * 3 / 4 + 3];
-        if (!Convert.TryFromBase64String(text, bytes, out var length))
-            return (null, "init_images[0] is not base64; send the image file's bytes base64-encoded.");
+        if (A1111Base64.Decode(base64) is not { } bytes) return (null, "init_images[0] is not base64; send the image file's bytes base64-encoded.");
         try
         {
-            using var stream = new MemoryStream(bytes, 0, length);
+            using var stream = new MemoryStream(bytes);
             var image = await UploadedImage.ReadAsync(
                 stream, "init_images[0]", services.GetRequiredService<SdWebOptions>(), services.GetRequiredService<GenerationLimits>(), ct);
             return (image, null);
         }
         catch (InvalidUploadException e) { return (null, e.Message); }
     }
-
-    private static async Task<T?> ReadJsonAsync<T>(HttpContext http, CancellationToken ct)
-    {
-        try { return await JsonSerializer.DeserializeAsync<T>(http.Request.Body, A1111Json.Options, ct); }
-        catch (JsonException) { return default; }
-    }
-
-    private static IResult Validation(string field, string message) =>
-        Results.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] }, statusCode: 422, title: "The request was not accepted.");
 }

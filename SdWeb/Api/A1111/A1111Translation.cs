@@ -1,16 +1,19 @@
+using System.Text.Json;
 using SdWeb.Engine.Pipelines;
 using SdWeb.Generation;
 
 namespace SdWeb.Api.A1111;
 
 /// <summary>An AUTOMATIC1111 payload as a SdWeb job: the request, what is refused (422, by A1111 field) and what is ignored (warnings).</summary>
-public sealed record A1111Translation(JobRequest Request, IReadOnlyDictionary<string, string[]> Errors, IReadOnlyList<string> Warnings)
+/// <param name="SamplesFormat">How the answer's images are encoded (the samples_format option): png, jpg, jpeg or webp.</param>
+public sealed record A1111Translation(
+    JobRequest Request, string SamplesFormat, IReadOnlyDictionary<string, string[]> Errors, IReadOnlyList<string> Warnings)
 {
     /// <summary>Schedulers SdWeb has: AUTOMATIC1111's "Automatic" (the sampler's own) and "Karras".</summary>
     public static readonly IReadOnlyList<string> Schedulers = ["Automatic", "Karras"];
 
-    /// <param name="defaultModel">The caller's sd_model_checkpoint option, if set; an override in the payload wins.</param>
-    public static A1111Translation Of(A1111Payload payload, string? defaultModel)
+    /// <param name="userOptions">The caller's stored options; the payload's <c>override_settings</c> win over them.</param>
+    public static A1111Translation Of(A1111Payload payload, IReadOnlyDictionary<string, JsonElement> userOptions)
     {
         var errors = new Dictionary<string, string[]>();
         var warnings = new List<string>();
@@ -24,28 +27,15 @@ public sealed record A1111Translation(JobRequest Request, IReadOnlyDictionary<st
         var imageCount = (long)payload.BatchSize * payload.NIter;
         if (imageCount > int.MaxValue) errors["n_iter"] = ["batch_size × n_iter is far too many images; ask for fewer."];
 
-        if (!string.IsNullOrEmpty(payload.ScriptName))
-            errors["script_name"] = [$"SdWeb has no scripts, so '{payload.ScriptName}' cannot run; leave script_name out."];
-        if (!string.IsNullOrEmpty(payload.Mask))
-            errors["mask"] = ["SdWeb cannot inpaint yet; send img2img without a mask."];
-        if (payload.InitImages is { Count: > 1 }) warnings.Add("init_images: only the first image is used.");
-        if (payload.InitImages is not null && payload.ResizeMode != 0) warnings.Add("resize_mode: ignored; the source is resized to width × height.");
-        if (payload.RestoreFaces) warnings.Add("restore_faces: ignored; SdWeb has no face restoration.");
-        if (payload.Tiling) warnings.Add("tiling: ignored; SdWeb does not make tiling images yet.");
-        if (payload.EnableHr) warnings.Add("enable_hr: ignored; SdWeb has no hires fix.");
-        if (payload.Styles is { Count: > 0 }) warnings.Add("styles: ignored; SdWeb has no prompt styles yet.");
-        if (payload.SubseedStrength != 0) warnings.Add("subseed_strength: ignored; variation seeds are not available through this API yet.");
-        if (payload.AlwaysonScripts is { Count: > 0 })
-            warnings.Add($"alwayson_scripts: ignored ({string.Join(", ", payload.AlwaysonScripts.Keys)}); SdWeb has no scripts.");
-        if (payload.OverrideSettings is { } overrides)
-            foreach (var key in overrides.Keys.Where(k => k != "sd_model_checkpoint"))
-                warnings.Add($"override_settings.{key}: ignored.");
-        foreach (var key in (payload.Other ?? []).Keys.Order(StringComparer.Ordinal))
-            warnings.Add($"{key}: ignored.");
+        A1111FieldRules.Apply(payload, errors, warnings);
 
-        var model = payload.OverrideSettings?.GetValueOrDefault("sd_model_checkpoint") is { ValueKind: System.Text.Json.JsonValueKind.String } checkpoint
-            ? checkpoint.GetString()
-            : defaultModel;
+        // override_settings: the options SdWeb knows apply to this call only (checked like POST options); others are ignored.
+        var overrides = payload.OverrideSettings ?? [];
+        foreach (var (field, problem) in A1111KnownOptions.Check(overrides, models: null, prefix: "override_settings.")) errors[field] = problem;
+        foreach (var key in overrides.Keys.Where(k => !A1111KnownOptions.Honoured.Contains(k)).Order(StringComparer.Ordinal))
+            warnings.Add($"override_settings.{key}: ignored.");
+        var defaults = A1111UserDefaults.From(new Dictionary<string, JsonElement>(userOptions.Concat(overrides).GroupBy(o => o.Key).Select(g => g.Last())));
+
         var request = new JobRequest
         {
             Prompt = payload.Prompt,
@@ -57,10 +47,11 @@ public sealed record A1111Translation(JobRequest Request, IReadOnlyDictionary<st
             Width = payload.Width,
             Height = payload.Height,
             ImageCount = (int)Math.Clamp(imageCount, 1, int.MaxValue),
-            Model = ModelName(model),
+            ClipSkip = defaults.ClipSkip,
+            Model = defaults.Model,
             Strength = payload.DenoisingStrength,
         };
-        return new A1111Translation(request, errors, warnings);
+        return new A1111Translation(request, defaults.SamplesFormat, errors, warnings);
     }
 
     /// <summary>The A1111 field a <see cref="JobSubmitter"/> error is about.</summary>
@@ -76,6 +67,7 @@ public sealed record A1111Translation(JobRequest Request, IReadOnlyDictionary<st
         nameof(JobRequest.Height) => "height",
         nameof(JobRequest.ImageCount) => "batch_size × n_iter",
         nameof(JobRequest.Model) => "sd_model_checkpoint",
+        nameof(JobRequest.ClipSkip) => "CLIP_stop_at_last_layers",
         nameof(JobRequest.SourceImageId) => "init_images",
         nameof(JobRequest.Strength) => "denoising_strength",
         _ => jobRequestField,

@@ -1,27 +1,33 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using SdWeb.Data;
 
 namespace SdWeb.Api.A1111;
 
 /// <summary>
-/// What each user wrote with <c>POST /sdapi/v1/options</c>, read back by <c>GET options</c>; sd_model_checkpoint is the
-/// model that user's A1111 calls use by default. Held in memory: a restart returns everyone to the defaults.
+/// What each user wrote with <c>POST /sdapi/v1/options</c>, kept in the database (table ApiOptions) and read back by
+/// <c>GET options</c>; the known keys (<see cref="A1111KnownOptions"/>) change that user's txt2img/img2img calls.
 /// </summary>
-public sealed class A1111UserOptions
+public sealed class A1111UserOptions(IDbContextFactory<AppDbContext> dbFactory)
 {
-    public const string ModelKey = "sd_model_checkpoint";
-
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, JsonElement>> _byUser = new();
-
-    public IReadOnlyDictionary<string, JsonElement> Of(string userId) =>
-        _byUser.TryGetValue(userId, out var options) ? new Dictionary<string, JsonElement>(options) : new Dictionary<string, JsonElement>();
-
-    public void Set(string userId, IReadOnlyDictionary<string, JsonElement> values)
+    public async Task<IReadOnlyDictionary<string, JsonElement>> OfAsync(string userId, CancellationToken cancellationToken)
     {
-        var options = _byUser.GetOrAdd(userId, _ => new ConcurrentDictionary<string, JsonElement>());
-        foreach (var (key, value) in values) options[key] = value.Clone();
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var rows = await db.ApiOptions.AsNoTracking().Where(o => o.UserId == userId).ToListAsync(cancellationToken);
+        return rows.ToDictionary(o => o.Key, o => JsonElement.Parse(o.Json), StringComparer.Ordinal);
     }
 
-    public string? Model(string userId) =>
-        Of(userId).GetValueOrDefault(ModelKey) is { ValueKind: JsonValueKind.String } model ? A1111Translation.ModelName(model.GetString()) : null;
+    /// <summary>Stores values already checked by <see cref="A1111KnownOptions.Check"/>, replacing earlier values of the same keys.</summary>
+    public async Task SetAsync(string userId, IReadOnlyDictionary<string, JsonElement> values, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var keys = values.Keys.ToList();
+        var existing = await db.ApiOptions.Where(o => o.UserId == userId && keys.Contains(o.Key)).ToDictionaryAsync(o => o.Key, cancellationToken);
+        foreach (var (key, value) in values)
+        {
+            if (existing.TryGetValue(key, out var row)) row.Json = value.GetRawText();
+            else db.ApiOptions.Add(new ApiOption { UserId = userId, Key = key, Json = value.GetRawText() });
+        }
+        await db.SaveChangesAsync(cancellationToken);
+    }
 }

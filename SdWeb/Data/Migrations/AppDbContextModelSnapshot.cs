@@ -188,6 +188,24 @@ namespace SdWeb.Data.Migrations
                     b.ToTable("ApiKeys", (string)null);
                 });
 
+            modelBuilder.Entity("SdWeb.Data.ApiOption", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("UserId", "Key");
+
+                    b.ToTable("ApiOptions", (string)null);
+                });
+
             modelBuilder.Entity("SdWeb.Data.AppUser", b =>
                 {
                     b.Property<string>("Id")
@@ -573,6 +591,17 @@ namespace SdWeb.Data.Migrations
                 });
 
             modelBuilder.Entity("SdWeb.Data.ApiKey", b =>
+                {
+                    b.HasOne("SdWeb.Data.AppUser", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("User");
+                });
+
+            modelBuilder.Entity("SdWeb.Data.ApiOption", b =>
                 {
                     b.HasOne("SdWeb.Data.AppUser", "User")
                         .WithMany()
