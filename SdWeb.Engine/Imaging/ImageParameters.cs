@@ -18,5 +18,8 @@ public sealed record ImageParameters
     public string? ModelHash { get; init; }
     public string? ModelName { get; init; }
     public double? DenoisingStrength { get; init; }
+
+    /// <summary>AUTOMATIC1111's "Tiling: True".</summary>
+    public bool Tiling { get; init; }
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 }

@@ -17,6 +17,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     public DbSet<ImageRecord> Images => Set<ImageRecord>();
     public DbSet<Invite> Invites => Set<Invite>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<PromptStyle> PromptStyles => Set<PromptStyle>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -33,6 +34,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
             job.Property(j => j.PromptSyntax).HasConversion<string>().HasMaxLength(8);
             JsonColumn(job.Property(j => j.Loras));
             JsonColumn(job.Property(j => j.Embeddings));
+            JsonColumn(job.Property(j => j.Styles));
         });
 
         builder.Entity<ImageRecord>(image =>
@@ -54,6 +56,13 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
             image.Property(i => i.PromptSyntax).HasConversion<string>().HasMaxLength(8);
             JsonColumn(image.Property(i => i.Loras));
             JsonColumn(image.Property(i => i.Embeddings));
+        });
+
+        builder.Entity<PromptStyle>(style =>
+        {
+            style.ToTable("PromptStyles");
+            style.Property(s => s.Name).HasMaxLength(PromptStyle.MaxNameLength);
+            style.HasIndex(s => s.Name).IsUnique();
         });
 
         builder.Entity<Invite>(invite =>

@@ -64,6 +64,8 @@ public static class A1111Endpoints
             options.Set(JobAccess.Of(http.User).UserId, values);
             return Results.Json<object?>(null);
         });
+        api.MapGet("/prompt-styles", async (PromptStyleLibrary styles, CancellationToken ct) =>
+            (await styles.ListAsync(ct)).Select(s => new { name = s.Name, prompt = s.Prompt, negative_prompt = s.NegativePrompt }));
         api.MapGet("/cmd-flags", () => new { api = true, nowebui = false, api_auth = (string?)null, listen = true, server_name = "SdWeb" });
         return app;
     }

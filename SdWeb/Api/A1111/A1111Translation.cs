@@ -31,9 +31,7 @@ public sealed record A1111Translation(JobRequest Request, IReadOnlyDictionary<st
         if (payload.InitImages is { Count: > 1 }) warnings.Add("init_images: only the first image is used.");
         if (payload.InitImages is not null && payload.ResizeMode != 0) warnings.Add("resize_mode: ignored; the source is resized to width × height.");
         if (payload.RestoreFaces) warnings.Add("restore_faces: ignored; SdWeb has no face restoration.");
-        if (payload.Tiling) warnings.Add("tiling: ignored; SdWeb does not make tiling images yet.");
         if (payload.EnableHr) warnings.Add("enable_hr: ignored; SdWeb has no hires fix.");
-        if (payload.Styles is { Count: > 0 }) warnings.Add("styles: ignored; SdWeb has no prompt styles yet.");
         if (payload.SubseedStrength != 0) warnings.Add("subseed_strength: ignored; variation seeds are not available through this API yet.");
         if (payload.AlwaysonScripts is { Count: > 0 })
             warnings.Add($"alwayson_scripts: ignored ({string.Join(", ", payload.AlwaysonScripts.Keys)}); SdWeb has no scripts.");
@@ -59,6 +57,8 @@ public sealed record A1111Translation(JobRequest Request, IReadOnlyDictionary<st
             ImageCount = (int)Math.Clamp(imageCount, 1, int.MaxValue),
             Model = ModelName(model),
             Strength = payload.DenoisingStrength,
+            Tiling = payload.Tiling,
+            Styles = payload.Styles ?? [],
         };
         return new A1111Translation(request, errors, warnings);
     }
@@ -78,6 +78,7 @@ public sealed record A1111Translation(JobRequest Request, IReadOnlyDictionary<st
         nameof(JobRequest.Model) => "sd_model_checkpoint",
         nameof(JobRequest.SourceImageId) => "init_images",
         nameof(JobRequest.Strength) => "denoising_strength",
+        nameof(JobRequest.Styles) => "styles",
         _ => jobRequestField,
     };
 

@@ -267,12 +267,6 @@ namespace SdWeb.Data.Migrations
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("Error")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime?>("FinishedAt")
-                        .HasColumnType("TEXT");
-
                     b.Property<double>("CfgScale")
                         .HasColumnType("REAL");
 
@@ -283,13 +277,10 @@ namespace SdWeb.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Loras")
-                        .IsRequired()
+                    b.Property<string>("Error")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("PromptSyntax")
-                        .IsRequired()
-                        .HasMaxLength(8)
+                    b.Property<DateTime?>("FinishedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Height")
@@ -297,6 +288,10 @@ namespace SdWeb.Data.Migrations
 
                     b.Property<int>("ImageCount")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Loras")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("ModelName")
                         .IsRequired()
@@ -308,6 +303,11 @@ namespace SdWeb.Data.Migrations
 
                     b.Property<string>("Prompt")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PromptSyntax")
+                        .IsRequired()
+                        .HasMaxLength(8)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("QueuedAt")
@@ -343,6 +343,13 @@ namespace SdWeb.Data.Migrations
                     b.Property<double?>("Strength")
                         .HasColumnType("REAL");
 
+                    b.Property<string>("Styles")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Tiling")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("UserId")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -368,6 +375,12 @@ namespace SdWeb.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<double>("CfgScale")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("ClipSkip")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -382,6 +395,10 @@ namespace SdWeb.Data.Migrations
                     b.Property<double>("DurationSeconds")
                         .HasColumnType("REAL");
 
+                    b.Property<string>("Embeddings")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("Favourite")
                         .HasColumnType("INTEGER");
 
@@ -389,29 +406,14 @@ namespace SdWeb.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<double>("CfgScale")
-                        .HasColumnType("REAL");
-
-                    b.Property<int>("ClipSkip")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Embeddings")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Loras")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("PromptSyntax")
-                        .IsRequired()
-                        .HasMaxLength(8)
-                        .HasColumnType("TEXT");
-
                     b.Property<int>("Height")
                         .HasColumnType("INTEGER");
 
                     b.Property<Guid?>("JobId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Loras")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ModelHash")
@@ -432,6 +434,11 @@ namespace SdWeb.Data.Migrations
 
                     b.Property<string>("Prompt")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PromptSyntax")
+                        .IsRequired()
+                        .HasMaxLength(8)
                         .HasColumnType("TEXT");
 
                     b.Property<Guid?>("ReproducesImageId")
@@ -456,6 +463,9 @@ namespace SdWeb.Data.Migrations
                     b.Property<string>("ThumbPath")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<bool>("Tiling")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("UserId")
                         .IsRequired()
@@ -510,6 +520,36 @@ namespace SdWeb.Data.Migrations
                     b.HasKey("Token");
 
                     b.ToTable("Invites", (string)null);
+                });
+
+            modelBuilder.Entity("SdWeb.Data.PromptStyle", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("NegativePrompt")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Prompt")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("PromptStyles", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
