@@ -66,6 +66,7 @@ public static class A1111Endpoints
         });
         api.MapGet("/prompt-styles", async (PromptStyleLibrary styles, CancellationToken ct) =>
             (await styles.ListAsync(ct)).Select(s => new { name = s.Name, prompt = s.Prompt, negative_prompt = s.NegativePrompt }));
+        api.MapPost("/png-info", (A1111PngInfo.Request? request) => A1111PngInfo.Answer(request));
         api.MapGet("/cmd-flags", () => new { api = true, nowebui = false, api_auth = (string?)null, listen = true, server_name = "SdWeb" });
         return app;
     }
