@@ -32,6 +32,7 @@ public static partial class A1111ParametersText
         }
         if (p.Strength is { } strength) settings.Add(("Denoising strength", Num(strength)));
         if (p.ClipSkip != 1) settings.Add(("Clip skip", Num(p.ClipSkip)));
+        if (p.Tiling) settings.Add(("Tiling", "True"));
         if (p.LoraHashes.Count > 0) settings.Add(("Lora hashes", HashList(p.LoraHashes)));
         if (p.EmbeddingHashes.Count > 0) settings.Add(("TI hashes", HashList(p.EmbeddingHashes)));
         if (batchSize > 1)
@@ -97,6 +98,7 @@ public static partial class A1111ParametersText
             ModelHash = settings.GetValueOrDefault("Model hash"),
             ModelName = settings.GetValueOrDefault("Model"),
             DenoisingStrength = Double(settings, "Denoising strength"),
+            Tiling = settings.TryGetValue("Tiling", out var tiling) && tiling.Equals("True", StringComparison.OrdinalIgnoreCase),
             Settings = settings,
         };
     }

@@ -93,6 +93,9 @@ public sealed record GenerationRequest
     /// <summary>AUTOMATIC1111's overlay: the original pixels, with the (blurred) mask as transparency, over the result; off = diffusers' raw output.</summary>
     public bool MaskOverlay { get; init; }
 
+    /// <summary>AUTOMATIC1111's tiling: the UNet's and VAE's convolutions pad circularly, so the image tiles seamlessly.</summary>
+    public bool Tiling { get; init; }
+
     /// <summary>AUTOMATIC1111's hires fix for txt2img: null = off.</summary>
     public HiresFix? Hires { get; init; }
 }

@@ -53,6 +53,9 @@ public sealed record GenerationParameters(
     /// <summary>AUTOMATIC1111's "Clip skip" (1 = the text encoder's last layer).</summary>
     public int ClipSkip { get; init; } = 1;
 
+    /// <summary>AUTOMATIC1111's tiling (circular convolutions).</summary>
+    public bool Tiling { get; init; }
+
     /// <summary>How the prompts were read.</summary>
     public PromptSyntax PromptSyntax { get; init; } = PromptSyntax.Plain;
 }

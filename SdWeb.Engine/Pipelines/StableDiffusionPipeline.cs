@@ -6,6 +6,7 @@ using SdWeb.Engine.Networks;
 using SdWeb.Engine.Pipelines.Components;
 using SdWeb.Engine.Pipelines.Inpainting;
 using SdWeb.Engine.Pipelines.Previews;
+using SdWeb.Engine.Pipelines.Tiling;
 using SdWeb.Engine.Pipelines.Validation;
 using SdWeb.Engine.Prompts;
 using SdWeb.Engine.Schedulers;
@@ -70,6 +71,7 @@ internal sealed partial class StableDiffusionPipeline : IImagePipeline
         cancellationToken.ThrowIfCancellationRequested();
         // Restored when the run ends, however it ends (done, cancelled, failed).
         using var loras = MergeLoras(request);
+        using var tiling = TilingFor(request);
         var embeddings = request.Embeddings.Count == 0 ? [] : TextualInversionFile.ReadAll(request.Embeddings, ClipEncoder().HiddenSize);
         try
         {
@@ -97,6 +99,14 @@ internal sealed partial class StableDiffusionPipeline : IImagePipeline
         var targets = _components.LoraTargets
             ?? throw new InvalidOperationException("These components expose no weights to merge LoRAs into.");
         return MergedLoras.Apply(targets, request.Loras);
+    }
+
+    private CircularConvolutions? TilingFor(GenerationRequest request)
+    {
+        if (!request.Tiling) return null;
+        var models = _components.TileableModels
+            ?? throw new InvalidOperationException("These components expose no convolutions to tile.");
+        return CircularConvolutions.Enable(models);
     }
 
     private DiffusionRun Sample(GenerationRequest request, long seed, IReadOnlyList<TextualInversionEmbedding> embeddings, torch.Generator generator, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
@@ -315,6 +325,7 @@ internal sealed partial class StableDiffusionPipeline : IImagePipeline
         TimestepSpacing = request.TimestepSpacing,
         ClipSkip = request.ClipSkip,
         PromptSyntax = request.PromptSyntax,
+        Tiling = request.Tiling,
     };
 
     public void Dispose()

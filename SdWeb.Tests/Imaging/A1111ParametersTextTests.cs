@@ -37,6 +37,17 @@ public class A1111ParametersTextTests
     }
 
     [Fact]
+    public void WritesTilingAfterClipSkipAsA1111DoesAndReadsItBack()
+    {
+        var image = new GeneratedImage(null!, "tiles", "", 0);
+        var text = A1111ParametersText.Format(image, Parameters with { Tiling = true, ClipSkip = 2 }, batchSize: 1);
+
+        Assert.Contains(", Model: tiny-sd, Clip skip: 2, Tiling: True, Dtype: fp32,", text);
+        Assert.True(A1111ParametersText.Parse(text).Tiling);
+        Assert.False(A1111ParametersText.Parse(A1111ParametersText.Format(image, Parameters, batchSize: 1)).Tiling);
+    }
+
+    [Fact]
     public void RoundTripsThroughAPng()
     {
         using var image = new Image<Rgb24>(8, 8, new Rgb24(10, 20, 30));

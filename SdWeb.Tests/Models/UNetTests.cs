@@ -19,7 +19,7 @@ public sealed class UNetTests(ITestOutputHelper output)
     /// <summary>Timestep keys in the case file, in the order of its "timesteps" tensor.</summary>
     public static TheoryData<int, string> Timesteps => new() { { 0, "999" }, { 1, "500" }, { 2, "984_5217" }, { 3, "1" } };
 
-    private static UNet2DConditionModel LoadTinyUNet()
+    internal static UNet2DConditionModel LoadTinyUNet()
     {
         var config = UNet2DConditionConfig.FromJson(Golden.PathOf("tiny-sd", "unet", "config.json"));
         var unet = new UNet2DConditionModel(config, ModelPlacement.CpuFloat32);

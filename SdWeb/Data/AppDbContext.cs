@@ -18,6 +18,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     public DbSet<Invite> Invites => Set<Invite>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<ApiOption> ApiOptions => Set<ApiOption>();
+    public DbSet<PromptStyle> PromptStyles => Set<PromptStyle>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -34,6 +35,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
             job.Property(j => j.PromptSyntax).HasConversion<string>().HasMaxLength(8);
             JsonColumn(job.Property(j => j.Loras));
             JsonColumn(job.Property(j => j.Embeddings));
+            JsonColumn(job.Property(j => j.Styles));
         });
 
         builder.Entity<ImageRecord>(image =>
@@ -55,6 +57,13 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
             image.Property(i => i.PromptSyntax).HasConversion<string>().HasMaxLength(8);
             JsonColumn(image.Property(i => i.Loras));
             JsonColumn(image.Property(i => i.Embeddings));
+        });
+
+        builder.Entity<PromptStyle>(style =>
+        {
+            style.ToTable("PromptStyles");
+            style.Property(s => s.Name).HasMaxLength(PromptStyle.MaxNameLength);
+            style.HasIndex(s => s.Name).IsUnique();
         });
 
         builder.Entity<Invite>(invite =>

@@ -31,6 +31,9 @@ public sealed class ImageRecord
     /// <summary>AUTOMATIC1111's "Clip skip" (1 = the text encoder's last layer).</summary>
     public int ClipSkip { get; set; } = 1;
 
+    /// <summary>AUTOMATIC1111's tiling: circular convolutions, so the image tiles seamlessly.</summary>
+    public bool Tiling { get; set; }
+
     /// <summary>LoRAs merged for the generation, as resolved when the job was submitted.</summary>
     public List<LoraUse> Loras { get; set; } = [];
 

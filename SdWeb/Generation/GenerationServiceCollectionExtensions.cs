@@ -19,6 +19,7 @@ public static class GenerationServiceCollectionExtensions
             sp.GetRequiredService<SdWebOptions>().PreviewsPerSecond, sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<JobNotifier>>()));
         services.AddSingleton<JobQueue>();
+        services.AddSingleton<PromptStyleLibrary>();
         services.AddSingleton<QueuePositions>();
         services.AddSingleton<JobCancellations>();
         services.AddSingleton<IModelLibrary, ModelLibrary>();

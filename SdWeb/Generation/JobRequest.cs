@@ -22,6 +22,12 @@ public sealed record JobRequest
     /// <summary>AUTOMATIC1111's "Clip skip": 1 = the text encoder's last layer.</summary>
     public int ClipSkip { get; init; } = 1;
 
+    /// <summary>AUTOMATIC1111's tiling: the image tiles seamlessly (circular convolutions).</summary>
+    public bool Tiling { get; init; }
+
+    /// <summary>Prompt styles by name, applied in order to the prompt and negative prompt when the job is submitted.</summary>
+    public IReadOnlyList<string> Styles { get; init; } = [];
+
     /// <summary>A1111 for every new job; Plain only to reproduce an image made before the app read A1111 syntax.</summary>
     public PromptSyntax PromptSyntax { get; init; } = PromptSyntax.A1111;
 

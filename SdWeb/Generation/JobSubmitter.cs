@@ -10,11 +10,11 @@ namespace SdWeb.Generation;
 /// <summary>
 /// Accepts a job: checks it with the engine's own rules, stores it, and only then queues it — so a job the user was
 /// told about survives a restart. LoRA tags and embedding trigger words are resolved against the models folder here and
-/// stored with their hashes. Each user's valid submissions are rate-limited. The Generate page and the API both submit through here.
+/// stored with their hashes, and prompt styles are applied. Each user's valid submissions are rate-limited. The Generate page and the API both submit through here.
 /// </summary>
 public sealed class JobSubmitter(
     IDbContextFactory<AppDbContext> dbFactory, IModelLibrary library, JobQueue queue, GenerationLimits limits,
-    SubmissionRateLimiter rateLimiter, JobNetworks networks)
+    SubmissionRateLimiter rateLimiter, JobNetworks networks, PromptStyleLibrary styles)
 {
     public async Task<SubmitResult> SubmitAsync(JobRequest request, string userId, CancellationToken cancellationToken)
     {
@@ -34,7 +34,11 @@ public sealed class JobSubmitter(
         if (request.SourceImageId is { } sourceId && !await db.Images.AnyAsync(i => i.Id == sourceId, cancellationToken))
             Fail(nameof(JobRequest.SourceImageId), $"Source image {sourceId} does not exist (it may have been deleted); pick another one.");
 
-        var job = JobRequests.ToJob(request, userId, model);
+        // The job stores the prompts as they run, styles applied, so Reproduce needs no style (nor its current text).
+        var (prompt, negativePrompt, unknownStyles) = await styles.ApplyAsync(request.Prompt, request.NegativePrompt, request.Styles, cancellationToken);
+        foreach (var name in unknownStyles)
+            Fail(nameof(JobRequest.Styles), $"Unknown style '{name}'; the Styles page lists the team's styles.");
+        var job = JobRequests.ToJob(request with { Prompt = prompt, NegativePrompt = negativePrompt }, userId, model);
         if (request.ReproducesImageId is { } originalId)
         {
             var original = await db.Images.AsNoTracking().FirstOrDefaultAsync(i => i.Id == originalId, cancellationToken);

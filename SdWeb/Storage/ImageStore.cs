@@ -149,6 +149,7 @@ public sealed class ImageStore(
             Steps = p.Steps,
             CfgScale = p.CfgScale,
             ClipSkip = job.ClipSkip,
+            Tiling = job.Tiling,
             PromptSyntax = job.PromptSyntax,
             Loras = job.Loras,
             Embeddings = job.Embeddings,

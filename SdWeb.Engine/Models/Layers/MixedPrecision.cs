@@ -20,12 +20,21 @@ internal static class MixedPrecision
     /// <summary>A convolution or linear layer (or any other module) applied in its input's dtype.</summary>
     public static Tensor RunInInputDType(this nn.Module<Tensor, Tensor> layer, Tensor input) => layer switch
     {
-        Conv2d conv when conv.weight!.dtype != input.dtype => Widened(conv.weight, conv.bias, input, (w, b) =>
-            nn.functional.conv2d(input, w, b, conv.stride, conv.padding, conv.dilation, conv.groups)),
+        Conv2d conv when conv.weight!.dtype != input.dtype => Widened(conv.weight, conv.bias, input, (w, b) => Convolve(conv, input, w, b)),
         Linear linear when linear.weight!.dtype != input.dtype => Widened(linear.weight, linear.bias, input, (w, b) =>
             nn.functional.linear(input, w, b)),
         _ => layer.forward(input),
     };
+
+    /// <summary>Conv2d's own forward with other weights: a padding mode other than zeros pads first (tiling's circular).</summary>
+    private static Tensor Convolve(Conv2d conv, Tensor input, Tensor weight, Tensor? bias)
+    {
+        if (conv.padding_mode == PaddingModes.Zeros)
+            return nn.functional.conv2d(input, weight, bias, conv.stride, conv.padding, conv.dilation, conv.groups);
+        long[] padding = conv.padding ?? [0, 0];
+        using var padded = nn.functional.pad(input, [padding[1], padding[1], padding[0], padding[0]], conv.padding_mode);
+        return nn.functional.conv2d(padded, weight, bias, conv.stride, [0, 0], conv.dilation, conv.groups);
+    }
 
     private static Tensor Widened(Tensor weight, Tensor? bias, Tensor input, Func<Tensor, Tensor?, Tensor> apply)
     {

@@ -1,4 +1,5 @@
 using SdWeb.Engine.Models.Vae;
+using SdWeb.Engine.Pipelines.Tiling;
 using TorchSharp;
 
 namespace SdWeb.Engine.Pipelines.Components;
@@ -11,6 +12,9 @@ internal sealed class AutoencoderKLCodec(AutoencoderKL vae) : ILatentAutoencoder
     public double ScalingFactor => _vae.Config.ScalingFactor;
 
     public torch.ScalarType DType => _vae.Placement.DType;
+
+    /// <summary>The current model (replaced by <see cref="UpcastToFloat32"/>).</summary>
+    public AutoencoderKL Module => _vae;
 
     public torch.Tensor EncodeSample(torch.Tensor image, torch.Generator generator)
     {
@@ -30,6 +34,7 @@ internal sealed class AutoencoderKLCodec(AutoencoderKL vae) : ILatentAutoencoder
             var source = _vae.state_dict();
             foreach (var (name, target) in upcast.state_dict()) target.copy_(source[name]);
         }
+        CircularConvolutions.CopyPadding(_vae, upcast); // a tiled job goes on tiled
         _vae.Dispose();
         _vae = upcast;
     }

@@ -46,6 +46,8 @@ public sealed class A1111BadInputTests(SdWebApp app)
         ["an unknown scheduler"] = ("/sdapi/v1/txt2img", Txt2Img(scheduler: "Exponential"), "Unknown scheduler 'Exponential'"),
         ["a negative width"] = ("/sdapi/v1/txt2img", Txt2Img(width: -64), "Width"),
         ["a huge n_iter"] = ("/sdapi/v1/txt2img", Txt2Img(nIter: 1_000_000_000), "per job"),
+        ["an unknown style"] = ("/sdapi/v1/txt2img", new { prompt = "a fox", steps = 2, width = 64, height = 64, styles = new[] { "no such style" } },
+            "Unknown style 'no such style'"),
         ["a script"] = ("/sdapi/v1/txt2img", new { prompt = "a fox", script_name = "x/y/z plot" }, "SdWeb has no scripts"),
         ["not JSON of a request"] = ("/sdapi/v1/txt2img", new[] { 1, 2 }, "not a valid request"),
     };

@@ -29,6 +29,7 @@ public sealed class GeneratePageTests : MudComponentTest
         Services.AddSingleton<IModelLibrary>(_h.Library);
         Services.AddSingleton(NetworkLibrary.InModelsFolder(_h.Options.ModelsDir));
         Services.AddSingleton(_h.Submitter);
+        Services.AddSingleton(_h.Styles);
         Services.AddSingleton(_h.Images);
         Services.AddSingleton(GenerationLimits.Default);
         Services.AddSingleton(_h.Canceller);

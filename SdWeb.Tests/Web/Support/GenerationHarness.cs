@@ -26,7 +26,8 @@ public sealed class GenerationHarness : IDisposable
         Images = new ImageStore(Database, Paths, files, TimeProvider.System, NullLogger<ImageStore>.Instance);
         Networks = new JobNetworks(NetworkLibrary.InModelsFolder(Options.ModelsDir));
         Executor = new JobExecutor(Database, Host, Networks, Images, Notifier, Cancellations, Paths, TimeProvider.System, NullLogger<JobExecutor>.Instance);
-        Submitter = new JobSubmitter(Database, Library, Queue, GenerationLimits.Default, new SubmissionRateLimiter(Options), Networks);
+        Styles = new PromptStyleLibrary(Database, TimeProvider.System);
+        Submitter = new JobSubmitter(Database, Library, Queue, GenerationLimits.Default, new SubmissionRateLimiter(Options), Networks, Styles);
         Canceller = new JobCanceller(Database, Queue, Cancellations, Notifier, TimeProvider.System);
     }
 
@@ -43,6 +44,7 @@ public sealed class GenerationHarness : IDisposable
     public QueuePositions Positions { get; }
     public PipelineHost Host { get; }
     public JobExecutor Executor { get; }
+    public PromptStyleLibrary Styles { get; }
     public JobSubmitter Submitter { get; }
     public JobCanceller Canceller { get; }
 

@@ -20,7 +20,6 @@ public static class A1111Endpoints
     {
         services.AddSingleton<A1111JobRunner>();
         services.AddSingleton<A1111UserOptions>();
-        services.AddSingleton<A1111PromptStyles>();
         return services;
     }
 
@@ -33,7 +32,7 @@ public static class A1111Endpoints
         api.MapPost("/interrupt", InterruptAsync);
 
         api.MapPost("/skip", SkipAsync);
-        api.MapPost("/png-info", A1111PngInfo.Read);
+        api.MapPost("/png-info", (A1111PngInfo.Request? request) => A1111PngInfo.Answer(request));
         A1111Lists.Map(api);
         A1111OptionsEndpoints.Map(api);
         return app;

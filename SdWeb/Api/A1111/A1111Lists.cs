@@ -35,7 +35,7 @@ public static class A1111Lists
             name, model_name = (string?)null, model_path = (string?)null, model_url = (string?)null, scale = 4.0,
         }));
         api.MapGet("/latent-upscale-modes", () => new[] { "Latent", "Latent (nearest)" }.Select(name => new { name }));
-        api.MapGet("/prompt-styles", async (A1111PromptStyles styles, CancellationToken ct) => (await styles.ListAsync(ct)).Select(s => new
+        api.MapGet("/prompt-styles", async (PromptStyleLibrary styles, CancellationToken ct) => (await styles.ListAsync(ct)).Select(s => new
         {
             name = s.Name, prompt = s.Prompt, negative_prompt = s.NegativePrompt,
         }));

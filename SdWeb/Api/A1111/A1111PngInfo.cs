@@ -1,42 +1,83 @@
+using System.Globalization;
 using SdWeb.Engine.Imaging;
-using SixLabors.ImageSharp;
+using SdWeb.Engine.Pipelines;
 
 namespace SdWeb.Api.A1111;
 
 /// <summary>
-/// <c>POST png-info</c>: the AUTOMATIC1111 infotext of an image (its PNG "parameters" text), the image's other text
-/// chunks as <c>items</c>, and the infotext read into fields as A1111's parse_generation_parameters names them.
-/// Only the header is read; the pixels are never decoded.
+/// AUTOMATIC1111's <c>POST /sdapi/v1/png-info</c>: <c>{"image": base64 PNG}</c> → <c>info</c> (the parameters text; for
+/// a ComfyUI or InvokeAI image the same text written from what their metadata says), <c>items</c> (the other text
+/// chunks) and <c>parameters</c> (the text read into keys, as its parse_generation_parameters does). Only the PNG's
+/// header is read, never its pixels.
 /// </summary>
 public static class A1111PngInfo
 {
     public sealed record Request(string? Image);
 
-    public static IResult Read(Request request)
+    public static IResult Answer(Request? request)
     {
-        if (string.IsNullOrEmpty(request.Image)) return A1111Problems.Field("image", "Send the image file's bytes base64-encoded in 'image'.");
-        if (A1111Base64.Decode(request.Image) is not { } bytes) return A1111Problems.Field("image", "image is not base64; send the image file's bytes base64-encoded.");
-        IImageInfo? header;
-        try { header = Image.Identify(bytes); }
-        catch (Exception e) when (e is ImageFormatException or InvalidDataException or NotSupportedException) { header = null; }
-        if (header is null) return A1111Problems.Field("image", "image is not an image SdWeb can read; send a PNG, JPEG or WebP.");
-
-        var texts = header.Metadata.GetPngMetadata().TextData;
-        var info = texts.FirstOrDefault(t => t.Keyword == ParametersPng.Keyword).Value ?? "";
-        var items = texts.Where(t => t.Keyword != ParametersPng.Keyword).GroupBy(t => t.Keyword).ToDictionary(g => g.Key, g => g.First().Value);
-        return Results.Json(new { info, items, parameters = info.Length == 0 ? new Dictionary<string, string>() : Fields(A1111ParametersText.Parse(info)) });
-    }
-
-    /// <summary>"Prompt", "Negative prompt", every "Key: value" of the settings line, and "Size-1"/"Size-2" as A1111 splits Size.</summary>
-    private static Dictionary<string, string> Fields(ImageParameters parameters)
-    {
-        var fields = new Dictionary<string, string> { ["Prompt"] = parameters.Prompt, ["Negative prompt"] = parameters.NegativePrompt };
-        foreach (var (key, value) in parameters.Settings) fields[key] = value;
-        if (parameters is { Width: { } width, Height: { } height })
+        if (request?.Image is not { Length: > 0 } base64)
+            return Problem("Send {\"image\": \"<base64 PNG>\"}.");
+        var comma = base64.StartsWith("data:", StringComparison.Ordinal) ? base64.IndexOf(',', StringComparison.Ordinal) : -1;
+        var text = comma >= 0 ? base64[(comma + 1)..] : base64;
+        var bytes = new byte[text.Length * 3 / 4 + 3];
+        if (!Convert.TryFromBase64String(text, bytes, out var length))
+            return Problem("image is not base64; send the PNG file's bytes base64-encoded.");
+        IReadOnlyDictionary<string, string> texts;
+        try
         {
-            fields["Size-1"] = width.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            fields["Size-2"] = height.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            using var stream = new MemoryStream(bytes, 0, length);
+            texts = ParametersPng.ReadTexts(stream);
         }
-        return fields;
+        catch (Exception e) when (e is InvalidDataException or SixLabors.ImageSharp.ImageFormatException)
+        {
+            return Problem("image is not a PNG SdWeb can read.");
+        }
+        var parsed = ParametersPng.ParametersOf(texts);
+        var info = texts.GetValueOrDefault(ParametersPng.Keyword) ?? (parsed is null ? "" : InfotextOf(parsed));
+        return Results.Json(new
+        {
+            info,
+            items = texts.Where(t => t.Key != ParametersPng.Keyword).ToDictionary(t => t.Key, t => t.Value),
+            parameters = parsed is null ? new Dictionary<string, object?>() : ParametersOf(parsed),
+        });
     }
+
+    /// <summary>A parameters text as AUTOMATIC1111 writes one, from metadata another program wrote.</summary>
+    private static string InfotextOf(ImageParameters p)
+    {
+        var settings = new List<string>();
+        void Add(string key, object? value)
+        {
+            if (value is not null) settings.Add($"{key}: {Convert.ToString(value, CultureInfo.InvariantCulture)}");
+        }
+        Add("Steps", p.Steps);
+        Add("Sampler", p.Sampler is null ? null : SamplerNames.ToA1111(p.Sampler));
+        Add("CFG scale", p.CfgScale);
+        Add("Seed", p.Seed);
+        Add("Size", p.Width is { } w && p.Height is { } h ? $"{w}x{h}" : null);
+        Add("Model", p.ModelName);
+        var text = p.Prompt + (p.NegativePrompt.Length > 0 ? $"\nNegative prompt: {p.NegativePrompt}" : "");
+        return settings.Count == 0 ? text : text + "\n" + string.Join(", ", settings);
+    }
+
+    private static Dictionary<string, object?> ParametersOf(ImageParameters p)
+    {
+        var values = new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["Prompt"] = p.Prompt,
+            ["Negative prompt"] = p.NegativePrompt,
+        };
+        foreach (var (key, value) in p.Settings) values[key] = value;
+        if (p.Steps is { } steps) values["Steps"] = steps;
+        if (p.Sampler is { } sampler) values["Sampler"] = SamplerNames.ToA1111(sampler);
+        if (p.CfgScale is { } cfg) values["CFG scale"] = cfg;
+        if (p.Seed is { } seed) values["Seed"] = seed;
+        if (p.Width is { } width) values["Size-1"] = width;
+        if (p.Height is { } height) values["Size-2"] = height;
+        return values;
+    }
+
+    private static IResult Problem(string message) =>
+        Results.ValidationProblem(new Dictionary<string, string[]> { ["image"] = [message] }, statusCode: 422, title: "The request was not accepted.");
 }

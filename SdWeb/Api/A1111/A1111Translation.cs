@@ -50,6 +50,8 @@ public sealed record A1111Translation(
             ClipSkip = defaults.ClipSkip,
             Model = defaults.Model,
             Strength = payload.DenoisingStrength,
+            Tiling = payload.Tiling,
+            Styles = payload.Styles ?? [],
         };
         return new A1111Translation(request, defaults.SamplesFormat, errors, warnings);
     }
@@ -70,6 +72,7 @@ public sealed record A1111Translation(
         nameof(JobRequest.ClipSkip) => "CLIP_stop_at_last_layers",
         nameof(JobRequest.SourceImageId) => "init_images",
         nameof(JobRequest.Strength) => "denoising_strength",
+        nameof(JobRequest.Styles) => "styles",
         _ => jobRequestField,
     };
 

@@ -14,6 +14,8 @@ public sealed class GenerateFormModel
     public int Steps { get; set; } = Defaults.Steps;
     public double CfgScale { get; set; } = Defaults.CfgScale;
     public int ClipSkip { get; set; } = Defaults.ClipSkip;
+    public bool Tiling { get; set; }
+    public IReadOnlyList<string> Styles { get; set; } = [];
 
     /// <summary>Used only when <see cref="SeedLocked"/>; otherwise each job gets a random seed.</summary>
     public long? Seed { get; set; }
@@ -38,6 +40,8 @@ public sealed class GenerateFormModel
         Steps = Steps,
         CfgScale = CfgScale,
         ClipSkip = ClipSkip,
+        Tiling = Tiling,
+        Styles = Styles,
         Seed = SeedLocked ? Seed : null,
         Width = Width,
         Height = Height,
@@ -57,6 +61,8 @@ public sealed class GenerateFormModel
         Steps = request.Steps;
         CfgScale = request.CfgScale;
         ClipSkip = request.ClipSkip;
+        Tiling = request.Tiling;
+        Styles = request.Styles;
         Seed = request.Seed;
         SeedLocked = request.Seed is not null;
         Width = request.Width;
@@ -76,6 +82,7 @@ public sealed class GenerateFormModel
         Steps = parameters.Steps ?? Steps;
         CfgScale = parameters.CfgScale ?? CfgScale;
         if (parameters.Seed is { } seed) (Seed, SeedLocked) = (seed, true);
+        Tiling = parameters.Tiling;
         Width = parameters.Width ?? Width;
         Height = parameters.Height ?? Height;
         if (parameters.ModelName is { } model && models.Contains(model)) Model = model;
