@@ -7,16 +7,25 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace SdWeb.Data;
 
-/// <summary>Identity, the job queue, the gallery and invites, in one SQLite file (WAL) under DataDir.</summary>
-public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<AppUser>(options)
+/// <summary>
+/// Identity, the job queue, the gallery and invites. This type is the SQLite context (one file, WAL, under DataDir; its
+/// migrations are in Migrations/Sqlite); <see cref="PostgresAppDbContext"/> is the same model on PostgreSQL.
+/// </summary>
+public class AppDbContext : IdentityDbContext<AppUser>
 {
-    /// <summary>One writer at a time hands out job sequence numbers (this process is the database's only writer).</summary>
+    /// <summary>One writer at a time hands out job sequence numbers (on SQLite this process is the database's only writer).</summary>
     private static readonly SemaphoreSlim SequenceLock = new(1, 1);
+
+    public AppDbContext(DbContextOptions<AppDbContext> options) : base(options) { }
+
+    /// <summary>For a provider's own context type, which keeps its own migrations.</summary>
+    protected AppDbContext(DbContextOptions options) : base(options) { }
 
     public DbSet<GenerationJob> Jobs => Set<GenerationJob>();
     public DbSet<ImageRecord> Images => Set<ImageRecord>();
     public DbSet<Invite> Invites => Set<Invite>();
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<WorkerRecord> Workers => Set<WorkerRecord>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -28,7 +37,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
             job.Property(j => j.Status).HasConversion<string>().HasMaxLength(16);
             job.HasIndex(j => j.Sequence).IsUnique();
             job.HasIndex(j => new { j.Status, j.Sequence });
-            job.HasIndex(j => j.UserId);
+            job.HasIndex(j => new { j.UserId, j.StartedAt });
+            job.Property(j => j.WorkerId).HasMaxLength(200);
             job.HasOne(j => j.User).WithMany().HasForeignKey(j => j.UserId).OnDelete(DeleteBehavior.Restrict);
             job.Property(j => j.PromptSyntax).HasConversion<string>().HasMaxLength(8);
             JsonColumn(job.Property(j => j.Loras));
@@ -37,13 +47,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
 
         builder.Entity<ImageRecord>(image =>
         {
-            // The full-text index is kept in sync by triggers (migration ImageSearch); declaring them keeps EF off RETURNING.
-            image.ToTable("Images", t =>
-            {
-                t.HasTrigger(ImageSearch.InsertTrigger);
-                t.HasTrigger(ImageSearch.DeleteTrigger);
-                t.HasTrigger(ImageSearch.UpdateTrigger);
-            });
+            image.ToTable("Images");
             image.HasIndex(i => i.CreatedAt);
             image.HasIndex(i => i.Seed);
             image.HasIndex(i => i.UserId);
@@ -54,6 +58,15 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
             image.Property(i => i.PromptSyntax).HasConversion<string>().HasMaxLength(8);
             JsonColumn(image.Property(i => i.Loras));
             JsonColumn(image.Property(i => i.Embeddings));
+        });
+
+        builder.Entity<WorkerRecord>(worker =>
+        {
+            worker.ToTable("Workers");
+            worker.Property(w => w.Id).HasMaxLength(200);
+            worker.Property(w => w.Host).HasMaxLength(200);
+            worker.Property(w => w.Device).HasMaxLength(32);
+            JsonColumn(worker.Property(w => w.Models));
         });
 
         builder.Entity<Invite>(invite =>
@@ -72,8 +85,19 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
             key.HasOne(k => k.User).WithMany().HasForeignKey(k => k.UserId).OnDelete(DeleteBehavior.Cascade);
         });
 
+        ConfigureProvider(builder);
         UseUtcDateTimes(builder);
     }
+
+    /// <summary>
+    /// SQLite: the full-text index is kept in sync by triggers (migration FullTextSearch); declaring them keeps EF off RETURNING.
+    /// </summary>
+    protected virtual void ConfigureProvider(ModelBuilder builder) => builder.Entity<ImageRecord>().ToTable("Images", t =>
+    {
+        t.HasTrigger(ImageSearch.InsertTrigger);
+        t.HasTrigger(ImageSearch.DeleteTrigger);
+        t.HasTrigger(ImageSearch.UpdateTrigger);
+    });
 
     /// <summary>A short list kept with its row as JSON text: read and written whole, never queried item by item.</summary>
     private static void JsonColumn<T>(PropertyBuilder<List<T>> property) => property.HasConversion(
@@ -85,7 +109,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
             v => v.Aggregate(0, (hash, item) => HashCode.Combine(hash, item)),
             v => v.ToList()));
 
-    /// <summary>SQLite keeps no DateTimeKind; every time here is written as UTC, so it is read back as UTC.</summary>
+    /// <summary>SQLite keeps no DateTimeKind; every time here is written as UTC, so it is read back as UTC (PostgreSQL's timestamptz too).</summary>
     private static void UseUtcDateTimes(ModelBuilder builder)
     {
         var utc = new ValueConverter<DateTime, DateTime>(v => v, v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
@@ -120,7 +144,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
         finally { SequenceLock.Release(); }
     }
 
-    private IEnumerable<GenerationJob> NewJobs() =>
+    /// <summary>Jobs about to be inserted that have no sequence number yet, in the order they were added.</summary>
+    protected IEnumerable<GenerationJob> NewJobs() =>
         ChangeTracker.Entries<GenerationJob>().Where(e => e.State == EntityState.Added && e.Entity.Sequence == 0).Select(e => e.Entity);
 
     private bool HasNewJobs() => NewJobs().Any();

@@ -38,6 +38,10 @@ public static class GenerationServiceCollectionExtensions
         services.AddSingleton<JobCanceller>();
         services.AddSingleton<JobReader>();
         services.AddSingleton<TokenCounter>();
+        // The shared queue's claims and the workers table, for workers on other machines (PostgreSQL).
+        services.AddSingleton(ClaimSettings.Default);
+        services.AddSingleton<JobClaims>();
+        services.AddSingleton<WorkerRegistry>();
         services.AddHostedService<GenerationWorker>();
         return services;
     }

@@ -8,11 +8,11 @@ using SdWeb.Data;
 
 #nullable disable
 
-namespace SdWeb.Data.Migrations
+namespace SdWeb.Data.Migrations.Sqlite
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261126094556_Initial")]
-    partial class Initial
+    [Migration("20261130130000_NetworksAndClipSkip")]
+    partial class NetworksAndClipSkip
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -233,8 +233,24 @@ namespace SdWeb.Data.Migrations
                     b.Property<DateTime?>("FinishedAt")
                         .HasColumnType("TEXT");
 
-                    b.Property<double>("GuidanceScale")
+                    b.Property<double>("CfgScale")
                         .HasColumnType("REAL");
+
+                    b.Property<int>("ClipSkip")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Embeddings")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Loras")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PromptSyntax")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("Height")
                         .HasColumnType("INTEGER");
@@ -333,8 +349,24 @@ namespace SdWeb.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<double>("GuidanceScale")
+                    b.Property<double>("CfgScale")
                         .HasColumnType("REAL");
+
+                    b.Property<int>("ClipSkip")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Embeddings")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Loras")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PromptSyntax")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("Height")
                         .HasColumnType("INTEGER");
@@ -404,7 +436,14 @@ namespace SdWeb.Data.Migrations
 
                     b.HasIndex("UserId");
 
-                    b.ToTable("Images", (string)null);
+                    b.ToTable("Images", null, t =>
+                        {
+                            t.HasTrigger("Images_SearchDelete");
+
+                            t.HasTrigger("Images_SearchInsert");
+
+                            t.HasTrigger("Images_SearchUpdate");
+                        });
                 });
 
             modelBuilder.Entity("SdWeb.Data.Invite", b =>

@@ -2,17 +2,20 @@
 using System;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using SdWeb.Data;
 
 #nullable disable
 
-namespace SdWeb.Data.Migrations
+namespace SdWeb.Data.Migrations.Sqlite
 {
     [DbContext(typeof(AppDbContext))]
-    partial class AppDbContextModelSnapshot : ModelSnapshot
+    [Migration("20261130143658_JobClaims")]
+    partial class JobClaims
     {
-        protected override void BuildModel(ModelBuilder modelBuilder)
+        /// <inheritdoc />
+        protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
@@ -267,12 +270,6 @@ namespace SdWeb.Data.Migrations
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("Error")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime?>("FinishedAt")
-                        .HasColumnType("TEXT");
-
                     b.Property<double>("CfgScale")
                         .HasColumnType("REAL");
 
@@ -283,13 +280,10 @@ namespace SdWeb.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Loras")
-                        .IsRequired()
+                    b.Property<string>("Error")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("PromptSyntax")
-                        .IsRequired()
-                        .HasMaxLength(8)
+                    b.Property<DateTime?>("FinishedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Height")
@@ -297,6 +291,13 @@ namespace SdWeb.Data.Migrations
 
                     b.Property<int>("ImageCount")
                         .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("LeaseExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Loras")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("ModelName")
                         .IsRequired()
@@ -308,6 +309,11 @@ namespace SdWeb.Data.Migrations
 
                     b.Property<string>("Prompt")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PromptSyntax")
+                        .IsRequired()
+                        .HasMaxLength(8)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("QueuedAt")
@@ -350,14 +356,18 @@ namespace SdWeb.Data.Migrations
                     b.Property<int>("Width")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("WorkerId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Sequence")
                         .IsUnique();
 
-                    b.HasIndex("UserId");
-
                     b.HasIndex("Status", "Sequence");
+
+                    b.HasIndex("UserId", "StartedAt");
 
                     b.ToTable("Jobs", (string)null);
                 });
@@ -367,6 +377,12 @@ namespace SdWeb.Data.Migrations
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
+
+                    b.Property<double>("CfgScale")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("ClipSkip")
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
@@ -382,6 +398,10 @@ namespace SdWeb.Data.Migrations
                     b.Property<double>("DurationSeconds")
                         .HasColumnType("REAL");
 
+                    b.Property<string>("Embeddings")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("Favourite")
                         .HasColumnType("INTEGER");
 
@@ -389,29 +409,14 @@ namespace SdWeb.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<double>("CfgScale")
-                        .HasColumnType("REAL");
-
-                    b.Property<int>("ClipSkip")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Embeddings")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Loras")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("PromptSyntax")
-                        .IsRequired()
-                        .HasMaxLength(8)
-                        .HasColumnType("TEXT");
-
                     b.Property<int>("Height")
                         .HasColumnType("INTEGER");
 
                     b.Property<Guid?>("JobId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Loras")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ModelHash")
@@ -432,6 +437,11 @@ namespace SdWeb.Data.Migrations
 
                     b.Property<string>("Prompt")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PromptSyntax")
+                        .IsRequired()
+                        .HasMaxLength(8)
                         .HasColumnType("TEXT");
 
                     b.Property<Guid?>("ReproducesImageId")
@@ -510,6 +520,40 @@ namespace SdWeb.Data.Migrations
                     b.HasKey("Token");
 
                     b.ToTable("Invites", (string)null);
+                });
+
+            modelBuilder.Entity("SdWeb.Data.WorkerRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Device")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("FreeMemoryBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Host")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("LastSeenAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Models")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("Workers", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
