@@ -16,7 +16,7 @@ var builder = WebApplication.CreateBuilder(args);
 // Serve Blazor's and MudBlazor's assets from a build output in every environment (`dotnet run`, tests), not only Development.
 builder.WebHost.UseStaticWebAssets();
 builder.Services.AddSdWebOptions(builder.Configuration);
-builder.Services.AddSdWebData();
+builder.Services.AddSdWebData(builder.Configuration);
 builder.Services.AddSdWebAuth();
 builder.Services.AddSdWebStorage();
 builder.Services.AddSdWebGeneration(builder.Configuration);

@@ -7,11 +7,19 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
 namespace SdWeb.Data;
 
-/// <summary>Identity, the job queue, the gallery and invites, in one SQLite file (WAL) under DataDir.</summary>
-public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : IdentityDbContext<AppUser>(options)
+/// <summary>
+/// Identity, the job queue, the gallery and invites. This type is the SQLite context (one file, WAL, under DataDir; its
+/// migrations are in Migrations/Sqlite); <see cref="PostgresAppDbContext"/> is the same model on PostgreSQL.
+/// </summary>
+public class AppDbContext : IdentityDbContext<AppUser>
 {
-    /// <summary>One writer at a time hands out job sequence numbers (this process is the database's only writer).</summary>
+    /// <summary>One writer at a time hands out job sequence numbers (on SQLite this process is the database's only writer).</summary>
     private static readonly SemaphoreSlim SequenceLock = new(1, 1);
+
+    public AppDbContext(DbContextOptions<AppDbContext> options) : base(options) { }
+
+    /// <summary>For a provider's own context type, which keeps its own migrations.</summary>
+    protected AppDbContext(DbContextOptions options) : base(options) { }
 
     public DbSet<GenerationJob> Jobs => Set<GenerationJob>();
     public DbSet<ImageRecord> Images => Set<ImageRecord>();
@@ -19,6 +27,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<ApiOption> ApiOptions => Set<ApiOption>();
     public DbSet<PromptStyle> PromptStyles => Set<PromptStyle>();
+    public DbSet<WorkerRecord> Workers => Set<WorkerRecord>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -30,7 +39,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
             job.Property(j => j.Status).HasConversion<string>().HasMaxLength(16);
             job.HasIndex(j => j.Sequence).IsUnique();
             job.HasIndex(j => new { j.Status, j.Sequence });
-            job.HasIndex(j => j.UserId);
+            job.HasIndex(j => new { j.UserId, j.StartedAt });
+            job.Property(j => j.WorkerId).HasMaxLength(200);
             job.HasOne(j => j.User).WithMany().HasForeignKey(j => j.UserId).OnDelete(DeleteBehavior.Restrict);
             job.Property(j => j.PromptSyntax).HasConversion<string>().HasMaxLength(8);
             JsonColumn(job.Property(j => j.Loras));
@@ -40,13 +50,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
 
         builder.Entity<ImageRecord>(image =>
         {
-            // The full-text index is kept in sync by triggers (migration ImageSearch); declaring them keeps EF off RETURNING.
-            image.ToTable("Images", t =>
-            {
-                t.HasTrigger(ImageSearch.InsertTrigger);
-                t.HasTrigger(ImageSearch.DeleteTrigger);
-                t.HasTrigger(ImageSearch.UpdateTrigger);
-            });
+            image.ToTable("Images");
             image.HasIndex(i => i.CreatedAt);
             image.HasIndex(i => i.Seed);
             image.HasIndex(i => i.UserId);
@@ -64,6 +68,15 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
             style.ToTable("PromptStyles");
             style.Property(s => s.Name).HasMaxLength(PromptStyle.MaxNameLength);
             style.HasIndex(s => s.Name).IsUnique();
+        });
+
+        builder.Entity<WorkerRecord>(worker =>
+        {
+            worker.ToTable("Workers");
+            worker.Property(w => w.Id).HasMaxLength(200);
+            worker.Property(w => w.Host).HasMaxLength(200);
+            worker.Property(w => w.Device).HasMaxLength(32);
+            JsonColumn(worker.Property(w => w.Models));
         });
 
         builder.Entity<Invite>(invite =>
@@ -90,8 +103,19 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
             option.HasOne(o => o.User).WithMany().HasForeignKey(o => o.UserId).OnDelete(DeleteBehavior.Cascade);
         });
 
+        ConfigureProvider(builder);
         UseUtcDateTimes(builder);
     }
+
+    /// <summary>
+    /// SQLite: the full-text index is kept in sync by triggers (migration FullTextSearch); declaring them keeps EF off RETURNING.
+    /// </summary>
+    protected virtual void ConfigureProvider(ModelBuilder builder) => builder.Entity<ImageRecord>().ToTable("Images", t =>
+    {
+        t.HasTrigger(ImageSearch.InsertTrigger);
+        t.HasTrigger(ImageSearch.DeleteTrigger);
+        t.HasTrigger(ImageSearch.UpdateTrigger);
+    });
 
     /// <summary>A short list kept with its row as JSON text: read and written whole, never queried item by item.</summary>
     private static void JsonColumn<T>(PropertyBuilder<List<T>> property) => property.HasConversion(
@@ -103,7 +127,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
             v => v.Aggregate(0, (hash, item) => HashCode.Combine(hash, item)),
             v => v.ToList()));
 
-    /// <summary>SQLite keeps no DateTimeKind; every time here is written as UTC, so it is read back as UTC.</summary>
+    /// <summary>SQLite keeps no DateTimeKind; every time here is written as UTC, so it is read back as UTC (PostgreSQL's timestamptz too).</summary>
     private static void UseUtcDateTimes(ModelBuilder builder)
     {
         var utc = new ValueConverter<DateTime, DateTime>(v => v, v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
@@ -138,7 +162,8 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
         finally { SequenceLock.Release(); }
     }
 
-    private IEnumerable<GenerationJob> NewJobs() =>
+    /// <summary>Jobs about to be inserted that have no sequence number yet, in the order they were added.</summary>
+    protected IEnumerable<GenerationJob> NewJobs() =>
         ChangeTracker.Entries<GenerationJob>().Where(e => e.State == EntityState.Added && e.Entity.Sequence == 0).Select(e => e.Entity);
 
     private bool HasNewJobs() => NewJobs().Any();

@@ -3,7 +3,10 @@ using SdWeb.Options;
 
 namespace SdWeb.Data;
 
-/// <summary>Creates the data folder, applies migrations and switches the database to WAL before anything else runs.</summary>
+/// <summary>
+/// Creates the data folder, applies migrations (each provider its own set) and switches a SQLite database to WAL before
+/// anything else runs.
+/// </summary>
 public static class DatabaseInitializer
 {
     public static async Task InitializeSdWebDataAsync(this WebApplication app)
@@ -12,12 +15,13 @@ public static class DatabaseInitializer
         Directory.CreateDirectory(options.DataPath);
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
         await MigrateAsync(db);
-        app.Logger.LogInformation("Data in {DataDir}", options.DataPath);
+        app.Logger.LogInformation("Data in {DataDir}, database {Database}", options.DataPath, options.Database);
     }
 
     public static async Task MigrateAsync(AppDbContext db, CancellationToken cancellationToken = default)
     {
         await db.Database.MigrateAsync(cancellationToken);
+        if (!db.Database.IsSqlite()) return;
         // WAL lets the gallery read while the worker writes; the mode is stored in the file, so once is enough, but it is cheap.
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
     }

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Design;
 
 namespace SdWeb.Data;
 
-/// <summary>Lets `dotnet ef migrations add` build the model without starting the web host.</summary>
+/// <summary>Lets `dotnet ef migrations add --context AppDbContext` build the SQLite model without starting the web host.</summary>
 internal sealed class DesignTimeDbContextFactory : IDesignTimeDbContextFactory<AppDbContext>
 {
     public AppDbContext CreateDbContext(string[] args) =>

@@ -75,6 +75,12 @@ public sealed class GenerationJob
     /// <summary>How many times the job has been started (a job interrupted by a crash is re-queued once).</summary>
     public int Attempts { get; set; }
 
+    /// <summary>The worker (<see cref="WorkerRecord.Id"/>) whose claim on the running job is a lease until <see cref="LeaseExpiresAt"/>.</summary>
+    public string? WorkerId { get; set; }
+
+    /// <summary>When the running job goes back to the queue unless its worker renews the lease first.</summary>
+    public DateTime? LeaseExpiresAt { get; set; }
+
     public List<ImageRecord> Images { get; set; } = [];
 
     /// <summary>A detached copy with every setting (each plot cell starts from one); not tracked by any context.</summary>

@@ -40,11 +40,13 @@ public static class ImageSearch
     /// </summary>
     public static string? ToMatchQuery(string text)
     {
-        var terms = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)
-            .Select(w => new string(w.Select(c => char.IsLetterOrDigit(c) || c == '_' ? c : ' ').ToArray()).Trim())
-            .Where(w => w.Length > 0)
-            .Select(w => $"\"{w}\"*")
-            .ToList();
+        var terms = Words(text).Select(w => $"\"{w}\"*").ToList();
         return terms.Count == 0 ? null : string.Join(' ', terms);
     }
+
+    /// <summary>The searchable words a person typed, punctuation inside a word turned into spaces (both databases' queries start here).</summary>
+    public static IReadOnlyList<string> Words(string text) => text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)
+        .Select(w => new string(w.Select(c => char.IsLetterOrDigit(c) || c == '_' ? c : ' ').ToArray()).Trim())
+        .Where(w => w.Length > 0)
+        .ToList();
 }

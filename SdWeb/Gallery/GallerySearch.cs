@@ -3,7 +3,7 @@ using SdWeb.Data;
 
 namespace SdWeb.Gallery;
 
-/// <summary>Finds images for the gallery: SQLite FTS5 for text, indexed columns for the rest, one page at a time.</summary>
+/// <summary>Finds images for the gallery: SQLite FTS5 or PostgreSQL's tsvector index for text, indexed columns for the rest, one page at a time.</summary>
 public sealed class GallerySearch(IDbContextFactory<AppDbContext> dbFactory)
 {
     public const int MaxPageSize = 200;
@@ -40,10 +40,7 @@ public sealed class GallerySearch(IDbContextFactory<AppDbContext> dbFactory)
 
     private static IQueryable<ImageRecord> Filter(AppDbContext db, GalleryQuery query)
     {
-        var match = query.Text is null ? null : ImageSearch.ToMatchQuery(query.Text);
-        var images = match is null
-            ? db.Images.AsNoTracking()
-            : db.Images.FromSql($"SELECT * FROM Images WHERE Id IN (SELECT ImageId FROM ImageSearch WHERE ImageSearch MATCH {match})").AsNoTracking();
+        var images = query.Text is null ? db.Images.AsNoTracking() : MatchingText(db, query.Text);
 
         if (query.Seed is { } seed) images = images.Where(i => i.Seed == seed);
         if (!string.IsNullOrEmpty(query.ModelName)) images = images.Where(i => i.ModelName == query.ModelName);
@@ -61,5 +58,21 @@ public sealed class GallerySearch(IDbContextFactory<AppDbContext> dbFactory)
             images = images.Where(i => i.CreatedAt < end);
         }
         return images;
+    }
+
+    /// <summary>The images whose prompts hold every word typed (as prefixes), through each database's full-text index.</summary>
+    private static IQueryable<ImageRecord> MatchingText(AppDbContext db, string text)
+    {
+        if (db is PostgresAppDbContext)
+        {
+            var words = ImageSearch.Words(text).ToArray();
+            return words.Length == 0
+                ? db.Images.AsNoTracking()
+                : db.Images.FromSql($"SELECT * FROM \"Images\" WHERE \"SearchVector\" @@ sdweb_search_query({words})").AsNoTracking();
+        }
+        var match = ImageSearch.ToMatchQuery(text);
+        return match is null
+            ? db.Images.AsNoTracking()
+            : db.Images.FromSql($"SELECT * FROM Images WHERE Id IN (SELECT ImageId FROM ImageSearch WHERE ImageSearch MATCH {match})").AsNoTracking();
     }
 }

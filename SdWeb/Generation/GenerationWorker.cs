@@ -90,7 +90,8 @@ public sealed class GenerationWorker(
     internal async Task RestoreQueueAsync(CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var interrupted = await db.Jobs.Where(j => j.Status == JobStatus.Running).ToListAsync(cancellationToken);
+        // A job leased by a worker elsewhere (JobClaims) is that worker's; its lease, not this restart, decides its fate.
+        var interrupted = await db.Jobs.Where(j => j.Status == JobStatus.Running && j.WorkerId == null).ToListAsync(cancellationToken);
         foreach (var job in interrupted)
         {
             if (job.Attempts >= MaxAttempts)

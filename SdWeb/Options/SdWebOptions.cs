@@ -11,6 +11,12 @@ public sealed record SdWebOptions
     /// <summary>Holds the database and the images.</summary>
     public string DataDir { get; init; } = "./data";
 
+    /// <summary>sqlite (one file under DataDir, one box) or postgres (shared by several machines; see <see cref="PostgresConnection"/>).</summary>
+    public DatabaseProvider Database { get; init; } = DatabaseProvider.Sqlite;
+
+    /// <summary>Npgsql connection string, used when <see cref="Database"/> is postgres.</summary>
+    public string? PostgresConnection { get; init; }
+
     /// <summary>Holds the models (diffusers folders or single .safetensors files).</summary>
     public string ModelsDir { get; init; } = "./models";
 

@@ -1,6 +1,8 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using SdWeb.Data;
+using SdWeb.Options;
 using SdWeb.Tests.Web.Support;
 
 namespace SdWeb.Tests.Web.Data;
@@ -29,9 +31,38 @@ public class DatabaseTests
     }
 
     [Fact]
-    public async Task JobsGetIncreasingUniqueSequenceNumbersAcrossContexts()
+    public async Task PostgresMigrationsCreateEveryTableAndTheGeneratedSearchColumnWithItsGinIndex()
     {
-        using var database = await TestDatabase.CreateAsync();
+        using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
+        await using var db = database.CreateDbContext();
+        Assert.Empty(await db.Database.GetPendingMigrationsAsync());
+
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await connection.OpenAsync();
+        var tables = await Strings(connection, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'");
+        Assert.Superset(new HashSet<string> { "AspNetUsers", "Jobs", "Images", "Invites", "ApiKeys", "Workers" }, tables.ToHashSet());
+        var generated = await Strings(connection,
+            "SELECT is_generated FROM information_schema.columns WHERE table_name = 'Images' AND column_name = 'SearchVector'");
+        Assert.Equal(["ALWAYS"], generated);
+        var index = await Strings(connection, "SELECT indexdef FROM pg_indexes WHERE indexname = 'IX_Images_SearchVector'");
+        Assert.Contains("USING gin", Assert.Single(index), StringComparison.Ordinal);
+    }
+
+    private static async Task<List<string>> Strings(NpgsqlConnection connection, string sql)
+    {
+        var values = new List<string>();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) values.Add(reader.GetString(0));
+        return values;
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task JobsGetIncreasingUniqueSequenceNumbersAcrossContexts(DatabaseProvider provider)
+    {
+        using var database = await TestDatabase.CreateAsync(provider);
         var ids = new List<Guid>();
         for (int i = 0; i < 3; i++)
         {
@@ -49,10 +80,12 @@ public class DatabaseTests
         Assert.Equal([1, 2, 3, 4, 5, 6], sequences);
     }
 
-    [Fact]
-    public async Task TimesComeBackAsUtc()
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task TimesComeBackAsUtc(DatabaseProvider provider)
     {
-        using var database = await TestDatabase.CreateAsync();
+        using var database = await TestDatabase.CreateAsync(provider);
         var queuedAt = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc);
         await using (var db = database.CreateDbContext())
         {

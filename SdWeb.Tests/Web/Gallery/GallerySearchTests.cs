@@ -1,11 +1,13 @@
 using Microsoft.EntityFrameworkCore;
 using SdWeb.Gallery;
+using SdWeb.Options;
 using SdWeb.Tests.Web.Support;
 
 namespace SdWeb.Tests.Web.Gallery;
 
+/// <summary>The gallery search on SQLite (FTS5) and on PostgreSQL (tsvector): the same questions, the same answers.</summary>
 [Layer(Layer.Web)]
-public class GallerySearchTests : IAsyncLifetime
+public abstract class GallerySearchTests(DatabaseProvider provider) : IAsyncLifetime
 {
     private ImageStoreBed _bed = default!;
     private GallerySearch _search = default!;
@@ -13,7 +15,7 @@ public class GallerySearchTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _bed = await ImageStoreBed.CreateAsync();
+        _bed = await ImageStoreBed.CreateAsync(provider);
         _search = new GallerySearch(_bed.Database);
         // Added oldest first, one day apart.
         await Add("fox", "a red fox in the snow", 1, negative: "blurry, watermark");
@@ -55,6 +57,15 @@ public class GallerySearchTests : IAsyncLifetime
     [InlineData("dragon", new string[0])]
     public async Task FullTextSearchOverPromptAndNegativePrompt(string text, string[] expected) =>
         Assert.Equal(expected, await Find(new GalleryQuery { Text = text }));
+
+    [Fact]
+    public async Task ALoraNameIsAPhraseOfItsPartsInOrderTheLastAPrefix()
+    {
+        await Add("lora", "a garden <lora:tiny-details:0.8>, detail", 5);
+        Assert.Equal(["lora"], await Find(new GalleryQuery { Text = "tiny-detail" }));
+        Assert.Empty(await Find(new GalleryQuery { Text = "details-tiny" }));
+        Assert.Equal(["lora"], await Find(new GalleryQuery { Text = "GARDEN tiny_details" }));
+    }
 
     [Fact]
     public async Task TextWithNothingSearchableDoesNotFilter() =>
@@ -133,3 +144,7 @@ public class GallerySearchTests : IAsyncLifetime
         Assert.Empty(await Find(new GalleryQuery { Text = "dusk" }));
     }
 }
+
+public sealed class GallerySearchOnSqliteTests() : GallerySearchTests(DatabaseProvider.Sqlite);
+
+public sealed class GallerySearchOnPostgresTests() : GallerySearchTests(DatabaseProvider.Postgres);

@@ -1,5 +1,6 @@
 using SdWeb.Data;
 using SdWeb.Generation;
+using SdWeb.Options;
 using SdWeb.Tests.Web.Support;
 
 namespace SdWeb.Tests.Web.Generation;
@@ -7,10 +8,12 @@ namespace SdWeb.Tests.Web.Generation;
 [Layer(Layer.Web)]
 public class GenerationWorkerTests
 {
-    [Fact]
-    public async Task AtStartWaitingJobsAreQueuedAgainAndAJobInterruptedOnceWaitsAgainButNotTwice()
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task AtStartWaitingJobsAreQueuedAgainAndAJobInterruptedOnceWaitsAgainButNotTwice(DatabaseProvider provider)
     {
-        using var h = await GenerationHarness.CreateAsync();
+        using var h = await GenerationHarness.CreateAsync(provider: provider);
         var waiting = await h.SubmitAsync("alice");
         var interruptedOnce = await h.SubmitAsync("bob");
         var interruptedTwice = await h.SubmitAsync("alice");
@@ -31,10 +34,30 @@ public class GenerationWorkerTests
         Assert.Equal(GenerationWorker.InterruptedTwice, failed.Error);
     }
 
-    [Fact]
-    public async Task TheRunningWorkerTakesSubmittedJobsOffTheQueueAndRunsThem()
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task AtStartAJobLeasedByAWorkerElsewhereIsLeftToItsLease(DatabaseProvider provider)
     {
-        using var h = await GenerationHarness.CreateAsync();
+        using var h = await GenerationHarness.CreateAsync(provider: provider);
+        var leased = await h.SubmitAsync("alice");
+        var claims = new JobClaims(h.Database, ClaimSettings.Default, TimeProvider.System);
+        Assert.Equal(leased, (await claims.ClaimNextAsync("worker-elsewhere", ["model-a"], CancellationToken.None))!.JobId);
+        h.Queue.Restore([]);
+
+        await h.Worker().RestoreQueueAsync(CancellationToken.None);
+
+        Assert.Empty(h.Queue.Snapshot());
+        var job = await h.JobAsync(leased);
+        Assert.Equal((JobStatus.Running, "worker-elsewhere"), (job.Status, job.WorkerId));
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task TheRunningWorkerTakesSubmittedJobsOffTheQueueAndRunsThem(DatabaseProvider provider)
+    {
+        using var h = await GenerationHarness.CreateAsync(provider: provider);
         var worker = h.Worker();
         await worker.StartAsync(CancellationToken.None);
         try

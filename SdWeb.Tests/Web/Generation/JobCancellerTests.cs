@@ -1,5 +1,6 @@
 using SdWeb.Data;
 using SdWeb.Generation;
+using SdWeb.Options;
 using SdWeb.Tests.Web.Support;
 
 namespace SdWeb.Tests.Web.Generation;
@@ -7,10 +8,12 @@ namespace SdWeb.Tests.Web.Generation;
 [Layer(Layer.Web)]
 public class JobCancellerTests
 {
-    [Fact]
-    public async Task AUserCancelsTheirOwnWaitingJobWhichLeavesTheQueue()
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task AUserCancelsTheirOwnWaitingJobWhichLeavesTheQueue(DatabaseProvider provider)
     {
-        using var h = await GenerationHarness.CreateAsync();
+        using var h = await GenerationHarness.CreateAsync(provider: provider);
         var id = await h.SubmitAsync();
 
         Assert.Equal(CancelOutcome.Cancelled, await h.Canceller.CancelAsync(id, "alice", isAdmin: false, CancellationToken.None));
@@ -21,10 +24,12 @@ public class JobCancellerTests
         Assert.Equal(0, h.Queue.Count);
     }
 
-    [Fact]
-    public async Task SomeoneElsesJobCannotBeCancelledExceptByAnAdmin()
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task SomeoneElsesJobCannotBeCancelledExceptByAnAdmin(DatabaseProvider provider)
     {
-        using var h = await GenerationHarness.CreateAsync();
+        using var h = await GenerationHarness.CreateAsync(provider: provider);
         var id = await h.SubmitAsync("alice");
 
         Assert.Equal(CancelOutcome.Forbidden, await h.Canceller.CancelAsync(id, "bob", isAdmin: false, CancellationToken.None));
@@ -32,10 +37,12 @@ public class JobCancellerTests
         Assert.Equal(CancelOutcome.Cancelled, await h.Canceller.CancelAsync(id, "bob", isAdmin: true, CancellationToken.None));
     }
 
-    [Fact]
-    public async Task UnknownAndFinishedJobsSaySo()
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task UnknownAndFinishedJobsSaySo(DatabaseProvider provider)
     {
-        using var h = await GenerationHarness.CreateAsync();
+        using var h = await GenerationHarness.CreateAsync(provider: provider);
         var id = await h.SubmitAsync();
         await h.RunNextAsync();
 

@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using SdWeb.Data;
 using SdWeb.Engine.Pipelines;
 using SdWeb.Generation;
+using SdWeb.Options;
 using SdWeb.Tests.Web.Support;
 
 namespace SdWeb.Tests.Web.Generation;
@@ -9,10 +10,12 @@ namespace SdWeb.Tests.Web.Generation;
 [Layer(Layer.Web)]
 public class JobExecutorTests
 {
-    [Fact]
-    public async Task EachImageOfAJobIsItsOwnEngineCallAtSeedPlusIAndTheJobSucceeds()
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task EachImageOfAJobIsItsOwnEngineCallAtSeedPlusIAndTheJobSucceeds(DatabaseProvider provider)
     {
-        using var h = await GenerationHarness.CreateAsync();
+        using var h = await GenerationHarness.CreateAsync(provider: provider);
         var id = await h.SubmitAsync(change: r => r with { ImageCount = 3, Seed = 41 });
 
         await h.RunNextAsync();
@@ -30,10 +33,12 @@ public class JobExecutorTests
         Assert.Equal([41L, 42L, 43L], (await h.SavedAsync()).Select(s => s.Seed));
     }
 
-    [Fact]
-    public async Task AJobStoppedByShutdownKeepsItsSavedImagesAndMakesOnlyTheMissingOnesAfterRestart()
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task AJobStoppedByShutdownKeepsItsSavedImagesAndMakesOnlyTheMissingOnesAfterRestart(DatabaseProvider provider)
     {
-        using var h = await GenerationHarness.CreateAsync();
+        using var h = await GenerationHarness.CreateAsync(provider: provider);
         var id = await h.SubmitAsync(change: r => r with { ImageCount = 3, Seed = 41 });
         using var stopping = new CancellationTokenSource();
         h.Factory.Configure = p => p.BeforeStep = (request, _, _) => { if (request.Seed == 42) stopping.Cancel(); };
@@ -67,10 +72,12 @@ public class JobExecutorTests
         Assert.False(h.Cancellations.SkipImage(id)); // nothing left to skip once the job has finished
     }
 
-    [Fact]
-    public async Task AJobWithoutSeedGetsARandom32BitSeedThatIsStored()
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task AJobWithoutSeedGetsARandom32BitSeedThatIsStored(DatabaseProvider provider)
     {
-        using var h = await GenerationHarness.CreateAsync();
+        using var h = await GenerationHarness.CreateAsync(provider: provider);
         var id = await h.SubmitAsync(change: r => r with { Seed = null });
 
         await h.RunNextAsync();
@@ -81,10 +88,12 @@ public class JobExecutorTests
         Assert.Equal(seed, h.Factory.Loaded.Single().Requests.Single().Seed);
     }
 
-    [Fact]
-    public async Task WatchersSeeImageAndStepProgressWithPreviewsThenTheImages()
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task WatchersSeeImageAndStepProgressWithPreviewsThenTheImages(DatabaseProvider provider)
     {
-        using var h = await GenerationHarness.CreateAsync();
+        using var h = await GenerationHarness.CreateAsync(provider: provider);
         var id = await h.SubmitAsync(change: r => r with { ImageCount = 2, Steps = 3 });
         var received = Channel.CreateUnbounded<JobUpdate>();
         using var _ = h.Notifier.SubscribeToJob(id, u => received.Writer.WriteAsync(u).AsTask());
@@ -114,10 +123,12 @@ public class JobExecutorTests
         Assert.Equal((await h.SavedAsync()).Select(s => s.Id), update.ImageIds);
     }
 
-    [Fact]
-    public async Task AnEngineFailureFailsThatJobWithItsMessageAndTheNextJobSucceeds()
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task AnEngineFailureFailsThatJobWithItsMessageAndTheNextJobSucceeds(DatabaseProvider provider)
     {
-        using var h = await GenerationHarness.CreateAsync();
+        using var h = await GenerationHarness.CreateAsync(provider: provider);
         var failing = await h.SubmitAsync(change: r => r with { Prompt = "explode" });
         var next = await h.SubmitAsync("bob");
         h.Factory.Configure = p => p.BeforeStep = (request, _, _) =>
@@ -135,10 +146,12 @@ public class JobExecutorTests
         Assert.Equal(JobStatus.Succeeded, (await h.JobAsync(next)).Status);
     }
 
-    [Fact]
-    public async Task AnUnexpectedExceptionIsReportedAsAnEngineFailure()
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task AnUnexpectedExceptionIsReportedAsAnEngineFailure(DatabaseProvider provider)
     {
-        using var h = await GenerationHarness.CreateAsync();
+        using var h = await GenerationHarness.CreateAsync(provider: provider);
         var id = await h.SubmitAsync();
         h.Factory.Configure = p => p.BeforeStep = (_, _, _) => throw new NullReferenceException("boom");
 
@@ -147,10 +160,12 @@ public class JobExecutorTests
         Assert.Equal("The engine failed: boom", (await h.JobAsync(id)).Error);
     }
 
-    [Fact]
-    public async Task AModelThatFailsToLoadFailsTheJobSayingWhyAndThePreviousModelStaysInService()
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task AModelThatFailsToLoadFailsTheJobSayingWhyAndThePreviousModelStaysInService(DatabaseProvider provider)
     {
-        using var h = await GenerationHarness.CreateAsync();
+        using var h = await GenerationHarness.CreateAsync(provider: provider);
         var first = await h.SubmitAsync(change: r => r with { Model = "model-a" });
         var broken = await h.SubmitAsync(change: r => r with { Model = "model-b" });
         var third = await h.SubmitAsync(change: r => r with { Model = "model-a" });
@@ -169,10 +184,12 @@ public class JobExecutorTests
         Assert.False(modelA.Disposed);
     }
 
-    [Fact]
-    public async Task AJobCancelledWhileItWaitedDoesNotRun()
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task AJobCancelledWhileItWaitedDoesNotRun(DatabaseProvider provider)
     {
-        using var h = await GenerationHarness.CreateAsync();
+        using var h = await GenerationHarness.CreateAsync(provider: provider);
         var id = await h.SubmitAsync();
         var dequeued = await h.Queue.DequeueAsync(CancellationToken.None); // the worker has taken it but not started it
 
@@ -183,10 +200,12 @@ public class JobExecutorTests
         Assert.Empty(h.Factory.Loaded);
     }
 
-    [Fact]
-    public async Task ARunningJobIsCancelledAtItsNextStepAndKeepsTheImagesAlreadyMade()
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task ARunningJobIsCancelledAtItsNextStepAndKeepsTheImagesAlreadyMade(DatabaseProvider provider)
     {
-        using var h = await GenerationHarness.CreateAsync();
+        using var h = await GenerationHarness.CreateAsync(provider: provider);
         var id = await h.SubmitAsync(change: r => r with { ImageCount = 2, Steps = 2 });
         var secondImageStarted = new TaskCompletionSource();
         h.Factory.Configure = p => p.BeforeStep = (request, _, token) =>
@@ -205,10 +224,12 @@ public class JobExecutorTests
         Assert.Equal([100L], (await h.SavedAsync()).Select(s => s.Seed));
     }
 
-    [Fact]
-    public async Task AJobInterruptedByTheAppStoppingWaitsAgainWithoutUsingUpAnAttempt()
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task AJobInterruptedByTheAppStoppingWaitsAgainWithoutUsingUpAnAttempt(DatabaseProvider provider)
     {
-        using var h = await GenerationHarness.CreateAsync();
+        using var h = await GenerationHarness.CreateAsync(provider: provider);
         var id = await h.SubmitAsync();
         using var stopping = new CancellationTokenSource();
         h.Factory.Configure = p => p.BeforeStep = (_, _, _) => stopping.Cancel();

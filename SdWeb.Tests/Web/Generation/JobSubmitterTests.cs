@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using SdWeb.Data;
 using SdWeb.Generation;
+using SdWeb.Options;
 using SdWeb.Tests.Web.Support;
 
 namespace SdWeb.Tests.Web.Generation;
@@ -8,10 +9,12 @@ namespace SdWeb.Tests.Web.Generation;
 [Layer(Layer.Web)]
 public class JobSubmitterTests
 {
-    [Fact]
-    public async Task AnAcceptedJobIsStoredBeforeItIsQueuedWithTheDefaultModel()
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task AnAcceptedJobIsStoredBeforeItIsQueuedWithTheDefaultModel(DatabaseProvider provider)
     {
-        using var h = await GenerationHarness.CreateAsync();
+        using var h = await GenerationHarness.CreateAsync(provider: provider);
 
         var id = await h.SubmitAsync(change: r => r with { NegativePrompt = "blurry", CfgScale = 5, ImageCount = 2 });
 
@@ -22,10 +25,12 @@ public class JobSubmitterTests
         Assert.Equal(new QueuedJob(id, "alice", job.Sequence), Assert.Single(h.Queue.Snapshot()));
     }
 
-    [Fact]
-    public async Task BadValuesAreRefusedWithTheEnginesMessagesKeyedByFormFieldAndNothingIsStored()
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task BadValuesAreRefusedWithTheEnginesMessagesKeyedByFormFieldAndNothingIsStored(DatabaseProvider provider)
     {
-        using var h = await GenerationHarness.CreateAsync();
+        using var h = await GenerationHarness.CreateAsync(provider: provider);
         var request = new JobRequest
         {
             Prompt = " ", Steps = 0, CfgScale = 99, Width = 500, ImageCount = 40, Sampler = "warp", Model = "nope",
@@ -46,10 +51,12 @@ public class JobSubmitterTests
         Assert.Equal(0, h.Queue.Count);
     }
 
-    [Fact]
-    public async Task Img2imgFromAMissingGalleryImageIsRefusedAndStrengthIsChecked()
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task Img2imgFromAMissingGalleryImageIsRefusedAndStrengthIsChecked(DatabaseProvider provider)
     {
-        using var h = await GenerationHarness.CreateAsync();
+        using var h = await GenerationHarness.CreateAsync(provider: provider);
         var missing = Guid.NewGuid();
 
         var result = await h.Submitter.SubmitAsync(

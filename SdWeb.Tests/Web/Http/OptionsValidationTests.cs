@@ -34,6 +34,14 @@ public class OptionsValidationTests
     }
 
     [Fact]
+    public async Task PostgresWithoutAConnectionStringStopsTheStartSayingWhichKeyIsMissing()
+    {
+        var error = await StartWith("--SdWeb:Database=postgres");
+
+        Assert.Equal("SdWeb:PostgresConnection is required when SdWeb:Database is postgres.", Assert.Single(error.Failures));
+    }
+
+    [Fact]
     public async Task TheDefaultsStart()
     {
         var builder = Host.CreateApplicationBuilder();

@@ -9,7 +9,7 @@ using SdWeb.Storage;
 
 namespace SdWeb.Tests.Web.Support;
 
-/// <summary>The generation services wired as the app wires them, on a real SQLite file, with a fake engine and saver.</summary>
+/// <summary>The generation services wired as the app wires them, on a real database (SQLite unless asked for PostgreSQL), with a fake engine and saver.</summary>
 public sealed class GenerationHarness : IDisposable
 {
     private GenerationHarness(TestDatabase database, ImageFileWriter files)
@@ -49,8 +49,8 @@ public sealed class GenerationHarness : IDisposable
     public JobCanceller Canceller { get; }
 
     /// <param name="files">Where image files are created (a failing one simulates a full disk).</param>
-    public static async Task<GenerationHarness> CreateAsync(ImageFileWriter? files = null) =>
-        new(await TestDatabase.CreateAsync("alice", "bob"), files ?? new ImageFileWriter());
+    public static async Task<GenerationHarness> CreateAsync(ImageFileWriter? files = null, DatabaseProvider provider = DatabaseProvider.Sqlite) =>
+        new(await TestDatabase.CreateAsync(provider, "alice", "bob"), files ?? new ImageFileWriter());
 
     public GenerationWorker Worker() =>
         new(Database, Queue, Executor, Positions, new DemoModel(Options, NullLogger<DemoModel>.Instance), Host, NullLogger<GenerationWorker>.Instance);

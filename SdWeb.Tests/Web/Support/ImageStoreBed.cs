@@ -9,7 +9,7 @@ using SixLabors.ImageSharp.PixelFormats;
 
 namespace SdWeb.Tests.Web.Support;
 
-/// <summary>A real SQLite file and data folder with an <see cref="ImageStore"/> on them, and helpers to store images as the worker does.</summary>
+/// <summary>A real database (SQLite unless asked for PostgreSQL) and data folder with an <see cref="ImageStore"/> on them, and helpers to store images as the worker does.</summary>
 public sealed class ImageStoreBed : IDisposable
 {
     private ImageStoreBed(TestDatabase database)
@@ -24,7 +24,8 @@ public sealed class ImageStoreBed : IDisposable
     public SettableClock Clock { get; } = new(new DateTimeOffset(2026, 3, 14, 9, 26, 53, TimeSpan.Zero));
     public ImageStore Store { get; }
 
-    public static async Task<ImageStoreBed> CreateAsync() => new(await TestDatabase.CreateAsync("alice", "bob"));
+    public static async Task<ImageStoreBed> CreateAsync(DatabaseProvider provider = DatabaseProvider.Sqlite) =>
+        new(await TestDatabase.CreateAsync(provider, "alice", "bob"));
 
     /// <summary>Stores a job for <paramref name="user"/> and one image made by it, with a pixel pattern that depends on the seed.</summary>
     public async Task<ImageRecord> AddImageAsync(

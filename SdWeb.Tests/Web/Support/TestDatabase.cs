@@ -1,24 +1,47 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using SdWeb.Data;
+using SdWeb.Options;
 using SdWeb.Tests.Support;
 
 namespace SdWeb.Tests.Web.Support;
 
-/// <summary>A real, migrated SQLite file in a temp folder, with two users (alice, bob) to own jobs.</summary>
+/// <summary>
+/// A real, migrated database with two users (alice, bob) to own jobs: a SQLite file in a temp folder, or a fresh
+/// database on the test PostgreSQL server (<see cref="TestPostgres"/>), dropped on dispose. The temp folder is there for
+/// images either way.
+/// </summary>
 public sealed class TestDatabase : IDbContextFactory<AppDbContext>, IDisposable
 {
-    public TempDir Dir { get; } = new();
-    private readonly DbContextOptions<AppDbContext> _options;
+    private readonly Func<AppDbContext> _create;
+    private readonly string? _postgresName;
 
-    private TestDatabase()
+    public TempDir Dir { get; } = new();
+    public DatabaseProvider Provider { get; }
+
+    private TestDatabase(DatabaseProvider provider)
     {
-        _options = new DbContextOptionsBuilder<AppDbContext>().UseSqlite($"Data Source={Dir["sdweb.db"]}").Options;
+        Provider = provider;
+        if (provider == DatabaseProvider.Postgres)
+        {
+            _postgresName = $"sdweb_test_{Guid.NewGuid():N}";
+            var options = new DbContextOptionsBuilder<PostgresAppDbContext>().UseNpgsql(TestPostgres.On(_postgresName)).Options;
+            _create = () => new PostgresAppDbContext(options);
+        }
+        else
+        {
+            var options = new DbContextOptionsBuilder<AppDbContext>().UseSqlite($"Data Source={Dir["sdweb.db"]}").Options;
+            _create = () => new AppDbContext(options);
+        }
     }
 
-    public static async Task<TestDatabase> CreateAsync(params string[] users)
+    public static Task<TestDatabase> CreateAsync(params string[] users) => CreateAsync(DatabaseProvider.Sqlite, users);
+
+    public static async Task<TestDatabase> CreateAsync(DatabaseProvider provider, params string[] users)
     {
-        var database = new TestDatabase();
+        var database = new TestDatabase(provider);
+        if (database._postgresName is { } name) await AdminAsync($"CREATE DATABASE \"{name}\"");
         await using var db = database.CreateDbContext();
         await DatabaseInitializer.MigrateAsync(db);
         foreach (var user in users.DefaultIfEmpty("alice").Concat(["bob"]).Distinct())
@@ -27,11 +50,27 @@ public sealed class TestDatabase : IDbContextFactory<AppDbContext>, IDisposable
         return database;
     }
 
-    public AppDbContext CreateDbContext() => new(_options);
+    public AppDbContext CreateDbContext() => _create();
 
     public void Dispose()
     {
-        SqliteConnection.ClearAllPools();
+        if (_postgresName is { } name)
+        {
+            NpgsqlConnection.ClearAllPools();
+            AdminAsync($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)").GetAwaiter().GetResult();
+        }
+        else
+        {
+            SqliteConnection.ClearAllPools();
+        }
         Dir.Dispose();
+    }
+
+    private static async Task AdminAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(TestPostgres.AdminConnection);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
     }
 }

@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace SdWeb.Data.Migrations
+namespace SdWeb.Data.Migrations.Sqlite
 {
     /// <summary>GuidanceScale becomes CfgScale, the name users see everywhere; renamed in place so existing rows keep their values.</summary>
     public partial class CfgScale : Migration

@@ -8,11 +8,11 @@ using SdWeb.Data;
 
 #nullable disable
 
-namespace SdWeb.Data.Migrations
+namespace SdWeb.Data.Migrations.Sqlite
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261130130000_ApiKeys")]
-    partial class ApiKeys
+    [Migration("20261126094556_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -148,49 +148,6 @@ namespace SdWeb.Data.Migrations
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
-            modelBuilder.Entity("SdWeb.Data.ApiKey", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<byte[]>("Hash")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
-
-                    b.Property<string>("Label")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime?>("LastUsedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Prefix")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime?>("RevokedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("UserId")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("Prefix")
-                        .IsUnique();
-
-                    b.HasIndex("UserId");
-
-                    b.ToTable("ApiKeys", (string)null);
-                });
-
             modelBuilder.Entity("SdWeb.Data.AppUser", b =>
                 {
                     b.Property<string>("Id")
@@ -276,7 +233,7 @@ namespace SdWeb.Data.Migrations
                     b.Property<DateTime?>("FinishedAt")
                         .HasColumnType("TEXT");
 
-                    b.Property<double>("CfgScale")
+                    b.Property<double>("GuidanceScale")
                         .HasColumnType("REAL");
 
                     b.Property<int>("Height")
@@ -376,7 +333,7 @@ namespace SdWeb.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<double>("CfgScale")
+                    b.Property<double>("GuidanceScale")
                         .HasColumnType("REAL");
 
                     b.Property<int>("Height")
@@ -447,14 +404,7 @@ namespace SdWeb.Data.Migrations
 
                     b.HasIndex("UserId");
 
-                    b.ToTable("Images", null, t =>
-                        {
-                            t.HasTrigger("Images_SearchDelete");
-
-                            t.HasTrigger("Images_SearchInsert");
-
-                            t.HasTrigger("Images_SearchUpdate");
-                        });
+                    b.ToTable("Images", (string)null);
                 });
 
             modelBuilder.Entity("SdWeb.Data.Invite", b =>
@@ -532,17 +482,6 @@ namespace SdWeb.Data.Migrations
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
-                });
-
-            modelBuilder.Entity("SdWeb.Data.ApiKey", b =>
-                {
-                    b.HasOne("SdWeb.Data.AppUser", "User")
-                        .WithMany()
-                        .HasForeignKey("UserId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.Navigation("User");
                 });
 
             modelBuilder.Entity("SdWeb.Data.GenerationJob", b =>

@@ -8,11 +8,11 @@ using SdWeb.Data;
 
 #nullable disable
 
-namespace SdWeb.Data.Migrations
+namespace SdWeb.Data.Migrations.Sqlite
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261126094626_FullTextSearch")]
-    partial class FullTextSearch
+    [Migration("20261130143658_JobClaims")]
+    partial class JobClaims
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -148,6 +148,49 @@ namespace SdWeb.Data.Migrations
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
+            modelBuilder.Entity("SdWeb.Data.ApiKey", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Hash")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("Label")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("LastUsedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Prefix")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime?>("RevokedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("UserId")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Prefix")
+                        .IsUnique();
+
+                    b.HasIndex("UserId");
+
+                    b.ToTable("ApiKeys", (string)null);
+                });
+
             modelBuilder.Entity("SdWeb.Data.AppUser", b =>
                 {
                     b.Property<string>("Id")
@@ -227,20 +270,34 @@ namespace SdWeb.Data.Migrations
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
 
+                    b.Property<double>("CfgScale")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("ClipSkip")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Embeddings")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Error")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("FinishedAt")
                         .HasColumnType("TEXT");
 
-                    b.Property<double>("GuidanceScale")
-                        .HasColumnType("REAL");
-
                     b.Property<int>("Height")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("ImageCount")
                         .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("LeaseExpiresAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Loras")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("ModelName")
                         .IsRequired()
@@ -252,6 +309,11 @@ namespace SdWeb.Data.Migrations
 
                     b.Property<string>("Prompt")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PromptSyntax")
+                        .IsRequired()
+                        .HasMaxLength(8)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("QueuedAt")
@@ -294,14 +356,18 @@ namespace SdWeb.Data.Migrations
                     b.Property<int>("Width")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("WorkerId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Sequence")
                         .IsUnique();
 
-                    b.HasIndex("UserId");
-
                     b.HasIndex("Status", "Sequence");
+
+                    b.HasIndex("UserId", "StartedAt");
 
                     b.ToTable("Jobs", (string)null);
                 });
@@ -311,6 +377,12 @@ namespace SdWeb.Data.Migrations
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
+
+                    b.Property<double>("CfgScale")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("ClipSkip")
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
@@ -326,6 +398,10 @@ namespace SdWeb.Data.Migrations
                     b.Property<double>("DurationSeconds")
                         .HasColumnType("REAL");
 
+                    b.Property<string>("Embeddings")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("Favourite")
                         .HasColumnType("INTEGER");
 
@@ -333,13 +409,14 @@ namespace SdWeb.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<double>("GuidanceScale")
-                        .HasColumnType("REAL");
-
                     b.Property<int>("Height")
                         .HasColumnType("INTEGER");
 
                     b.Property<Guid?>("JobId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Loras")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ModelHash")
@@ -360,6 +437,11 @@ namespace SdWeb.Data.Migrations
 
                     b.Property<string>("Prompt")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PromptSyntax")
+                        .IsRequired()
+                        .HasMaxLength(8)
                         .HasColumnType("TEXT");
 
                     b.Property<Guid?>("ReproducesImageId")
@@ -440,6 +522,40 @@ namespace SdWeb.Data.Migrations
                     b.ToTable("Invites", (string)null);
                 });
 
+            modelBuilder.Entity("SdWeb.Data.WorkerRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Device")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("FreeMemoryBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Host")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("LastSeenAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Models")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("Workers", (string)null);
+                });
+
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>
                 {
                     b.HasOne("Microsoft.AspNetCore.Identity.IdentityRole", null)
@@ -489,6 +605,17 @@ namespace SdWeb.Data.Migrations
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("SdWeb.Data.ApiKey", b =>
+                {
+                    b.HasOne("SdWeb.Data.AppUser", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("User");
                 });
 
             modelBuilder.Entity("SdWeb.Data.GenerationJob", b =>

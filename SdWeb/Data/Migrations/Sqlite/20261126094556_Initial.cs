@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace SdWeb.Data.Migrations
+namespace SdWeb.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class Initial : Migration

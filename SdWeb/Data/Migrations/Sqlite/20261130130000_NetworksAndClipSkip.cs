@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace SdWeb.Data.Migrations
+namespace SdWeb.Data.Migrations.Sqlite
 {
     /// <summary>
     /// Prompt syntax, clip skip, LoRAs and embeddings per job and image. Existing rows were made with plain prompts, clip

@@ -8,11 +8,11 @@ using SdWeb.Data;
 
 #nullable disable
 
-namespace SdWeb.Data.Migrations
+namespace SdWeb.Data.Migrations.Sqlite
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261130143032_XyzPlot")]
-    partial class XyzPlot
+    [Migration("20261130114500_CfgScale")]
+    partial class CfgScale
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -148,49 +148,6 @@ namespace SdWeb.Data.Migrations
                     b.ToTable("AspNetUserTokens", (string)null);
                 });
 
-            modelBuilder.Entity("SdWeb.Data.ApiKey", b =>
-                {
-                    b.Property<Guid>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<byte[]>("Hash")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
-
-                    b.Property<string>("Label")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime?>("LastUsedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Prefix")
-                        .IsRequired()
-                        .HasMaxLength(16)
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime?>("RevokedAt")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("UserId")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("Prefix")
-                        .IsUnique();
-
-                    b.HasIndex("UserId");
-
-                    b.ToTable("ApiKeys", (string)null);
-                });
-
             modelBuilder.Entity("SdWeb.Data.AppUser", b =>
                 {
                     b.Property<string>("Id")
@@ -270,31 +227,20 @@ namespace SdWeb.Data.Migrations
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
 
-                    b.Property<double>("CfgScale")
-                        .HasColumnType("REAL");
-
-                    b.Property<int>("ClipSkip")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Embeddings")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("Error")
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("FinishedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<double>("CfgScale")
+                        .HasColumnType("REAL");
+
                     b.Property<int>("Height")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("ImageCount")
                         .HasColumnType("INTEGER");
-
-                    b.Property<string>("Loras")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
 
                     b.Property<string>("ModelName")
                         .IsRequired()
@@ -304,19 +250,8 @@ namespace SdWeb.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Plot")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("PlotGridPath")
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("Prompt")
                         .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("PromptSyntax")
-                        .IsRequired()
-                        .HasMaxLength(8)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("QueuedAt")
@@ -377,12 +312,6 @@ namespace SdWeb.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
-                    b.Property<double>("CfgScale")
-                        .HasColumnType("REAL");
-
-                    b.Property<int>("ClipSkip")
-                        .HasColumnType("INTEGER");
-
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -397,10 +326,6 @@ namespace SdWeb.Data.Migrations
                     b.Property<double>("DurationSeconds")
                         .HasColumnType("REAL");
 
-                    b.Property<string>("Embeddings")
-                        .IsRequired()
-                        .HasColumnType("TEXT");
-
                     b.Property<bool>("Favourite")
                         .HasColumnType("INTEGER");
 
@@ -408,14 +333,13 @@ namespace SdWeb.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<double>("CfgScale")
+                        .HasColumnType("REAL");
+
                     b.Property<int>("Height")
                         .HasColumnType("INTEGER");
 
                     b.Property<Guid?>("JobId")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Loras")
-                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.Property<string>("ModelHash")
@@ -434,16 +358,8 @@ namespace SdWeb.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<int?>("PlotCell")
-                        .HasColumnType("INTEGER");
-
                     b.Property<string>("Prompt")
                         .IsRequired()
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("PromptSyntax")
-                        .IsRequired()
-                        .HasMaxLength(8)
                         .HasColumnType("TEXT");
 
                     b.Property<Guid?>("ReproducesImageId")
@@ -573,17 +489,6 @@ namespace SdWeb.Data.Migrations
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
-                });
-
-            modelBuilder.Entity("SdWeb.Data.ApiKey", b =>
-                {
-                    b.HasOne("SdWeb.Data.AppUser", "User")
-                        .WithMany()
-                        .HasForeignKey("UserId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired();
-
-                    b.Navigation("User");
                 });
 
             modelBuilder.Entity("SdWeb.Data.GenerationJob", b =>

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
 
-namespace SdWeb.Data.Migrations
+namespace SdWeb.Data.Migrations.Sqlite
 {
     /// <summary>Per-user API keys (only their SHA-256 is stored) for scripts and AUTOMATIC1111 clients.</summary>
     public partial class ApiKeys : Migration
