@@ -27,6 +27,10 @@ public sealed class GenerateFormModel
     public Guid? SourceImageId { get; set; }
     public double Strength { get; set; } = Defaults.Strength;
 
+    public InpaintFormModel Inpaint { get; } = new();
+    public HiresFormModel Hires { get; } = new();
+    public VariationFormModel Variation { get; } = new();
+
     public JobRequest ToRequest() => new()
     {
         Prompt = Prompt,
@@ -42,6 +46,9 @@ public sealed class GenerateFormModel
         Model = Model,
         SourceImageId = SourceImageId,
         Strength = Strength,
+        Hires = Hires.ToHiresFix(),
+        Subseed = Variation.Strength > 0 ? Variation.Seed : null,
+        SubseedStrength = Variation.Strength,
     };
 
     /// <summary>Fills the form from stored parameters (Reuse); the seed comes locked so the same image can be varied.</summary>
@@ -61,6 +68,9 @@ public sealed class GenerateFormModel
         Model = request.Model ?? Model;
         SourceImageId = request.SourceImageId;
         Strength = request.Strength;
+        Inpaint.Load(request);
+        Hires.Load(request.Hires);
+        (Variation.Seed, Variation.Strength) = (request.Subseed, request.SubseedStrength);
     }
 
     /// <summary>Fills the form from a PNG's A1111 parameters; what the text lacks keeps its current value.</summary>
