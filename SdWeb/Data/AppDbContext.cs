@@ -1,9 +1,11 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using SdWeb.Engine.Pipelines.Hires;
 
 namespace SdWeb.Data;
 
@@ -33,6 +35,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
             job.Property(j => j.PromptSyntax).HasConversion<string>().HasMaxLength(8);
             JsonColumn(job.Property(j => j.Loras));
             JsonColumn(job.Property(j => j.Embeddings));
+            HiresColumn(job.Property(j => j.Hires));
         });
 
         builder.Entity<ImageRecord>(image =>
@@ -54,6 +57,7 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
             image.Property(i => i.PromptSyntax).HasConversion<string>().HasMaxLength(8);
             JsonColumn(image.Property(i => i.Loras));
             JsonColumn(image.Property(i => i.Embeddings));
+            HiresColumn(image.Property(i => i.Hires));
         });
 
         builder.Entity<Invite>(invite =>
@@ -84,6 +88,15 @@ public sealed class AppDbContext(DbContextOptions<AppDbContext> options) : Ident
             (a, b) => a!.SequenceEqual(b!),
             v => v.Aggregate(0, (hash, item) => HashCode.Combine(hash, item)),
             v => v.ToList()));
+
+    /// <summary>Upscaler by name, so the stored JSON does not depend on the enum's order.</summary>
+    private static readonly JsonSerializerOptions HiresJson = new() { Converters = { new JsonStringEnumConverter() } };
+
+    /// <summary>The hires settings as one JSON text (null = off): read and written whole, like the engine's record.</summary>
+    private static void HiresColumn(PropertyBuilder<HiresFix?> property) => property.HasConversion(
+        new ValueConverter<HiresFix?, string?>(
+            v => JsonSerializer.Serialize(v, HiresJson),
+            v => JsonSerializer.Deserialize<HiresFix>(v!, HiresJson)));
 
     /// <summary>SQLite keeps no DateTimeKind; every time here is written as UTC, so it is read back as UTC.</summary>
     private static void UseUtcDateTimes(ModelBuilder builder)

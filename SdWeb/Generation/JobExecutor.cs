@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using SdWeb.Data;
 using SdWeb.Engine.Loading;
 using SdWeb.Engine.Pipelines;
+using SdWeb.Engine.Pipelines.Validation;
 using SdWeb.Storage;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -21,6 +22,7 @@ public sealed class JobExecutor(
     JobNotifier notifier,
     JobCancellations cancellations,
     ImagePaths paths,
+    GenerationLimits limits,
     TimeProvider time,
     ILogger<JobExecutor> logger)
 {
@@ -50,6 +52,8 @@ public sealed class JobExecutor(
 
         var job = db.Jobs.Single(j => j.Id == jobId);
         job.Seed ??= Seeds.Random();
+        // Picked once for the job, as the seed: image i uses Subseed + i (AUTOMATIC1111's batch rule), so each reproduces alone.
+        if (job.SubseedStrength > 0) job.Subseed ??= Seeds.Random();
         db.SaveChanges();
         Publish(job, new JobProgress(1, job.ImageCount, 0, job.Steps, TimeSpan.Zero, null));
 
@@ -61,12 +65,14 @@ public sealed class JobExecutor(
         {
             var pipeline = pipelines.Get(job.ModelName);
             using var source = LoadSource(db, job);
+            using var mask = job.Mask is null ? null : MaskImage.Decode(job.Mask, limits);
             // Checked before the first image: a file replaced since the job was submitted fails the job instead of changing its images.
             var (loras, embeddings) = networks.Files(job);
             for (var i = 0; i < job.ImageCount; i++)
             {
                 if (savedSeeds.Contains(job.Seed.Value + i)) continue;
-                var request = JobRequests.ToGenerationRequest(job, job.Seed + i, 1, source, notifier.MinPreviewInterval) with { Loras = loras, Embeddings = embeddings };
+                var request = JobRequests.ToGenerationRequest(job, job.Seed + i, 1, source, mask, notifier.MinPreviewInterval)
+                    with { Subseed = job.Subseed + i, Loras = loras, Embeddings = embeddings };
                 var progress = new SyncProgress<StepProgress>(step => Publish(job, Progress(job, i, step)));
                 using var result = pipeline.Generate(request, progress, cancellation);
                 // Saved on this thread, synchronously: an image the engine finished is kept whole, never cancelled half-way.
@@ -113,7 +119,7 @@ public sealed class JobExecutor(
     /// <summary>What went wrong, for the job's user: the engine's own messages already say what to do.</summary>
     private static string Describe(Exception e) => e switch
     {
-        ModelLoadException or GenerationFailedException or ArgumentException or InvalidOperationException => e.Message,
+        ModelLoadException or GenerationFailedException or ArgumentException or InvalidOperationException or InvalidUploadException => e.Message,
         IOException => $"Could not save the image: {e.Message}",
         _ => $"The engine failed: {e.Message}",
     };

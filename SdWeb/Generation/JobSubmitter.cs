@@ -3,6 +3,9 @@ using SdWeb.Data;
 using SdWeb.Engine.Loading;
 using SdWeb.Engine.Pipelines;
 using SdWeb.Engine.Pipelines.Validation;
+using SdWeb.Storage;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
 
 namespace SdWeb.Generation;
 
@@ -30,8 +33,16 @@ public sealed class JobSubmitter(
             Fail(nameof(JobRequest.Model), $"Unknown model '{model}'. Available: {string.Join(", ", models)}.");
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        if (request.SourceImageId is { } sourceId && !await db.Images.AnyAsync(i => i.Id == sourceId, cancellationToken))
-            Fail(nameof(JobRequest.SourceImageId), $"Source image {sourceId} does not exist (it may have been deleted); pick another one.");
+        Size? sourceSize = null;
+        if (request.SourceImageId is { } sourceId)
+        {
+            var source = await db.Images.Where(i => i.Id == sourceId).Select(i => new { i.Width, i.Height }).FirstOrDefaultAsync(cancellationToken);
+            if (source is null)
+                Fail(nameof(JobRequest.SourceImageId), $"Source image {sourceId} does not exist (it may have been deleted); pick another one.");
+            else
+                sourceSize = new Size(source.Width, source.Height);
+        }
+        using var mask = DecodeMask(request.Mask, Fail);
 
         var job = JobRequests.ToJob(request, userId, model);
         if (request.ReproducesImageId is { } originalId)
@@ -56,9 +67,12 @@ public sealed class JobSubmitter(
             }
         }
         // The only check of the job's settings: the worker runs what was accepted here.
-        // The worker loads the real source image; the rules only need to know there is one.
-        var engineRequest = JobRequests.ToGenerationRequest(job, job.Seed, job.ImageCount, initImage: null);
-        foreach (var error in GenerationRequestValidator.Validate(engineRequest, limits, hasInitImage: job.SourceImageId is not null))
+        // The worker loads the real source image; the rules only need to know there is one, and its size for the mask.
+        var engineRequest = JobRequests.ToGenerationRequest(job, job.Seed, job.ImageCount, initImage: null, mask);
+        var engineErrors = sourceSize is { } size
+            ? GenerationRequestValidator.Validate(engineRequest, limits, size)
+            : GenerationRequestValidator.Validate(engineRequest, limits, hasInitImage: job.SourceImageId is not null);
+        foreach (var error in engineErrors)
             Fail(JobRequests.FieldOf(error.Field), error.Message);
 
         if (errors.Count > 0) return new SubmitResult(null, errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
@@ -69,5 +83,19 @@ public sealed class JobSubmitter(
         await db.SaveChangesAsync(cancellationToken);
         queue.Enqueue(new QueuedJob(job.Id, job.UserId, job.Sequence));
         return SubmitResult.Queued(job.Id);
+    }
+
+    private Image<L8>? DecodeMask(byte[]? bytes, Action<string, string> fail)
+    {
+        if (bytes is null) return null;
+        try
+        {
+            return MaskImage.Decode(bytes, limits);
+        }
+        catch (InvalidUploadException e)
+        {
+            fail(nameof(JobRequest.Mask), e.Message);
+            return null;
+        }
     }
 }

@@ -267,12 +267,6 @@ namespace SdWeb.Data.Migrations
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("Error")
-                        .HasColumnType("TEXT");
-
-                    b.Property<DateTime?>("FinishedAt")
-                        .HasColumnType("TEXT");
-
                     b.Property<double>("CfgScale")
                         .HasColumnType("REAL");
 
@@ -283,19 +277,41 @@ namespace SdWeb.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("Loras")
-                        .IsRequired()
+                    b.Property<string>("Error")
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("PromptSyntax")
-                        .IsRequired()
-                        .HasMaxLength(8)
+                    b.Property<DateTime?>("FinishedAt")
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Height")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Hires")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("ImageCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("InpaintOnlyMasked")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("InpaintPadding")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("InvertMask")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Loras")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Mask")
+                        .HasColumnType("BLOB");
+
+                    b.Property<int>("MaskBlur")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("MaskOverlay")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("ModelName")
@@ -308,6 +324,11 @@ namespace SdWeb.Data.Migrations
 
                     b.Property<string>("Prompt")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PromptSyntax")
+                        .IsRequired()
+                        .HasMaxLength(8)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("QueuedAt")
@@ -343,6 +364,12 @@ namespace SdWeb.Data.Migrations
                     b.Property<double?>("Strength")
                         .HasColumnType("REAL");
 
+                    b.Property<long?>("Subseed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("SubseedStrength")
+                        .HasColumnType("REAL");
+
                     b.Property<string>("UserId")
                         .IsRequired()
                         .HasColumnType("TEXT");
@@ -368,6 +395,12 @@ namespace SdWeb.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<double>("CfgScale")
+                        .HasColumnType("REAL");
+
+                    b.Property<int>("ClipSkip")
+                        .HasColumnType("INTEGER");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
@@ -382,6 +415,10 @@ namespace SdWeb.Data.Migrations
                     b.Property<double>("DurationSeconds")
                         .HasColumnType("REAL");
 
+                    b.Property<string>("Embeddings")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("Favourite")
                         .HasColumnType("INTEGER");
 
@@ -389,30 +426,36 @@ namespace SdWeb.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<double>("CfgScale")
-                        .HasColumnType("REAL");
-
-                    b.Property<int>("ClipSkip")
+                    b.Property<int>("Height")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("Embeddings")
-                        .IsRequired()
+                    b.Property<string>("Hires")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("InpaintOnlyMasked")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("InpaintPadding")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("InvertMask")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("JobId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Loras")
                         .IsRequired()
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("PromptSyntax")
-                        .IsRequired()
-                        .HasMaxLength(8)
-                        .HasColumnType("TEXT");
+                    b.Property<byte[]>("Mask")
+                        .HasColumnType("BLOB");
 
-                    b.Property<int>("Height")
+                    b.Property<int>("MaskBlur")
                         .HasColumnType("INTEGER");
 
-                    b.Property<Guid?>("JobId")
-                        .HasColumnType("TEXT");
+                    b.Property<bool>("MaskOverlay")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("ModelHash")
                         .IsRequired()
@@ -434,6 +477,11 @@ namespace SdWeb.Data.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PromptSyntax")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid?>("ReproducesImageId")
                         .HasColumnType("TEXT");
 
@@ -451,6 +499,12 @@ namespace SdWeb.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<double?>("Strength")
+                        .HasColumnType("REAL");
+
+                    b.Property<long?>("Subseed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("SubseedStrength")
                         .HasColumnType("REAL");
 
                     b.Property<string>("ThumbPath")
