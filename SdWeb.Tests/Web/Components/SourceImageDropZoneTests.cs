@@ -53,7 +53,7 @@ public sealed class SourceImageDropZoneTests : MudComponentTest
         Assert.Equal(row.Id, _chosen);
         Assert.Equal("harbour.png", zone.Find("#source-name").TextContent.Trim());
         Assert.Equal($"api/images/{row.Id}/thumb", zone.Find("img.source-thumb").GetAttribute("src"));
-        Assert.Empty(zone.FindComponents<InputFile>());
+        Assert.Empty(zone.FindAll(".source-drop-paper"));
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public sealed class SourceImageDropZoneTests : MudComponentTest
         zone.WaitForAssertion(() => Assert.Contains("'notes.txt' is not an image SdWeb can read", zone.Find("#source-error").TextContent));
         Assert.Empty(await _bed.RowsAsync());
         Assert.Equal(0, _changes);
-        Assert.Single(zone.FindComponents<InputFile>());
+        Assert.Single(zone.FindAll(".source-drop-paper"));
     }
 
     [Fact]
@@ -82,6 +82,6 @@ public sealed class SourceImageDropZoneTests : MudComponentTest
 
         Assert.Equal(1, _changes);
         Assert.Null(_chosen);
-        Assert.Single(zone.FindComponents<InputFile>());
+        Assert.Single(zone.FindAll(".source-drop-paper"));
     }
 }
