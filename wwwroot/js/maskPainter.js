@@ -10,9 +10,12 @@ const painters = new WeakMap();
 export function attach(canvas, image, owner) {
     const state = { owner, size: 32, erase: false, undo: [], drawing: false, last: null };
     painters.set(canvas, state);
+    canvas.getContext("2d", { willReadFrequently: true }); // undo snapshots and the painted check read pixels back
     const fit = () => {
         canvas.width = image.naturalWidth;
         canvas.height = image.naturalHeight;
+        // The stage's CSS sizes the image by its aspect ratio, so a small source is shown large enough to paint on.
+        canvas.parentElement.style.setProperty("--aspect", image.naturalWidth / image.naturalHeight);
         state.undo = [];
         canvas.dataset.ready = "true";
         notify(canvas, state);

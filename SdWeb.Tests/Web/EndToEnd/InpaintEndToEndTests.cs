@@ -57,6 +57,8 @@ public sealed class InpaintEndToEndTests
         await page.WaitForURLAsync("**/generate");
         await page.WaitForSelectorAsync("#generate-form[data-interactive=true]");
 
+        // A file chosen before Blazor's InputFile script has bound the input would go unnoticed: wait for its binding.
+        await page.WaitForFunctionAsync("() => document.querySelector('#source-image input[type=file]')?._blazorInputFileNextFileId !== undefined");
         await page.SetInputFilesAsync("#source-image input[type=file]", sourcePath);
         await page.Locator("#source-size").WaitForAsync();
         Assert.Equal($"{Side} × {Side} px", (await page.Locator("#source-size").InnerTextAsync()).Trim());
