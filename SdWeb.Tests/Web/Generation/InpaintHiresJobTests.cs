@@ -27,7 +27,12 @@ public sealed class InpaintHiresJobTests
 
         await h.SubmitAsync(change: r => r with
         {
-            SourceImageId = sourceId, Mask = mask, MaskBlur = 6, InpaintOnlyMasked = true, InpaintPadding = 8, MaskOverlay = true,
+            SourceImageId = sourceId,
+            Mask = mask,
+            MaskBlur = 6,
+            InpaintOnlyMasked = true,
+            InpaintPadding = 8,
+            MaskOverlay = true,
         });
         await h.RunNextAsync();
 
