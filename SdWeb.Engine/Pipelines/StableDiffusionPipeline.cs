@@ -315,6 +315,10 @@ internal sealed partial class StableDiffusionPipeline : IImagePipeline
         TimestepSpacing = request.TimestepSpacing,
         ClipSkip = request.ClipSkip,
         PromptSyntax = request.PromptSyntax,
+        Hires = request.Hires,
+        MaskBlur = request.Mask is null ? null : request.MaskBlur,
+        InvertMask = request.Mask is not null && request.InvertMask,
+        InpaintOnlyMaskedPadding = request.Mask is not null && request.InpaintOnlyMasked ? request.InpaintPadding : null,
     };
 
     public void Dispose()

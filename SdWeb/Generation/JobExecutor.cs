@@ -71,8 +71,12 @@ public sealed class JobExecutor(
             for (var i = 0; i < job.ImageCount; i++)
             {
                 if (savedSeeds.Contains(job.Seed.Value + i)) continue;
-                var request = JobRequests.ToGenerationRequest(job, job.Seed + i, 1, source, mask, notifier.MinPreviewInterval)
-                    with { Subseed = job.Subseed + i, Loras = loras, Embeddings = embeddings };
+                var request = JobRequests.ToGenerationRequest(job, job.Seed + i, 1, source, mask, notifier.MinPreviewInterval) with
+                {
+                    Subseed = job.Subseed + i,
+                    Loras = loras,
+                    Embeddings = embeddings,
+                };
                 var progress = new SyncProgress<StepProgress>(step => Publish(job, Progress(job, i, step)));
                 using var result = pipeline.Generate(request, progress, cancellation);
                 // Saved on this thread, synchronously: an image the engine finished is kept whole, never cancelled half-way.

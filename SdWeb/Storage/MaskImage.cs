@@ -16,7 +16,7 @@ public static class MaskImage
         if (bytes.Length == 0) throw new InvalidUploadException("The mask is an empty file; paint a mask or upload a PNG of it.");
         try
         {
-            var info = Image.Identify(bytes);
+            var info = Image.Identify(bytes) ?? throw new InvalidUploadException(NotAnImage("an unknown format"));
             if ((long)info.Width * info.Height > limits.MaxInitImagePixels)
                 throw new InvalidUploadException(
                     $"The mask declares {info.Width}x{info.Height} pixels, more than the limit of {limits.MaxInitImagePixels}; paint it on a smaller image.");
@@ -24,7 +24,9 @@ public static class MaskImage
         }
         catch (Exception e) when (e is ImageFormatException or InvalidDataException or NotSupportedException)
         {
-            throw new InvalidUploadException($"The mask is not a readable image ({e.Message}); send a PNG, white where the image should change.");
+            throw new InvalidUploadException(NotAnImage(e.Message));
         }
     }
+
+    private static string NotAnImage(string why) => $"The mask is not a readable image ({why}); send a PNG, white where the image should change.";
 }

@@ -171,14 +171,11 @@ public static class A1111Endpoints
     private static async Task<(SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.Rgb24>? Image, string? Error)> DecodeAsync(
         string base64, IServiceProvider services, CancellationToken ct)
     {
-        var comma = base64.StartsWith("data:", StringComparison.Ordinal) ? base64.IndexOf(',', StringComparison.Ordinal) : -1;
-        var text = comma >= 0 ? base64[(comma + 1)..] : base64;
-        var bytes = new byte[text.Length * 3 / 4 + 3];
-        if (!Convert.TryFromBase64String(text, bytes, out var length))
+        if (A1111Base64.Bytes(base64) is not { } bytes)
             return (null, "init_images[0] is not base64; send the image file's bytes base64-encoded.");
         try
         {
-            using var stream = new MemoryStream(bytes, 0, length);
+            using var stream = new MemoryStream(bytes);
             var image = await UploadedImage.ReadAsync(
                 stream, "init_images[0]", services.GetRequiredService<SdWebOptions>(), services.GetRequiredService<GenerationLimits>(), ct);
             return (image, null);

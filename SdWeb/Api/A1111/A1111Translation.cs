@@ -26,15 +26,11 @@ public sealed record A1111Translation(JobRequest Request, IReadOnlyDictionary<st
 
         if (!string.IsNullOrEmpty(payload.ScriptName))
             errors["script_name"] = [$"SdWeb has no scripts, so '{payload.ScriptName}' cannot run; leave script_name out."];
-        if (!string.IsNullOrEmpty(payload.Mask))
-            errors["mask"] = ["SdWeb cannot inpaint yet; send img2img without a mask."];
         if (payload.InitImages is { Count: > 1 }) warnings.Add("init_images: only the first image is used.");
         if (payload.InitImages is not null && payload.ResizeMode != 0) warnings.Add("resize_mode: ignored; the source is resized to width × height.");
         if (payload.RestoreFaces) warnings.Add("restore_faces: ignored; SdWeb has no face restoration.");
         if (payload.Tiling) warnings.Add("tiling: ignored; SdWeb does not make tiling images yet.");
-        if (payload.EnableHr) warnings.Add("enable_hr: ignored; SdWeb has no hires fix.");
         if (payload.Styles is { Count: > 0 }) warnings.Add("styles: ignored; SdWeb has no prompt styles yet.");
-        if (payload.SubseedStrength != 0) warnings.Add("subseed_strength: ignored; variation seeds are not available through this API yet.");
         if (payload.AlwaysonScripts is { Count: > 0 })
             warnings.Add($"alwayson_scripts: ignored ({string.Join(", ", payload.AlwaysonScripts.Keys)}); SdWeb has no scripts.");
         if (payload.OverrideSettings is { } overrides)
@@ -60,6 +56,7 @@ public sealed record A1111Translation(JobRequest Request, IReadOnlyDictionary<st
             Model = ModelName(model),
             Strength = payload.DenoisingStrength,
         };
+        request = A1111InpaintHires.Apply(request, payload, errors, warnings);
         return new A1111Translation(request, errors, warnings);
     }
 
@@ -78,6 +75,12 @@ public sealed record A1111Translation(JobRequest Request, IReadOnlyDictionary<st
         nameof(JobRequest.Model) => "sd_model_checkpoint",
         nameof(JobRequest.SourceImageId) => "init_images",
         nameof(JobRequest.Strength) => "denoising_strength",
+        nameof(JobRequest.Mask) => "mask",
+        nameof(JobRequest.MaskBlur) => "mask_blur",
+        nameof(JobRequest.InpaintPadding) => "inpaint_full_res_padding",
+        nameof(JobRequest.Hires) => "enable_hr",
+        nameof(JobRequest.Subseed) => "subseed",
+        nameof(JobRequest.SubseedStrength) => "subseed_strength",
         _ => jobRequestField,
     };
 
