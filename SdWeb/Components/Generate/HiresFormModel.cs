@@ -15,10 +15,6 @@ public sealed class HiresFormModel
     public int Steps { get; set; } = Defaults.Steps;
     public double Denoise { get; set; } = Defaults.Denoise;
 
-    /// <summary>The upscalers by the names AUTOMATIC1111 shows.</summary>
-    public static readonly IReadOnlyList<(HiresUpscaler Value, string Label)> Upscalers =
-        [(HiresUpscaler.Latent, "Latent"), (HiresUpscaler.LatentNearest, "Latent (nearest)"), (HiresUpscaler.Lanczos, "Lanczos")];
-
     public HiresFix? ToHiresFix() =>
         Enabled ? new HiresFix { Upscaler = Upscaler, Scale = Scale, Steps = Steps, Denoise = Denoise } : null;
 
