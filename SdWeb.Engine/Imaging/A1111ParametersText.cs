@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using SdWeb.Engine.Networks;
 using SdWeb.Engine.Pipelines;
+using SdWeb.Engine.Pipelines.Hires;
 
 namespace SdWeb.Engine.Imaging;
 
@@ -30,7 +31,10 @@ public static partial class A1111ParametersText
             settings.Add(("Variation seed", Num(subseed)));
             settings.Add(("Variation seed strength", Num(p.SubseedStrength)));
         }
-        if (p.Strength is { } strength) settings.Add(("Denoising strength", Num(strength)));
+        // A1111 writes the hires pass's strength under the same key as img2img's.
+        if ((p.Strength ?? p.Hires?.Denoise) is { } strength) settings.Add(("Denoising strength", Num(strength)));
+        AddInpainting(settings, p);
+        AddHires(settings, p.Hires);
         if (p.ClipSkip != 1) settings.Add(("Clip skip", Num(p.ClipSkip)));
         if (p.Tiling) settings.Add(("Tiling", "True"));
         if (p.LoraHashes.Count > 0) settings.Add(("Lora hashes", HashList(p.LoraHashes)));
@@ -49,6 +53,29 @@ public static partial class A1111ParametersText
         if (image.NegativePrompt.Length > 0) text += $"\nNegative prompt: {image.NegativePrompt}";
         return text + "\n" + string.Join(", ", settings.Select(s => $"{s.Key}: {Quote(s.Value)}"));
     }
+
+    private static void AddInpainting(List<(string Key, string Value)> settings, GenerationParameters p)
+    {
+        if (p.MaskBlur is { } blur) settings.Add(("Mask blur", Num(blur)));
+        if (p.InvertMask) settings.Add(("Mask mode", InvertedMaskMode));
+        if (p.InpaintOnlyMaskedPadding is { } padding)
+        {
+            settings.Add(("Inpaint area", OnlyMaskedArea));
+            settings.Add(("Masked area padding", Num(padding)));
+        }
+    }
+
+    /// <summary>As A1111's calculate_target_resolution: "Hires resize" for an explicit target, else "Hires upscale"; steps only when set.</summary>
+    private static void AddHires(List<(string Key, string Value)> settings, HiresFix? hires)
+    {
+        if (hires is null) return;
+        if (hires is { TargetWidth: { } width, TargetHeight: { } height }) settings.Add(("Hires resize", $"{width}x{height}"));
+        else settings.Add(("Hires upscale", Num(hires.Scale)));
+        if (hires.Steps > 0) settings.Add(("Hires steps", Num(hires.Steps)));
+        settings.Add(("Hires upscaler", HiresFix.A1111Name(hires.Upscaler)));
+    }
+
+    private const string InvertedMaskMode = "Inpaint not masked", OnlyMaskedArea = "Only masked";
 
     /// <summary>Reads the text the way A1111's parse_generation_parameters does.</summary>
     public static ImageParameters Parse(string text)
@@ -99,7 +126,33 @@ public static partial class A1111ParametersText
             ModelName = settings.GetValueOrDefault("Model"),
             DenoisingStrength = Double(settings, "Denoising strength"),
             Tiling = settings.TryGetValue("Tiling", out var tiling) && tiling.Equals("True", StringComparison.OrdinalIgnoreCase),
+            Subseed = settings.TryGetValue("Variation seed", out var sub) && long.TryParse(sub, CultureInfo.InvariantCulture, out var subv) ? subv : null,
+            SubseedStrength = Double(settings, "Variation seed strength"),
+            Hires = ParseHires(settings),
+            MaskBlur = Int(settings, "Mask blur"),
+            InvertMask = settings.GetValueOrDefault("Mask mode") == InvertedMaskMode,
+            InpaintOnlyMasked = settings.GetValueOrDefault("Inpaint area") == OnlyMaskedArea,
+            InpaintPadding = Int(settings, "Masked area padding"),
             Settings = settings,
+        };
+    }
+
+    /// <summary>The hires fix the text describes; null without one, or with an upscaler SdWeb lacks (an ESRGAN, say).</summary>
+    private static HiresFix? ParseHires(Dictionary<string, string> settings)
+    {
+        var resize = settings.TryGetValue("Hires resize", out var r) ? SizePattern().Match(r) : Match.Empty;
+        if (!settings.ContainsKey("Hires upscale") && !resize.Success) return null;
+        var upscaler = settings.TryGetValue("Hires upscaler", out var name) ? HiresFix.ParseUpscaler(name) : HiresUpscaler.Latent;
+        if (upscaler is null) return null;
+        var defaults = new HiresFix();
+        return new HiresFix
+        {
+            Upscaler = upscaler.Value,
+            Scale = Double(settings, "Hires upscale") ?? defaults.Scale,
+            Steps = Int(settings, "Hires steps") ?? 0,
+            Denoise = Double(settings, "Denoising strength") ?? defaults.Denoise,
+            TargetWidth = resize.Success ? int.Parse(resize.Groups[1].Value, CultureInfo.InvariantCulture) : null,
+            TargetHeight = resize.Success ? int.Parse(resize.Groups[2].Value, CultureInfo.InvariantCulture) : null,
         };
     }
 

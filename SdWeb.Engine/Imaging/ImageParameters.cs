@@ -25,5 +25,17 @@ public sealed record ImageParameters
 
     /// <summary>AUTOMATIC1111's "Tiling: True".</summary>
     public bool Tiling { get; init; }
+    /// <summary>"Variation seed" and "Variation seed strength".</summary>
+    public long? Subseed { get; init; }
+    public double? SubseedStrength { get; init; }
+
+    /// <summary>"Hires upscale" or "Hires resize", "Hires steps", "Hires upscaler", with "Denoising strength" as its strength.</summary>
+    public Pipelines.Hires.HiresFix? Hires { get; init; }
+
+    /// <summary>Inpainting: "Mask blur", "Mask mode: Inpaint not masked", "Inpaint area: Only masked", "Masked area padding".</summary>
+    public int? MaskBlur { get; init; }
+    public bool InvertMask { get; init; }
+    public bool InpaintOnlyMasked { get; init; }
+    public int? InpaintPadding { get; init; }
     public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
 }

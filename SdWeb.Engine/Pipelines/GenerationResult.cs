@@ -58,4 +58,16 @@ public sealed record GenerationParameters(
 
     /// <summary>How the prompts were read.</summary>
     public PromptSyntax PromptSyntax { get; init; } = PromptSyntax.Plain;
+
+    /// <summary>The hires fix that made the images (Width × Height is then the first pass's size, as A1111 writes it).</summary>
+    public Hires.HiresFix? Hires { get; init; }
+
+    /// <summary>Inpainting: the mask's blur ("Mask blur"); null when no mask was used.</summary>
+    public int? MaskBlur { get; init; }
+
+    /// <summary>Inpainting: A1111's "Mask mode: Inpaint not masked".</summary>
+    public bool InvertMask { get; init; }
+
+    /// <summary>Inpainting: A1111's "Inpaint area: Only masked" with its "Masked area padding"; null for the whole picture.</summary>
+    public int? InpaintOnlyMaskedPadding { get; init; }
 }

@@ -326,6 +326,10 @@ internal sealed partial class StableDiffusionPipeline : IImagePipeline
         ClipSkip = request.ClipSkip,
         PromptSyntax = request.PromptSyntax,
         Tiling = request.Tiling,
+        Hires = request.Hires,
+        MaskBlur = request.Mask is null ? null : request.MaskBlur,
+        InvertMask = request.Mask is not null && request.InvertMask,
+        InpaintOnlyMaskedPadding = request.Mask is not null && request.InpaintOnlyMasked ? request.InpaintPadding : null,
     };
 
     public void Dispose()

@@ -25,6 +25,12 @@ public sealed class GenerateCommandFeatureGoldenTests(ITestOutputHelper output)
     [InlineData("lms_img2img_s06", "lms")]
     [InlineData("dpmpp_2m_sde_karras", "dpmpp_2m_sde_karras")]
     [InlineData("variation_s03", "dpmpp_2m")]
+    [InlineData("inpaint_legacy_rect_s10", "ddim")]
+    [InlineData("inpaint_legacy_blob_s075", "euler_a")]
+    [InlineData("inpaint9_rect_s10", "dpmpp_2m")]
+    [InlineData("inpaint9_blob_s075", "lms")]
+    [InlineData("hires_eulera_64to128", "euler_a")]
+    [InlineData("hires_dpmpp2m_64to128", "dpmpp_2m")]
     public async Task WritesTheGoldenPng(string caseName, string sampler, params string[] extra)
     {
         var goldenCase = FeatureGoldenCase.Named(caseName);
@@ -45,6 +51,12 @@ public sealed class GenerateCommandFeatureGoldenTests(ITestOutputHelper output)
             case "lora_07": Assert.Equal("tiny-detail: e26b84334128", settings["Lora hashes"]); break;
             case "ti_tiny_style": Assert.Equal("tiny-style: 492674a98d54", settings["TI hashes"]); break;
             case "variation_s03": Assert.Equal(("200", "0.3"), (settings["Variation seed"], settings["Variation seed strength"])); break;
+            case "inpaint_legacy_rect_s10" or "inpaint9_rect_s10": Assert.Equal(("1", "0"), (settings["Denoising strength"], settings["Mask blur"])); break;
+            case "inpaint_legacy_blob_s075" or "inpaint9_blob_s075": Assert.Equal(("0.75", "0"), (settings["Denoising strength"], settings["Mask blur"])); break;
+            case "hires_eulera_64to128" or "hires_dpmpp2m_64to128":
+                Assert.Equal(("64x64", "2", "12", "Latent", "0.6"),
+                    (settings["Size"], settings["Hires upscale"], settings["Hires steps"], settings["Hires upscaler"], settings["Denoising strength"]));
+                break;
             default: Assert.False(settings.ContainsKey("Clip skip")); break;
         }
     }
@@ -68,6 +80,8 @@ public sealed class GenerateCommandFeatureGoldenTests(ITestOutputHelper output)
     [InlineData("--prompt-syntax", "comfy")]
     [InlineData("--pad-cond-uncond", "yes")]
     [InlineData("--timestep-spacing", "even")]
+    [InlineData("--hires-upscaler", "esrgan")]
+    [InlineData("--mask-blur", "3")]
     public async Task AnOutOfRangeValueIsAUsageErrorNamingTheOption(string option, string value)
     {
         using var dir = new TempDir();
@@ -81,9 +95,10 @@ public sealed class GenerateCommandFeatureGoldenTests(ITestOutputHelper output)
     {
         string? Text(string key) => json.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
         string Number(string key) => json.GetProperty(key).GetRawText();
+        var model = Text("model_path") is { } modelPath ? Path.Combine(Golden.Dir, "..", "..", modelPath) : Golden.TinySdFolder;
         var args = new List<string>
         {
-            "--model", Golden.TinySdFolder, "--prompt", Text("a1111_prompt") ?? Text("prompt")!, "--sampler", sampler,
+            "--model", model, "--prompt", Text("a1111_prompt") ?? Text("prompt")!, "--sampler", sampler,
             "--steps", Number("steps"), "--cfg", Number("guidance_scale"), "--seed", Number("seed"),
             "--width", Number("width"), "--height", Number("height"), "--dtype", "fp32",
             "--lora-dir", Golden.PathOf("features", "lora"), "--embeddings-dir", Golden.PathOf("features", "embeddings"),
@@ -91,6 +106,13 @@ public sealed class GenerateCommandFeatureGoldenTests(ITestOutputHelper output)
         if ((Text("a1111_negative_prompt") ?? Text("negative_prompt")) is { Length: > 0 } negative) args.AddRange(["--negative", negative]);
         if (Text("init_image_path") is { } init)
             args.AddRange(["--init-image", Path.Combine(Golden.Dir, "..", "..", init), "--strength", Number("strength")]);
+        if (Text("mask_path") is { } mask) args.AddRange(["--mask", Path.Combine(Golden.Dir, "..", "..", mask)]);
+        if (json.TryGetProperty("hires", out var hires))
+        {
+            Assert.Equal("Latent", hires.GetProperty("upscaler").GetString());
+            args.AddRange(["--hires-upscaler", "latent", "--hires-scale", hires.GetProperty("scale").GetRawText(),
+                "--hires-steps", hires.GetProperty("hires_steps").GetRawText(), "--hires-denoise", hires.GetProperty("denoising_strength").GetRawText()]);
+        }
         if (json.TryGetProperty("subseed", out var subseed))
             args.AddRange(["--subseed", subseed.GetRawText(), "--subseed-strength", Number("subseed_strength")]);
         return args;

@@ -8,7 +8,7 @@ using static System.FormattableString;
 namespace SdWeb.Cli;
 
 /// <summary>
-/// `generate`: txt2img / img2img to PNG files 0.png, 1.png, … in diffusers' batch order, each with A1111 parameters.
+/// `generate`: txt2img / img2img / inpainting (+ hires fix) to PNG files 0.png, 1.png, … in diffusers' batch order, each with A1111 parameters.
 /// Every argument is checked before the model loads.
 /// </summary>
 public sealed class GenerateCommand(
@@ -16,7 +16,8 @@ public sealed class GenerateCommand(
 {
     private static readonly GenerationRequest Defaults = new() { Prompts = [] };
 
-    public CliSyntax Syntax { get; } = new("generate", "Generate images (txt2img, or img2img with --init-image) into PNG files 0.png, 1.png, … with their parameters.")
+    public CliSyntax Syntax { get; } = new("generate",
+        "Generate images (txt2img, img2img with --init-image, inpainting with --mask, hires fix with --hires-*) into PNG files 0.png, 1.png, … with their parameters.")
     {
         Options =
         [
@@ -43,6 +44,8 @@ public sealed class GenerateCommand(
             new("timestep-spacing", "leading|linspace|trailing", "override the model's scheduler timestep_spacing (default: the model's)"),
             new("subseed", "N", "variation seed (default: a random one when --subseed-strength is above 0)"),
             new("subseed-strength", "F", "how far the noise moves towards the variation seed's, in [0, 1] (default 0: no variation)"),
+            .. InpaintArgs.Options,
+            .. HiresArgs.Options,
             .. EngineOptionsArgs.Options,
             new("out", "DIR", "folder for the PNG files") { Required = true },
         ],
@@ -54,6 +57,7 @@ public sealed class GenerateCommand(
         var outDir = args.Require("out");
         var request = BuildRequest(args);
         using var initImage = request.InitImage;
+        using var mask = request.Mask;
         var errors = GenerationRequestValidator.Validate(request, limits);
         if (errors.Count > 0) throw new CliUsageException(string.Join("\n", errors.Select(e => $"--{OptionOf(e.Field)}: {e.Message}")));
         request = WithNetworks(request, NetworkArgs.Library(args, modelPath));
@@ -73,7 +77,7 @@ public sealed class GenerateCommand(
         var initImagePath = args.Get("init-image");
         if (initImagePath is null && args.Get("strength") is not null)
             throw new CliUsageException("--strength only applies to img2img; give --init-image FILE too.");
-        return new GenerationRequest
+        var request = new GenerationRequest
         {
             Prompts = args.All("prompt"),
             NegativePrompts = args.All("negative"),
@@ -93,6 +97,15 @@ public sealed class GenerateCommand(
             SubseedStrength = args.GetDouble("subseed-strength") ?? Defaults.SubseedStrength,
             InitImage = initImagePath is null ? null : InitImageReader.Read(initImagePath, limits),
         };
+        try
+        {
+            return HiresArgs.Apply(InpaintArgs.Apply(request, args, limits), args);
+        }
+        catch
+        {
+            request.InitImage?.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
@@ -117,6 +130,8 @@ public sealed class GenerateCommand(
         nameof(GenerationRequest.Prompts) => "prompt",
         nameof(GenerationRequest.NegativePrompts) => "negative",
         nameof(GenerationRequest.CfgScale) => "cfg",
+        nameof(GenerationRequest.InvertMask) => "mask-invert",
+        nameof(GenerationRequest.Hires) => HiresArgs.ErrorOption,
         _ => string.Concat(field.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "-" : "") + char.ToLowerInvariant(c) : c.ToString())),
     };
 }

@@ -1,9 +1,11 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using SdWeb.Engine.Pipelines.Hires;
 
 namespace SdWeb.Data;
 
@@ -46,6 +48,7 @@ public class AppDbContext : IdentityDbContext<AppUser>
             JsonColumn(job.Property(j => j.Loras));
             JsonColumn(job.Property(j => j.Embeddings));
             JsonColumn(job.Property(j => j.Styles));
+            HiresColumn(job.Property(j => j.Hires));
         });
 
         builder.Entity<ImageRecord>(image =>
@@ -61,6 +64,7 @@ public class AppDbContext : IdentityDbContext<AppUser>
             image.Property(i => i.PromptSyntax).HasConversion<string>().HasMaxLength(8);
             JsonColumn(image.Property(i => i.Loras));
             JsonColumn(image.Property(i => i.Embeddings));
+            HiresColumn(image.Property(i => i.Hires));
         });
 
         builder.Entity<PromptStyle>(style =>
@@ -126,6 +130,15 @@ public class AppDbContext : IdentityDbContext<AppUser>
             (a, b) => a!.SequenceEqual(b!),
             v => v.Aggregate(0, (hash, item) => HashCode.Combine(hash, item)),
             v => v.ToList()));
+
+    /// <summary>Upscaler by name, so the stored JSON does not depend on the enum's order.</summary>
+    private static readonly JsonSerializerOptions HiresJson = new() { Converters = { new JsonStringEnumConverter() } };
+
+    /// <summary>The hires settings as one JSON text (null = off): read and written whole, like the engine's record.</summary>
+    private static void HiresColumn(PropertyBuilder<HiresFix?> property) => property.HasConversion(
+        new ValueConverter<HiresFix?, string?>(
+            v => JsonSerializer.Serialize(v, HiresJson),
+            v => JsonSerializer.Deserialize<HiresFix>(v!, HiresJson)));
 
     /// <summary>SQLite keeps no DateTimeKind; every time here is written as UTC, so it is read back as UTC (PostgreSQL's timestamptz too).</summary>
     private static void UseUtcDateTimes(ModelBuilder builder)

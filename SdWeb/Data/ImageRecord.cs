@@ -1,4 +1,5 @@
 using SdWeb.Engine.Pipelines;
+using SdWeb.Engine.Pipelines.Hires;
 
 namespace SdWeb.Data;
 
@@ -24,6 +25,21 @@ public sealed class ImageRecord
     public int Height { get; set; }
     public double? Strength { get; set; }
     public Guid? SourceImageId { get; set; }
+
+    /// <summary>Inpainting: the mask image file as submitted (white = repaint); null = none.</summary>
+    public byte[]? Mask { get; set; }
+    public int MaskBlur { get; set; }
+    public bool InvertMask { get; set; }
+    public bool InpaintOnlyMasked { get; set; }
+    public int InpaintPadding { get; set; }
+    public bool MaskOverlay { get; set; }
+
+    /// <summary>AUTOMATIC1111's hires fix (kept as JSON); null = off.</summary>
+    public HiresFix? Hires { get; set; }
+
+    /// <summary>AUTOMATIC1111's variation seed and strength (0 = no variation).</summary>
+    public long? Subseed { get; set; }
+    public double SubseedStrength { get; set; }
 
     /// <summary>How the prompts are read: A1111 for every job the app makes; Plain for jobs made before it spoke A1111.</summary>
     public PromptSyntax PromptSyntax { get; set; }

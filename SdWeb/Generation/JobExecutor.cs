@@ -3,6 +3,7 @@ using SdWeb.Data;
 using SdWeb.Engine.Loading;
 using SdWeb.Engine.Pipelines;
 using SdWeb.Generation.Plots;
+using SdWeb.Engine.Pipelines.Validation;
 using SdWeb.Storage;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -22,6 +23,7 @@ public sealed class JobExecutor(
     JobNotifier notifier,
     JobCancellations cancellations,
     ImagePaths paths,
+    GenerationLimits limits,
     TimeProvider time,
     ILogger<JobExecutor> logger)
 {
@@ -51,6 +53,8 @@ public sealed class JobExecutor(
 
         var job = db.Jobs.Single(j => j.Id == jobId);
         job.Seed ??= Seeds.Random();
+        // Picked once for the job, as the seed: image i uses Subseed + i (AUTOMATIC1111's batch rule), so each reproduces alone.
+        if (job.SubseedStrength > 0) job.Subseed ??= Seeds.Random();
         db.SaveChanges();
         Publish(job, new JobProgress(1, job.ImageCount, 0, job.Steps, TimeSpan.Zero, null));
 
@@ -65,6 +69,7 @@ public sealed class JobExecutor(
                 ?? throw new InvalidOperationException("The job's stored X/Y/Z plot cannot be read.");
             var pipeline = pipelines.Get(job.ModelName);
             using var source = LoadSource(db, job);
+            using var mask = job.Mask is null ? null : MaskImage.Decode(job.Mask, limits);
             // Checked before the first image: a file replaced since the job was submitted fails the job instead of changing its images.
             var (loras, embeddings) = networks.Files(job);
             for (var i = 0; i < job.ImageCount; i++)
@@ -78,7 +83,12 @@ public sealed class JobExecutor(
                     (loras, embeddings) = networks.Files(run);
                 }
                 var seed = plot is null ? job.Seed + i : run.Seed;
-                var request = JobRequests.ToGenerationRequest(run, seed, 1, source, notifier.MinPreviewInterval) with { Loras = loras, Embeddings = embeddings };
+                var request = JobRequests.ToGenerationRequest(run, seed, 1, source, mask, notifier.MinPreviewInterval) with
+                {
+                    Subseed = plot is null ? job.Subseed + i : run.Subseed,
+                    Loras = loras,
+                    Embeddings = embeddings,
+                };
                 var progress = new SyncProgress<StepProgress>(step => Publish(job, Progress(job, i, step)));
                 using var image = cancellations.RegisterImage(job.Id, cancellation);
                 try
@@ -148,7 +158,7 @@ public sealed class JobExecutor(
     /// <summary>What went wrong, for the job's user: the engine's own messages already say what to do.</summary>
     private static string Describe(Exception e) => e switch
     {
-        ModelLoadException or GenerationFailedException or ArgumentException or InvalidOperationException => e.Message,
+        ModelLoadException or GenerationFailedException or ArgumentException or InvalidOperationException or InvalidUploadException => e.Message,
         IOException => $"Could not save the image: {e.Message}",
         _ => $"The engine failed: {e.Message}",
     };

@@ -1,5 +1,6 @@
 using SdWeb.Engine.Pipelines;
 using SdWeb.Generation.Plots;
+using SdWeb.Engine.Pipelines.Hires;
 
 namespace SdWeb.Generation;
 
@@ -40,6 +41,31 @@ public sealed record JobRequest
 
     /// <summary>AUTOMATIC1111's X/Y/Z plot: one image per cell (<see cref="ImageCount"/> is then the number of cells).</summary>
     public XyzPlot? Plot { get; init; }
+    /// <summary>
+    /// Inpainting (with <see cref="SourceImageId"/>): the mask as an image file (PNG, …; base64 in JSON) of the source
+    /// image's size, white = repaint. Stored with the job and its images, so Reproduce re-applies it exactly.
+    /// </summary>
+    public byte[]? Mask { get; init; }
+
+    /// <summary>AUTOMATIC1111's mask blur in pixels (its default 4).</summary>
+    public int MaskBlur { get; init; } = 4;
+
+    /// <summary>AUTOMATIC1111's "Inpaint not masked".</summary>
+    public bool InvertMask { get; init; }
+
+    /// <summary>AUTOMATIC1111's "Only masked" inpaint area, with its padding around the mask.</summary>
+    public bool InpaintOnlyMasked { get; init; }
+    public int InpaintPadding { get; init; } = 32;
+
+    /// <summary>Keeps the unmasked pixels exactly as they were (AUTOMATIC1111's overlay); on in the app.</summary>
+    public bool MaskOverlay { get; init; } = true;
+
+    /// <summary>AUTOMATIC1111's hires fix (txt2img only); null = off.</summary>
+    public HiresFix? Hires { get; init; }
+
+    /// <summary>AUTOMATIC1111's variation seed (null with a strength above 0 = random) and its strength in [0, 1].</summary>
+    public long? Subseed { get; init; }
+    public double SubseedStrength { get; init; }
 
     /// <summary>Set by Reproduce: the image whose stored parameters this request re-runs.</summary>
     public Guid? ReproducesImageId { get; init; }

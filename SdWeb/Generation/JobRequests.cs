@@ -12,6 +12,8 @@ namespace SdWeb.Generation;
 /// </summary>
 public static class JobRequests
 {
+    private static readonly JobRequest Defaults = new();
+
     public static GenerationJob ToJob(JobRequest request, string userId, string model) => new()
     {
         UserId = userId,
@@ -33,6 +35,15 @@ public static class JobRequests
         Strength = request.SourceImageId is null ? null : request.Strength,
         ReproducesImageId = request.ReproducesImageId,
         Plot = request.Plot?.ToJson(),
+        Mask = request.Mask,
+        MaskBlur = request.MaskBlur,
+        InvertMask = request.InvertMask,
+        InpaintOnlyMasked = request.InpaintOnlyMasked,
+        InpaintPadding = request.InpaintPadding,
+        MaskOverlay = request.MaskOverlay,
+        Hires = request.Hires,
+        Subseed = request.Subseed,
+        SubseedStrength = request.SubseedStrength,
     };
 
     /// <summary>The parameters a stored image was made with, as a request for one image (Reuse, Reproduce).</summary>
@@ -52,15 +63,26 @@ public static class JobRequests
         ImageCount = 1,
         Model = image.ModelName,
         SourceImageId = image.SourceImageId,
-        Strength = image.Strength ?? new JobRequest().Strength,
+        Strength = image.Strength ?? Defaults.Strength,
+        Mask = image.Mask,
+        // An image made without a mask keeps the form's inpainting defaults, for a mask painted after Reuse.
+        MaskBlur = image.Mask is null ? Defaults.MaskBlur : image.MaskBlur,
+        InvertMask = image.InvertMask,
+        InpaintOnlyMasked = image.InpaintOnlyMasked,
+        InpaintPadding = image.Mask is null ? Defaults.InpaintPadding : image.InpaintPadding,
+        MaskOverlay = image.Mask is null ? Defaults.MaskOverlay : image.MaskOverlay,
+        Hires = image.Hires,
+        Subseed = image.Subseed,
+        SubseedStrength = image.SubseedStrength,
     };
 
     /// <summary>
     /// The engine request for <paramref name="imagesPerPrompt"/> images of <paramref name="job"/> starting at
-    /// <paramref name="seed"/>: the whole job when it is checked, one image at a time when it runs.
+    /// <paramref name="seed"/>: the whole job when it is checked, one image at a time when it runs (with the variation
+    /// seed of that image). <paramref name="mask"/> is the job's <see cref="GenerationJob.Mask"/>, decoded.
     /// </summary>
     public static GenerationRequest ToGenerationRequest(
-        GenerationJob job, long? seed, int imagesPerPrompt, Image<Rgb24>? initImage, TimeSpan minPreviewInterval = default)
+        GenerationJob job, long? seed, int imagesPerPrompt, Image<Rgb24>? initImage, Image<L8>? mask, TimeSpan minPreviewInterval = default)
     {
         return new()
         {
@@ -79,6 +101,15 @@ public static class JobRequests
             InitImage = initImage,
             Strength = job.Strength ?? 1,
             MinPreviewInterval = minPreviewInterval,
+            Mask = mask,
+            MaskBlur = job.MaskBlur,
+            InvertMask = job.InvertMask,
+            InpaintOnlyMasked = job.InpaintOnlyMasked,
+            InpaintPadding = job.InpaintPadding,
+            MaskOverlay = job.MaskOverlay,
+            Hires = job.Hires,
+            Subseed = job.Subseed,
+            SubseedStrength = job.SubseedStrength,
         };
     }
 

@@ -4,6 +4,9 @@ using SdWeb.Engine.Loading;
 using SdWeb.Engine.Pipelines;
 using SdWeb.Engine.Pipelines.Validation;
 using SdWeb.Generation.Plots;
+using SdWeb.Storage;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
 
 namespace SdWeb.Generation;
 
@@ -31,8 +34,16 @@ public sealed class JobSubmitter(
             Fail(nameof(JobRequest.Model), $"Unknown model '{model}'. Available: {string.Join(", ", models)}.");
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        if (request.SourceImageId is { } sourceId && !await db.Images.AnyAsync(i => i.Id == sourceId, cancellationToken))
-            Fail(nameof(JobRequest.SourceImageId), $"Source image {sourceId} does not exist (it may have been deleted); pick another one.");
+        Size? sourceSize = null;
+        if (request.SourceImageId is { } sourceId)
+        {
+            var source = await db.Images.Where(i => i.Id == sourceId).Select(i => new { i.Width, i.Height }).FirstOrDefaultAsync(cancellationToken);
+            if (source is null)
+                Fail(nameof(JobRequest.SourceImageId), $"Source image {sourceId} does not exist (it may have been deleted); pick another one.");
+            else
+                sourceSize = new Size(source.Width, source.Height);
+        }
+        using var mask = DecodeMask(request.Mask, Fail);
 
         // The job stores the prompts as they run, styles applied, so Reproduce needs no style (nor its current text).
         var (prompt, negativePrompt, unknownStyles) = await styles.ApplyAsync(request.Prompt, request.NegativePrompt, request.Styles, cancellationToken);
@@ -81,9 +92,12 @@ public sealed class JobSubmitter(
             }
         }
         // The only check of the job's settings: the worker runs what was accepted here.
-        // The worker loads the real source image; the rules only need to know there is one.
-        var engineRequest = JobRequests.ToGenerationRequest(job, job.Seed, job.ImageCount, initImage: null);
-        foreach (var error in GenerationRequestValidator.Validate(engineRequest, limits, hasInitImage: job.SourceImageId is not null))
+        // The worker loads the real source image; the rules only need to know there is one, and its size for the mask.
+        var engineRequest = JobRequests.ToGenerationRequest(job, job.Seed, job.ImageCount, initImage: null, mask);
+        var engineErrors = sourceSize is { } size
+            ? GenerationRequestValidator.Validate(engineRequest, limits, size)
+            : GenerationRequestValidator.Validate(engineRequest, limits, hasInitImage: job.SourceImageId is not null);
+        foreach (var error in engineErrors)
             Fail(JobRequests.FieldOf(error.Field), error.Message);
         var jobMessages = errors.Values.SelectMany(m => m).ToHashSet();
         foreach (var (label, cell) in cells)
@@ -101,5 +115,19 @@ public sealed class JobSubmitter(
         await db.SaveChangesAsync(cancellationToken);
         queue.Enqueue(new QueuedJob(job.Id, job.UserId, job.Sequence));
         return SubmitResult.Queued(job.Id);
+    }
+
+    private Image<L8>? DecodeMask(byte[]? bytes, Action<string, string> fail)
+    {
+        if (bytes is null) return null;
+        try
+        {
+            return MaskImage.Decode(bytes, limits);
+        }
+        catch (InvalidUploadException e)
+        {
+            fail(nameof(JobRequest.Mask), e.Message);
+            return null;
+        }
     }
 }

@@ -34,5 +34,22 @@ public sealed record HiresFix
     /// </summary>
     public int ScheduleSteps(int baseSteps) => (int)((Steps == 0 ? baseSteps : Steps) / Math.Min(Denoise, 0.999));
 
+    /// <summary>AUTOMATIC1111's name of an upscaler, as its PNG parameters and API write it.</summary>
+    public static string A1111Name(HiresUpscaler upscaler) => upscaler switch
+    {
+        HiresUpscaler.LatentNearest => "Latent (nearest)",
+        HiresUpscaler.Lanczos => "Lanczos",
+        _ => "Latent",
+    };
+
+    /// <summary>An upscaler by AUTOMATIC1111's name ("Latent (nearest)") or the CLI's (latent-nearest), any case; null when unknown.</summary>
+    public static HiresUpscaler? ParseUpscaler(string name) => name.Trim().ToLowerInvariant() switch
+    {
+        "latent" => HiresUpscaler.Latent,
+        "latent (nearest)" or "latent-nearest" => HiresUpscaler.LatentNearest,
+        "lanczos" => HiresUpscaler.Lanczos,
+        _ => null,
+    };
+
     private static int RoundDown8(double side) => (int)side / 8 * 8;
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using SdWeb.Engine.Schedulers;
+using SixLabors.ImageSharp;
 
 namespace SdWeb.Engine.Pipelines.Validation;
 
@@ -19,7 +20,17 @@ public static class GenerationRequestValidator
     /// Checks a request whose init image is not loaded yet (the web app validates before the worker reads the source):
     /// <paramref name="hasInitImage"/> says whether it will be img2img.
     /// </summary>
-    public static IReadOnlyList<ValidationError> Validate(GenerationRequest request, GenerationLimits limits, bool hasInitImage)
+    public static IReadOnlyList<ValidationError> Validate(GenerationRequest request, GenerationLimits limits, bool hasInitImage) =>
+        Validate(request, limits, hasInitImage, request.InitImage is { } init ? new Size(init.Width, init.Height) : null);
+
+    /// <summary>
+    /// Checks an img2img or inpainting request whose init image is not loaded yet but whose size is known, so a mask of
+    /// another size is refused before the job is accepted.
+    /// </summary>
+    public static IReadOnlyList<ValidationError> Validate(GenerationRequest request, GenerationLimits limits, Size initImageSize) =>
+        Validate(request, limits, hasInitImage: true, initImageSize);
+
+    private static IReadOnlyList<ValidationError> Validate(GenerationRequest request, GenerationLimits limits, bool hasInitImage, Size? initImageSize)
     {
         var errors = new List<ValidationError>();
         void Fail(string field, string message) => errors.Add(new ValidationError(field, message));
@@ -74,7 +85,7 @@ public static class GenerationRequestValidator
                     $"Strength {Num(request.Strength)} × {request.Steps} steps runs no step; raise the strength or the steps.");
         }
 
-        InpaintAndHiresValidation.Check(request, limits, Fail);
+        InpaintAndHiresValidation.Check(request, limits, hasInitImage, initImageSize, Fail);
 
         if (request.FullPreviewEvery < 0)
             Fail(nameof(request.FullPreviewEvery), $"Full preview interval must be 0 (off) or more, not {request.FullPreviewEvery}.");

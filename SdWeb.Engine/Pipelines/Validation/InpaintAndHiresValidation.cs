@@ -1,6 +1,8 @@
 using System.Globalization;
 using SdWeb.Engine.Pipelines.Hires;
 using SdWeb.Engine.Pipelines.Inpainting;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
 
 namespace SdWeb.Engine.Pipelines.Validation;
 
@@ -10,26 +12,27 @@ internal static class InpaintAndHiresValidation
     /// <summary>A1111's mask-blur slider ends at 64.</summary>
     public const int MaxMaskBlur = 64;
 
-    public static void Check(GenerationRequest request, GenerationLimits limits, Action<string, string> fail)
+    /// <param name="initImageSize">The init image's size, when known (it may not be loaded yet).</param>
+    public static void Check(GenerationRequest request, GenerationLimits limits, bool hasInitImage, Size? initImageSize, Action<string, string> fail)
     {
         if (request.Mask is { } mask)
-            CheckMask(request, mask, fail);
+            CheckMask(request, mask, hasInitImage, initImageSize, fail);
         if (request.MaskBlur is < 0 or > MaxMaskBlur)
             fail(nameof(request.MaskBlur), $"Mask blur must be between 0 and {MaxMaskBlur} pixels, not {request.MaskBlur}.");
         if (request.InpaintPadding < 0)
             fail(nameof(request.InpaintPadding), $"Inpaint padding must be 0 or more pixels, not {request.InpaintPadding}.");
         if (request.Hires is { } hires)
-            CheckHires(request, hires, limits, fail);
+            CheckHires(request, hires, hasInitImage, limits, fail);
     }
 
-    private static void CheckMask(GenerationRequest request, SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.L8> mask, Action<string, string> fail)
+    private static void CheckMask(GenerationRequest request, Image<L8> mask, bool hasInitImage, Size? initImageSize, Action<string, string> fail)
     {
-        if (request.InitImage is not { } init)
+        if (!hasInitImage)
         {
             fail(nameof(request.Mask), "A mask needs an init image (InitImage) to inpaint; give the image the mask was painted on.");
             return;
         }
-        if (mask.Width != init.Width || mask.Height != init.Height)
+        if (initImageSize is { } init && (mask.Width != init.Width || mask.Height != init.Height))
         {
             fail(nameof(request.Mask), $"The mask is {mask.Width}x{mask.Height} but the init image is {init.Width}x{init.Height}; paint the mask on the image itself, at its size.");
             return;
@@ -43,9 +46,9 @@ internal static class InpaintAndHiresValidation
                 : "The mask is empty (no pixel of 128 or more): nothing would be repainted; paint white where the image should change.");
     }
 
-    private static void CheckHires(GenerationRequest request, HiresFix hires, GenerationLimits limits, Action<string, string> fail)
+    private static void CheckHires(GenerationRequest request, HiresFix hires, bool hasInitImage, GenerationLimits limits, Action<string, string> fail)
     {
-        if (request.InitImage is not null)
+        if (hasInitImage)
             fail(nameof(request.Hires), "Hires fix is for txt2img; leave it off with an init image (use img2img at the larger size instead).");
         if (hires.TargetWidth is null != hires.TargetHeight is null)
             fail(nameof(request.Hires), "Give both hires target width and height, or neither (then the scale applies).");

@@ -36,12 +36,30 @@ public sealed class A1111BadInputTests(SdWebApp app)
     private static object Img2Img(string initImage, string? mask = null) =>
         new { prompt = "a fox", steps = 2, width = 64, height = 64, init_images = new[] { initImage }, denoising_strength = 0.5, mask };
 
+    private static readonly string Source = Convert.ToBase64String(CraftedFiles.Png(64, 64));
+
+    /// <summary>A gray PNG mask of one value (255 repaints everything, 0 nothing).</summary>
+    private static string Mask(int width, int height, byte value)
+    {
+        using var mask = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.L8>(width, height, new(value));
+        using var png = new MemoryStream();
+        SixLabors.ImageSharp.ImageExtensions.SaveAsPng(mask, png);
+        return Convert.ToBase64String(png.ToArray());
+    }
+
     private static readonly Dictionary<string, (string Path, object Payload, string Message)> Cases = new()
     {
         ["not base64"] = ("/sdapi/v1/img2img", Img2Img("this is not base64!"), "init_images[0] is not base64"),
         ["base64 of a non-image"] = ("/sdapi/v1/img2img", Img2Img(Convert.ToBase64String("plain text, not a picture"u8.ToArray())), "is not an image SdWeb can read"),
         ["a huge declared image"] = ("/sdapi/v1/img2img", Img2Img(Convert.ToBase64String(CraftedFiles.PngDeclaring(40000, 40000))), "declares 40000x40000 pixels"),
-        ["a mask"] = ("/sdapi/v1/img2img", Img2Img(Convert.ToBase64String(CraftedFiles.Png(64, 64)), mask: "x"), "cannot inpaint"),
+        ["a mask that is not base64"] = ("/sdapi/v1/img2img", Img2Img(Source, mask: "not base64!"), "mask is not base64"),
+        ["a mask that is not an image"] = ("/sdapi/v1/img2img", Img2Img(Source, mask: Convert.ToBase64String("no picture"u8.ToArray())), "The mask is not a readable image"),
+        ["a mask of another size"] = ("/sdapi/v1/img2img", Img2Img(Source, mask: Mask(32, 32, 255)), "The mask is 32x32 but the init image is 64x64"),
+        ["an empty mask"] = ("/sdapi/v1/img2img", Img2Img(Source, mask: Mask(64, 64, 0)), "The mask is empty"),
+        ["a hires scale of 0"] = ("/sdapi/v1/txt2img", new { prompt = "a fox", steps = 2, width = 64, height = 64, enable_hr = true, hr_scale = 0 }, "Hires scale must be more than 1"),
+        ["a hires scale of 16"] = ("/sdapi/v1/txt2img", new { prompt = "a fox", steps = 2, width = 64, height = 64, enable_hr = true, hr_scale = 16 }, "Hires scale must be more than 1 and at most 4, not 16"),
+        ["an unknown hires upscaler"] = ("/sdapi/v1/txt2img", new { prompt = "a fox", enable_hr = true, hr_upscaler = "R-ESRGAN 4x+" }, "Unknown hires upscaler 'R-ESRGAN 4x+'"),
+        ["a subseed strength of 2"] = ("/sdapi/v1/txt2img", new { prompt = "a fox", steps = 2, width = 64, height = 64, subseed = 3, subseed_strength = 2 }, "must be between 0 and 1, not 2"),
         ["an unknown sampler"] = ("/sdapi/v1/txt2img", Txt2Img(sampler: "Euler z"), "Unknown sampler 'Euler z'"),
         ["an unknown scheduler"] = ("/sdapi/v1/txt2img", Txt2Img(scheduler: "Exponential"), "Unknown scheduler 'Exponential'"),
         ["a negative width"] = ("/sdapi/v1/txt2img", Txt2Img(width: -64), "Width"),

@@ -120,6 +120,20 @@ public sealed class GeneratePageTests : MudComponentTest
         Assert.Equal("28", page.Find("#steps").GetAttribute("value"));
     }
 
+    [Fact]
+    public async Task InpaintFromTheDetailViewOpensTheFormWithThatImageAsSourceAndThePainterReady()
+    {
+        var imageId = await StoreImageAsync();
+        var navigation = Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>();
+        navigation.NavigateTo($"generate?source={imageId}&inpaint=true");
+
+        var page = RenderPage();
+
+        page.WaitForAssertion(() => Assert.Equal("512 × 512 px", page.Find("#source-size").TextContent.Trim()));
+        Assert.Equal("Gallery image: a red fox in snow", page.Find("#source-name").TextContent.Trim());
+        Assert.Equal($"api/images/{imageId}", page.Find("#mask-painter .mask-source").GetAttribute("src"));
+    }
+
     private async Task<Guid> StoreImageAsync()
     {
         await using var db = _h.Database.CreateDbContext();

@@ -34,7 +34,11 @@ public sealed class FakePipeline(string modelName) : IImagePipeline
         var seed = request.Seed!.Value;
         var image = new Image<Rgb24>(request.Width, request.Height, new Rgb24((byte)seed, (byte)(seed >> 8), 7));
         var parameters = new GenerationParameters(Model.Name, Model.Hash, request.Sampler, request.Steps, request.CfgScale, seed,
-            request.Width, request.Height, request.ImagesPerPrompt, request.InitImage is null ? null : request.Strength, "fp32", "cpu", "test");
+            request.Width, request.Height, request.ImagesPerPrompt, request.InitImage is null ? null : request.Strength, "fp32", "cpu", "test")
+        {
+            Subseed = request.SubseedStrength > 0 ? request.Subseed : null,
+            SubseedStrength = request.SubseedStrength,
+        };
         return new GenerationResult([new GeneratedImage(image, request.Prompts[0], "", 0)], parameters, TimeSpan.FromSeconds(1));
     }
 

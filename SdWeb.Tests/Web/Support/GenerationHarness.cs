@@ -25,7 +25,7 @@ public sealed class GenerationHarness : IDisposable
         Paths = new ImagePaths(Options);
         Images = new ImageStore(Database, Paths, files, TimeProvider.System, NullLogger<ImageStore>.Instance);
         Networks = new JobNetworks(NetworkLibrary.InModelsFolder(Options.ModelsDir));
-        Executor = new JobExecutor(Database, Host, Networks, Images, Notifier, Cancellations, Paths, TimeProvider.System, NullLogger<JobExecutor>.Instance);
+        Executor = new JobExecutor(Database, Host, Networks, Images, Notifier, Cancellations, Paths, GenerationLimits.Default, TimeProvider.System, NullLogger<JobExecutor>.Instance);
         Styles = new PromptStyleLibrary(Database, TimeProvider.System);
         Submitter = new JobSubmitter(Database, Library, Queue, GenerationLimits.Default, new SubmissionRateLimiter(Options), Networks, Styles);
         Canceller = new JobCanceller(Database, Queue, Cancellations, Notifier, TimeProvider.System);

@@ -4,7 +4,8 @@ namespace SdWeb.Api.A1111;
 /// The one place that decides what happens to the AUTOMATIC1111 request fields SdWeb does not honour: each rule either
 /// refuses the request (422 naming the field, when running without it would make something else) or accepts it with a
 /// warning in <c>info.warnings</c>. docs/a1111-api.md lists the same rules; a feature that starts honouring a field
-/// (hires fix, inpainting, variation seeds) removes its rule here and reads the field in <see cref="A1111Translation"/>.
+/// removes its rule here and reads the field in <see cref="A1111Translation"/> (as inpainting, hires fix and variation
+/// seeds do in <see cref="A1111InpaintHires"/>).
 /// Fields without a property in <see cref="A1111Payload"/> are warned about by name.
 /// </summary>
 public static class A1111FieldRules
@@ -16,12 +17,9 @@ public static class A1111FieldRules
     [
         Refuse("script_name", p => !string.IsNullOrEmpty(p.ScriptName),
             p => $"SdWeb has no scripts, so '{p.ScriptName}' cannot run; leave script_name out."),
-        Refuse("mask", p => !string.IsNullOrEmpty(p.Mask), _ => "SdWeb cannot inpaint yet; send img2img without a mask."),
         Warn("init_images", p => p.InitImages is { Count: > 1 }, _ => "only the first image is used."),
         Warn("resize_mode", p => p.InitImages is not null && p.ResizeMode != 0, _ => "ignored; the source is resized to width × height."),
         Warn("restore_faces", p => p.RestoreFaces, _ => "ignored; SdWeb has no face restoration."),
-        Warn("enable_hr", p => p.EnableHr, _ => "ignored; SdWeb has no hires fix in this API yet."),
-        Warn("subseed_strength", p => p.SubseedStrength != 0, _ => "ignored; variation seeds are not available through this API yet."),
         Warn("alwayson_scripts", p => p.AlwaysonScripts is { Count: > 0 },
             p => $"ignored ({string.Join(", ", p.AlwaysonScripts!.Keys)}); SdWeb has no scripts."),
     ];

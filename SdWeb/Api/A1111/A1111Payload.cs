@@ -41,7 +41,21 @@ public sealed record A1111Payload
     public IReadOnlyList<string>? InitImages { get; init; }
     public double DenoisingStrength { get; init; } = 0.75;
     public int ResizeMode { get; init; }
+
+    /// <summary>img2img inpainting, with AUTOMATIC1111's defaults (its API's: "Only masked" with no padding).</summary>
     public string? Mask { get; init; }
+    public int MaskBlur { get; init; } = 4;
+    public int InpaintingMaskInvert { get; init; }
+    public bool InpaintFullRes { get; init; } = true;
+    public int InpaintFullResPadding { get; init; }
+    public int InpaintingFill { get; init; }
+
+    /// <summary>txt2img hires fix (<see cref="EnableHr"/>); its strength is <see cref="DenoisingStrength"/>.</summary>
+    public double HrScale { get; init; } = 2.0;
+    public string? HrUpscaler { get; init; }
+    public int HrSecondPassSteps { get; init; }
+    public int HrResizeX { get; init; }
+    public int HrResizeY { get; init; }
 
     [JsonExtensionData]
     public Dictionary<string, JsonElement>? Other { get; init; }

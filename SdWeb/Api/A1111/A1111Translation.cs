@@ -53,6 +53,7 @@ public sealed record A1111Translation(
             Tiling = payload.Tiling,
             Styles = payload.Styles ?? [],
         };
+        request = A1111InpaintHires.Apply(request, payload, errors, warnings);
         return new A1111Translation(request, defaults.SamplesFormat, errors, warnings);
     }
 
@@ -73,6 +74,12 @@ public sealed record A1111Translation(
         nameof(JobRequest.SourceImageId) => "init_images",
         nameof(JobRequest.Strength) => "denoising_strength",
         nameof(JobRequest.Styles) => "styles",
+        nameof(JobRequest.Mask) => "mask",
+        nameof(JobRequest.MaskBlur) => "mask_blur",
+        nameof(JobRequest.InpaintPadding) => "inpaint_full_res_padding",
+        nameof(JobRequest.Hires) => "enable_hr",
+        nameof(JobRequest.Subseed) => "subseed",
+        nameof(JobRequest.SubseedStrength) => "subseed_strength",
         _ => jobRequestField,
     };
 

@@ -31,6 +31,9 @@ public sealed class GenerateFormModel
 
     /// <summary>The X/Y/Z plot panel; kept when the form is refilled (Reuse, a dropped PNG), as AUTOMATIC1111 keeps its script.</summary>
     public XyzPlotFormModel Plot { get; } = new();
+    public InpaintFormModel Inpaint { get; } = new();
+    public HiresFormModel Hires { get; } = new();
+    public VariationFormModel Variation { get; } = new();
 
     public JobRequest ToRequest() => new()
     {
@@ -50,6 +53,9 @@ public sealed class GenerateFormModel
         SourceImageId = SourceImageId,
         Strength = Strength,
         Plot = Plot.ToPlot(),
+        Hires = Hires.ToHiresFix(),
+        Subseed = Variation.Strength > 0 ? Variation.Seed : null,
+        SubseedStrength = Variation.Strength,
     };
 
     /// <summary>Fills the form from stored parameters (Reuse); the seed comes locked so the same image can be varied.</summary>
@@ -71,6 +77,9 @@ public sealed class GenerateFormModel
         Model = request.Model ?? Model;
         SourceImageId = request.SourceImageId;
         Strength = request.Strength;
+        Inpaint.Load(request);
+        Hires.Load(request.Hires);
+        (Variation.Seed, Variation.Strength) = (request.Subseed, request.SubseedStrength);
     }
 
     /// <summary>Fills the form from a PNG's A1111 parameters; what the text lacks keeps its current value.</summary>
