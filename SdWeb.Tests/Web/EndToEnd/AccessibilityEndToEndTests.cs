@@ -94,6 +94,7 @@ public sealed class AccessibilityEndToEndTests
     {
         await page.WaitForSelectorAsync("#generate-form[data-interactive=true]");
         await CheckAsync(page, "generate", theme);
+        await page.WaitForSelectorAsync("#generate-form[data-interactive=true]"); // again after the screenshots' reloads
 
         // A job long enough to be audited while it runs: progress bar, step counter, preview, live announcement.
         await page.FillAsync("#prompt", $"a lighthouse on a rocky cliff at dusk, {theme}");
@@ -102,9 +103,9 @@ public sealed class AccessibilityEndToEndTests
         await page.ClickAsync("#generate");
         var card = page.Locator(".job-card").First;
         await card.Locator(".job-preview").WaitForAsync();
+        var jobId = await card.GetAttributeAsync("data-job-id");
         await CheckAsync(page, "generate-running", theme);
-        await page.Locator(".job-card[data-status=Succeeded]").First.WaitForAsync(new() { Timeout = 300_000 });
-        var imageId = await card.Locator(".job-image-tile").First.GetAttributeAsync("data-image-id");
+        var imageId = await FinishedImageAsync(page, jobId!);
 
         await page.GotoAsync("/gallery");
         await page.Locator(".gallery-tile").First.WaitForAsync();
@@ -119,6 +120,15 @@ public sealed class AccessibilityEndToEndTests
         await page.GotoAsync("/profile");
         await page.Locator("#apikey-create").WaitForAsync();
         await CheckAsync(page, "profile", theme);
+    }
+
+    // Asked of the job API rather than the card: the screenshots reload the page, and a reloaded page lists unfinished jobs only.
+    private static async Task<string> FinishedImageAsync(IPage page, string jobId)
+    {
+        var image = await page.WaitForFunctionAsync(
+            "async id => { const job = await (await fetch('api/jobs/' + id)).json(); return job.status === 'Succeeded' && job.imageIds[0]; }",
+            jobId, new() { Timeout = 300_000, PollingInterval = 1000 });
+        return await image.JsonValueAsync<string>();
     }
 
     private static Task SettledAsync(IPage page) =>
@@ -144,13 +154,20 @@ public sealed class AccessibilityEndToEndTests
     private static readonly ViewportSize Desktop = new() { Width = 1400, Height = 900 };
     private static readonly ViewportSize Phone = new() { Width = 390, Height = 844 };
 
+    // Each size is loaded afresh, as a phone would load it, rather than caught in the middle of the layout's resize.
     private static async Task SaveScreenshotsAsync(IPage page, string name)
     {
         if (!ReadmeScreenshots.Wanted) return;
         await ReadmeScreenshots.SaveAsync(page, $"{name}-desktop.png");
-        await page.SetViewportSizeAsync(Phone.Width, Phone.Height);
-        await SettledAsync(page);
+        await ReloadAtAsync(page, Phone);
         await ReadmeScreenshots.SaveAsync(page, $"{name}-phone.png");
-        await page.SetViewportSizeAsync(Desktop.Width, Desktop.Height);
+        await ReloadAtAsync(page, Desktop);
+    }
+
+    private static async Task ReloadAtAsync(IPage page, ViewportSize size)
+    {
+        await page.SetViewportSizeAsync(size.Width, size.Height);
+        await page.ReloadAsync(new() { WaitUntil = WaitUntilState.NetworkIdle });
+        await SettledAsync(page);
     }
 }
