@@ -63,6 +63,7 @@ public static class AuthServiceCollectionExtensions
 
         services.AddScoped<AccountService>();
         services.AddScoped<AccountAdministration>();
+        services.AddSingleton<UserPreferences>();
         return services;
     }
 

@@ -39,6 +39,22 @@ public sealed class ImageDetails(IDbContextFactory<AppDbContext> dbFactory)
         return image is null ? null : JobRequests.FromImage(image);
     }
 
+    /// <summary>
+    /// The images beside <paramref name="id"/> in the gallery's default order (newest first): the newer one comes before it,
+    /// the older one after. Null where the gallery ends, or when the image is gone.
+    /// </summary>
+    public async Task<(Guid? Newer, Guid? Older)> NeighboursAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var createdAt = await db.Images.Where(i => i.Id == id).Select(i => (DateTime?)i.CreatedAt).FirstOrDefaultAsync(cancellationToken);
+        if (createdAt is not { } at) return (null, null);
+        var newer = await db.Images.Where(i => i.CreatedAt > at).OrderBy(i => i.CreatedAt)
+            .Select(i => (Guid?)i.Id).FirstOrDefaultAsync(cancellationToken);
+        var older = await db.Images.Where(i => i.CreatedAt < at).OrderByDescending(i => i.CreatedAt)
+            .Select(i => (Guid?)i.Id).FirstOrDefaultAsync(cancellationToken);
+        return (newer, older);
+    }
+
     public async Task<bool> ExistsAsync(Guid id, CancellationToken cancellationToken = default)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);

@@ -16,6 +16,14 @@ public sealed class JobReader(IDbContextFactory<AppDbContext> dbFactory, JobNoti
         return (JobView.From(job, imageIds, notifier.Latest(jobId)), false);
     }
 
+    /// <summary>Retry: the parameters of a job the user may see, as a new request; null when it is gone or not theirs.</summary>
+    public async Task<JobRequest?> RequestAsync(Guid jobId, JobAccess access, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var job = await db.Jobs.AsNoTracking().FirstOrDefaultAsync(j => j.Id == jobId, cancellationToken);
+        return job is not null && access.MaySee(job.UserId) ? JobRequests.FromJob(job) : null;
+    }
+
     /// <summary>The user's queued and running jobs, newest first, each with its latest update.</summary>
     public async Task<IReadOnlyList<(Guid Id, string Prompt, JobUpdate Update)>> UnfinishedAsync(string userId, CancellationToken cancellationToken)
     {

@@ -46,6 +46,26 @@ public static class JobRequests
         SubseedStrength = request.SubseedStrength,
     };
 
+    /// <summary>A job's parameters as a new request (Retry).</summary>
+    public static JobRequest FromJob(GenerationJob job) => new()
+    {
+        Prompt = job.Prompt,
+        NegativePrompt = job.NegativePrompt,
+        Sampler = job.Sampler,
+        Steps = job.Steps,
+        CfgScale = job.CfgScale,
+        ClipSkip = job.ClipSkip,
+        PromptSyntax = job.PromptSyntax,
+        Seed = job.Seed,
+        Width = job.Width,
+        Height = job.Height,
+        ImageCount = job.ImageCount,
+        Model = job.ModelName,
+        SourceImageId = job.SourceImageId,
+        Strength = job.Strength ?? new JobRequest().Strength,
+        ReproducesImageId = job.ReproducesImageId,
+    };
+
     /// <summary>The parameters a stored image was made with, as a request for one image (Reuse, Reproduce).</summary>
     public static JobRequest FromImage(ImageRecord image) => new()
     {

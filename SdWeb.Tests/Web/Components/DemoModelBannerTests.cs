@@ -1,22 +1,65 @@
+using System.Security.Claims;
+using Bunit;
 using Microsoft.Extensions.DependencyInjection;
+using SdWeb.Auth;
 using SdWeb.Components.Generate;
 using SdWeb.Generation;
 using SdWeb.Options;
+using SdWeb.Tests.Web.Support;
 
 namespace SdWeb.Tests.Web.Components;
 
 [Layer(Layer.Web)]
 public sealed class DemoModelBannerTests : MudComponentTest
 {
+    private TestDatabase _db = default!;
+
+    public override async Task InitializeAsync()
+    {
+        _db = await TestDatabase.CreateAsync();
+        Services.AddSingleton<IModelLibrary>(new DemoOnlyLibrary());
+        Services.AddSingleton(new SdWebOptions { ModelsDir = "/srv/models" });
+        Services.AddSingleton(new UserPreferences(_db));
+        AddAuthorization().SetAuthorized("alice").SetClaims(new Claim(ClaimTypes.NameIdentifier, "alice"));
+    }
+
+    protected override Task DisposeTestAsync()
+    {
+        _db.Dispose();
+        return Task.CompletedTask;
+    }
+
     [Fact]
     public void SuggestsStableDiffusion15WhereItLivesNow()
     {
-        Services.AddSingleton<IModelLibrary>(new DemoOnlyLibrary());
-        Services.AddSingleton(new SdWebOptions { ModelsDir = "/srv/models" });
         var banner = Render<DemoModelBanner>();
         Assert.Contains("models download stable-diffusion-v1-5/stable-diffusion-v1-5", banner.Markup);
         Assert.DoesNotContain("runwayml", banner.Markup);
         Assert.Contains("/srv/models", banner.Markup);
+    }
+
+    [Fact]
+    public void ItIsOneLineWithTheDetailsFoldedAway()
+    {
+        var banner = Render<DemoModelBanner>();
+
+        var details = banner.Find(".demo-banner details");
+        Assert.False(details.HasAttribute("open"));
+        Assert.Equal("Demo model: its images are noise. How to get real images", details.QuerySelector("summary")!.TextContent);
+    }
+
+    [Fact]
+    public async Task ClosingItIsRememberedForThatUserOnly()
+    {
+        var banner = Render<DemoModelBanner>();
+
+        await banner.Find(".demo-banner .mud-alert-close button").ClickAsync(new());
+
+        Assert.Empty(banner.FindAll(".demo-banner"));
+        Assert.Empty(Render<DemoModelBanner>().FindAll(".demo-banner"));
+        var preferences = Services.GetRequiredService<UserPreferences>();
+        Assert.True(await preferences.IsDemoBannerDismissedAsync("alice", CancellationToken.None));
+        Assert.False(await preferences.IsDemoBannerDismissedAsync("bob", CancellationToken.None));
     }
 
     private sealed class DemoOnlyLibrary : IModelLibrary

@@ -37,6 +37,7 @@ public sealed class GeneratePageTests : MudComponentTest
         Services.AddSingleton<TokenCounter>();
         Services.AddSingleton<JobReader>();
         Services.AddSingleton<SdWeb.Gallery.ImageDetails>();
+        Services.AddSingleton<SdWeb.Auth.UserPreferences>();
         AddAuthorization().SetAuthorized("alice").SetClaims(new Claim(ClaimTypes.NameIdentifier, "alice"));
         SetRendererInfo(new Microsoft.AspNetCore.Components.RendererInfo("Server", isInteractive: true));
     }

@@ -59,7 +59,7 @@ public sealed class GenerateEndToEndTests
         await page.FillAsync("#username", "ada");
         await page.FillAsync("#password", "Lighthouse-2026!");
         await page.FillAsync("#confirm", "Lighthouse-2026!");
-        await page.ClickAsync("button[type=submit]");
+        await page.ClickAsync(".account-form button[type=submit]");
         await page.WaitForURLAsync("**/generate");
         await page.WaitForSelectorAsync(".demo-banner"); // a fresh install: the app made its demo model
 

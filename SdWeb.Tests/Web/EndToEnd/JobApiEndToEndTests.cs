@@ -27,7 +27,7 @@ public sealed class JobApiEndToEndTests
         await page.FillAsync("#username", "grace");
         await page.FillAsync("#password", "Compiler-1952!");
         await page.FillAsync("#confirm", "Compiler-1952!");
-        await page.ClickAsync("button[type=submit]");
+        await page.ClickAsync(".account-form button[type=submit]");
         await page.WaitForURLAsync("**/generate");
         var api = context.APIRequest;
 

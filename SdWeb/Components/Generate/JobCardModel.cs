@@ -6,6 +6,8 @@ namespace SdWeb.Components.Generate;
 /// <summary>What the page shows of one job: the latest update, and the last preview (updates may come without one).</summary>
 public sealed class JobCardModel(Guid jobId, string prompt)
 {
+    private readonly HashSet<Guid> _deleted = [];
+
     public Guid JobId { get; } = jobId;
     public string Prompt { get; } = prompt;
     public JobUpdate? Latest { get; private set; }
@@ -21,6 +23,9 @@ public sealed class JobCardModel(Guid jobId, string prompt)
 
     public bool CanCancel => Status is JobStatus.Queued or JobStatus.Running;
 
+    /// <summary>The job's images, less those deleted from the card.</summary>
+    public IReadOnlyList<Guid> ImageIds => Latest?.ImageIds is { } ids ? ids.Where(id => !_deleted.Contains(id)).ToList() : [];
+
     public void Apply(JobUpdate update)
     {
         Latest = update;
@@ -30,4 +35,6 @@ public sealed class JobCardModel(Guid jobId, string prompt)
             PreviewVersion++;
         }
     }
+
+    public void RemoveImage(Guid imageId) => _deleted.Add(imageId);
 }

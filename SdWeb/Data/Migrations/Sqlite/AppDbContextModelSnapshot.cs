@@ -221,6 +221,12 @@ namespace SdWeb.Data.Migrations.Sqlite
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<bool?>("DarkMode")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("DemoBannerDismissed")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Email")
                         .HasMaxLength(256)
                         .HasColumnType("TEXT");
