@@ -102,8 +102,11 @@ public sealed class JobSubmitter(
         var jobMessages = errors.Values.SelectMany(m => m).ToHashSet();
         foreach (var (label, cell) in cells)
         {
-            var cellRequest = JobRequests.ToGenerationRequest(cell, cell.Seed, 1, initImage: null);
-            foreach (var error in GenerationRequestValidator.Validate(cellRequest, limits, hasInitImage: cell.SourceImageId is not null))
+            var cellRequest = JobRequests.ToGenerationRequest(cell, cell.Seed, 1, initImage: null, mask);
+            var cellErrors = sourceSize is { } cellSourceSize
+                ? GenerationRequestValidator.Validate(cellRequest, limits, cellSourceSize)
+                : GenerationRequestValidator.Validate(cellRequest, limits, hasInitImage: cell.SourceImageId is not null);
+            foreach (var error in cellErrors)
                 if (!jobMessages.Contains(error.Message)) Fail(nameof(JobRequest.Plot), $"Cell {label}: {error.Message}");
         }
 

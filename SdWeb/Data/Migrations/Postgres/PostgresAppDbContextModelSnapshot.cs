@@ -197,6 +197,24 @@ namespace SdWeb.Data.Migrations.Postgres
                     b.ToTable("ApiKeys", (string)null);
                 });
 
+            modelBuilder.Entity("SdWeb.Data.ApiOption", b =>
+                {
+                    b.Property<string>("UserId")
+                        .HasColumnType("text");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("UserId", "Key");
+
+                    b.ToTable("ApiOptions", (string)null);
+                });
+
             modelBuilder.Entity("SdWeb.Data.AppUser", b =>
                 {
                     b.Property<string>("Id")
@@ -211,6 +229,12 @@ namespace SdWeb.Data.Migrations.Postgres
 
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool?>("DarkMode")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("DemoBannerDismissed")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("Email")
                         .HasMaxLength(256)
@@ -295,8 +319,20 @@ namespace SdWeb.Data.Migrations.Postgres
                     b.Property<int>("Height")
                         .HasColumnType("integer");
 
+                    b.Property<string>("Hires")
+                        .HasColumnType("text");
+
                     b.Property<int>("ImageCount")
                         .HasColumnType("integer");
+
+                    b.Property<bool>("InpaintOnlyMasked")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("InpaintPadding")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("InvertMask")
+                        .HasColumnType("boolean");
 
                     b.Property<DateTime?>("LeaseExpiresAt")
                         .HasColumnType("timestamp with time zone");
@@ -305,12 +341,27 @@ namespace SdWeb.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<byte[]>("Mask")
+                        .HasColumnType("bytea");
+
+                    b.Property<int>("MaskBlur")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("MaskOverlay")
+                        .HasColumnType("boolean");
+
                     b.Property<string>("ModelName")
                         .IsRequired()
                         .HasColumnType("text");
 
                     b.Property<string>("NegativePrompt")
                         .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Plot")
+                        .HasColumnType("text");
+
+                    b.Property<string>("PlotGridPath")
                         .HasColumnType("text");
 
                     b.Property<string>("Prompt")
@@ -357,6 +408,19 @@ namespace SdWeb.Data.Migrations.Postgres
 
                     b.Property<double?>("Strength")
                         .HasColumnType("double precision");
+
+                    b.Property<string>("Styles")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<long?>("Subseed")
+                        .HasColumnType("bigint");
+
+                    b.Property<double>("SubseedStrength")
+                        .HasColumnType("double precision");
+
+                    b.Property<bool>("Tiling")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("UserId")
                         .IsRequired()
@@ -421,12 +485,33 @@ namespace SdWeb.Data.Migrations.Postgres
                     b.Property<int>("Height")
                         .HasColumnType("integer");
 
+                    b.Property<string>("Hires")
+                        .HasColumnType("text");
+
+                    b.Property<bool>("InpaintOnlyMasked")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("InpaintPadding")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("InvertMask")
+                        .HasColumnType("boolean");
+
                     b.Property<Guid?>("JobId")
                         .HasColumnType("uuid");
 
                     b.Property<string>("Loras")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<byte[]>("Mask")
+                        .HasColumnType("bytea");
+
+                    b.Property<int>("MaskBlur")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("MaskOverlay")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("ModelHash")
                         .IsRequired()
@@ -443,6 +528,9 @@ namespace SdWeb.Data.Migrations.Postgres
                     b.Property<string>("PixelHash")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<int?>("PlotCell")
+                        .HasColumnType("integer");
 
                     b.Property<string>("Prompt")
                         .IsRequired()
@@ -472,9 +560,18 @@ namespace SdWeb.Data.Migrations.Postgres
                     b.Property<double?>("Strength")
                         .HasColumnType("double precision");
 
+                    b.Property<long?>("Subseed")
+                        .HasColumnType("bigint");
+
+                    b.Property<double>("SubseedStrength")
+                        .HasColumnType("double precision");
+
                     b.Property<string>("ThumbPath")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<bool>("Tiling")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("UserId")
                         .IsRequired()
@@ -522,6 +619,36 @@ namespace SdWeb.Data.Migrations.Postgres
                     b.HasKey("Token");
 
                     b.ToTable("Invites", (string)null);
+                });
+
+            modelBuilder.Entity("SdWeb.Data.PromptStyle", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<string>("NegativePrompt")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Prompt")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("PromptStyles", (string)null);
                 });
 
             modelBuilder.Entity("SdWeb.Data.WorkerRecord", b =>
@@ -610,6 +737,17 @@ namespace SdWeb.Data.Migrations.Postgres
                 });
 
             modelBuilder.Entity("SdWeb.Data.ApiKey", b =>
+                {
+                    b.HasOne("SdWeb.Data.AppUser", "User")
+                        .WithMany()
+                        .HasForeignKey("UserId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.Navigation("User");
+                });
+
+            modelBuilder.Entity("SdWeb.Data.ApiOption", b =>
                 {
                     b.HasOne("SdWeb.Data.AppUser", "User")
                         .WithMany()

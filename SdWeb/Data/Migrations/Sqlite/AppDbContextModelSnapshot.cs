@@ -310,12 +310,36 @@ namespace SdWeb.Data.Migrations.Sqlite
                     b.Property<int>("Height")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Hires")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("ImageCount")
                         .HasColumnType("INTEGER");
+
+                    b.Property<bool>("InpaintOnlyMasked")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("InpaintPadding")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("InvertMask")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime?>("LeaseExpiresAt")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Loras")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Mask")
+                        .HasColumnType("BLOB");
+
+                    b.Property<int>("MaskBlur")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("MaskOverlay")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("ModelName")
                         .IsRequired()
@@ -377,6 +401,12 @@ namespace SdWeb.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("Subseed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("SubseedStrength")
+                        .HasColumnType("REAL");
+
                     b.Property<bool>("Tiling")
                         .HasColumnType("INTEGER");
 
@@ -387,14 +417,18 @@ namespace SdWeb.Data.Migrations.Sqlite
                     b.Property<int>("Width")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("WorkerId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
                     b.HasIndex("Sequence")
                         .IsUnique();
 
-                    b.HasIndex("UserId");
-
                     b.HasIndex("Status", "Sequence");
+
+                    b.HasIndex("UserId", "StartedAt");
 
                     b.ToTable("Jobs", (string)null);
                 });
@@ -439,12 +473,33 @@ namespace SdWeb.Data.Migrations.Sqlite
                     b.Property<int>("Height")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Hires")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("InpaintOnlyMasked")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("InpaintPadding")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("InvertMask")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid?>("JobId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Loras")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Mask")
+                        .HasColumnType("BLOB");
+
+                    b.Property<int>("MaskBlur")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("MaskOverlay")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("ModelHash")
                         .IsRequired()
@@ -491,6 +546,12 @@ namespace SdWeb.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<double?>("Strength")
+                        .HasColumnType("REAL");
+
+                    b.Property<long?>("Subseed")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double>("SubseedStrength")
                         .HasColumnType("REAL");
 
                     b.Property<string>("ThumbPath")
@@ -583,6 +644,40 @@ namespace SdWeb.Data.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("PromptStyles", (string)null);
+                });
+
+            modelBuilder.Entity("SdWeb.Data.WorkerRecord", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Device")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("FreeMemoryBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Host")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("LastSeenAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Models")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("StartedAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("Workers", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<string>", b =>

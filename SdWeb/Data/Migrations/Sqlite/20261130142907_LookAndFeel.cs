@@ -2,7 +2,7 @@
 
 #nullable disable
 
-namespace SdWeb.Data.Migrations
+namespace SdWeb.Data.Migrations.Sqlite
 {
     /// <inheritdoc />
     public partial class LookAndFeel : Migration

@@ -33,6 +33,8 @@ namespace SdWeb.Data.Migrations.Postgres
                     Id = table.Column<string>(type: "text", nullable: false),
                     IsAdmin = table.Column<bool>(type: "boolean", nullable: false),
                     CreatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    DarkMode = table.Column<bool>(type: "boolean", nullable: true),
+                    DemoBannerDismissed = table.Column<bool>(type: "boolean", nullable: false),
                     UserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
                     NormalizedUserName = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
                     Email = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: true),
@@ -67,6 +69,21 @@ namespace SdWeb.Data.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Invites", x => x.Token);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "PromptStyles",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    Name = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    Prompt = table.Column<string>(type: "text", nullable: false),
+                    NegativePrompt = table.Column<string>(type: "text", nullable: false),
+                    UpdatedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PromptStyles", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -125,6 +142,25 @@ namespace SdWeb.Data.Migrations.Postgres
                     table.PrimaryKey("PK_ApiKeys", x => x.Id);
                     table.ForeignKey(
                         name: "FK_ApiKeys_AspNetUsers_UserId",
+                        column: x => x.UserId,
+                        principalTable: "AspNetUsers",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "ApiOptions",
+                columns: table => new
+                {
+                    UserId = table.Column<string>(type: "text", nullable: false),
+                    Key = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Json = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_ApiOptions", x => new { x.UserId, x.Key });
+                    table.ForeignKey(
+                        name: "FK_ApiOptions_AspNetUsers_UserId",
                         column: x => x.UserId,
                         principalTable: "AspNetUsers",
                         principalColumn: "Id",
@@ -236,12 +272,25 @@ namespace SdWeb.Data.Migrations.Postgres
                     ImageCount = table.Column<int>(type: "integer", nullable: false),
                     SourceImageId = table.Column<Guid>(type: "uuid", nullable: true),
                     Strength = table.Column<double>(type: "double precision", nullable: true),
+                    Mask = table.Column<byte[]>(type: "bytea", nullable: true),
+                    MaskBlur = table.Column<int>(type: "integer", nullable: false),
+                    InvertMask = table.Column<bool>(type: "boolean", nullable: false),
+                    InpaintOnlyMasked = table.Column<bool>(type: "boolean", nullable: false),
+                    InpaintPadding = table.Column<int>(type: "integer", nullable: false),
+                    MaskOverlay = table.Column<bool>(type: "boolean", nullable: false),
+                    Hires = table.Column<string>(type: "text", nullable: true),
+                    Subseed = table.Column<long>(type: "bigint", nullable: true),
+                    SubseedStrength = table.Column<double>(type: "double precision", nullable: false),
                     PromptSyntax = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
                     ClipSkip = table.Column<int>(type: "integer", nullable: false),
+                    Tiling = table.Column<bool>(type: "boolean", nullable: false),
+                    Styles = table.Column<string>(type: "text", nullable: false),
                     Loras = table.Column<string>(type: "text", nullable: false),
                     Embeddings = table.Column<string>(type: "text", nullable: false),
                     ModelName = table.Column<string>(type: "text", nullable: false),
                     ReproducesImageId = table.Column<Guid>(type: "uuid", nullable: true),
+                    Plot = table.Column<string>(type: "text", nullable: true),
+                    PlotGridPath = table.Column<string>(type: "text", nullable: true),
                     QueuedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     StartedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
                     FinishedAt = table.Column<DateTime>(type: "timestamp with time zone", nullable: true),
@@ -278,8 +327,18 @@ namespace SdWeb.Data.Migrations.Postgres
                     Height = table.Column<int>(type: "integer", nullable: false),
                     Strength = table.Column<double>(type: "double precision", nullable: true),
                     SourceImageId = table.Column<Guid>(type: "uuid", nullable: true),
+                    Mask = table.Column<byte[]>(type: "bytea", nullable: true),
+                    MaskBlur = table.Column<int>(type: "integer", nullable: false),
+                    InvertMask = table.Column<bool>(type: "boolean", nullable: false),
+                    InpaintOnlyMasked = table.Column<bool>(type: "boolean", nullable: false),
+                    InpaintPadding = table.Column<int>(type: "integer", nullable: false),
+                    MaskOverlay = table.Column<bool>(type: "boolean", nullable: false),
+                    Hires = table.Column<string>(type: "text", nullable: true),
+                    Subseed = table.Column<long>(type: "bigint", nullable: true),
+                    SubseedStrength = table.Column<double>(type: "double precision", nullable: false),
                     PromptSyntax = table.Column<string>(type: "character varying(8)", maxLength: 8, nullable: false),
                     ClipSkip = table.Column<int>(type: "integer", nullable: false),
+                    Tiling = table.Column<bool>(type: "boolean", nullable: false),
                     Loras = table.Column<string>(type: "text", nullable: false),
                     Embeddings = table.Column<string>(type: "text", nullable: false),
                     ModelName = table.Column<string>(type: "text", nullable: false),
@@ -291,6 +350,7 @@ namespace SdWeb.Data.Migrations.Postgres
                     Favourite = table.Column<bool>(type: "boolean", nullable: false),
                     PixelHash = table.Column<string>(type: "text", nullable: false),
                     ReproducesImageId = table.Column<Guid>(type: "uuid", nullable: true),
+                    PlotCell = table.Column<int>(type: "integer", nullable: true),
                     FilePath = table.Column<string>(type: "text", nullable: false),
                     ThumbPath = table.Column<string>(type: "text", nullable: false)
                 },
@@ -400,6 +460,12 @@ namespace SdWeb.Data.Migrations.Postgres
                 table: "Jobs",
                 columns: new[] { "UserId", "StartedAt" });
 
+            migrationBuilder.CreateIndex(
+                name: "IX_PromptStyles_Name",
+                table: "PromptStyles",
+                column: "Name",
+                unique: true);
+
             // The gallery's full-text index, kept by the database (see PostgresImageSearch).
             migrationBuilder.Sql(SdWeb.Data.PostgresImageSearch.CreateSql);
         }
@@ -411,6 +477,9 @@ namespace SdWeb.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "ApiKeys");
+
+            migrationBuilder.DropTable(
+                name: "ApiOptions");
 
             migrationBuilder.DropTable(
                 name: "AspNetRoleClaims");
@@ -432,6 +501,9 @@ namespace SdWeb.Data.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "Invites");
+
+            migrationBuilder.DropTable(
+                name: "PromptStyles");
 
             migrationBuilder.DropTable(
                 name: "Workers");

@@ -8,7 +8,7 @@ using SdWeb.Data;
 
 #nullable disable
 
-namespace SdWeb.Data.Migrations
+namespace SdWeb.Data.Migrations.Sqlite
 {
     [DbContext(typeof(AppDbContext))]
     [Migration("20261130142907_LookAndFeel")]
