@@ -38,6 +38,7 @@ public static class GenerationServiceCollectionExtensions
         services.AddSingleton<JobCanceller>();
         services.AddSingleton<JobReader>();
         services.AddSingleton<TokenCounter>();
+        services.AddSingleton<ModelTextWidths>();
         services.AddHostedService<GenerationWorker>();
         return services;
     }
