@@ -2,6 +2,7 @@ using SdWeb.Engine.Imaging;
 using SdWeb.Engine.Loading;
 using SdWeb.Engine.Networks;
 using SdWeb.Engine.Pipelines;
+using SdWeb.Tests.Features;
 using SdWeb.Tests.Pipelines;
 using SdWeb.Tests.Support;
 using TorchSharp;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SdWeb.Engine.Tokenization;
+using SdWeb.Tests.Features;
 using SdWeb.Tests.Support;
 
 namespace SdWeb.Tests.Networks;

@@ -55,7 +55,7 @@ public sealed class LoraEndToEndTests
 
         // The picker lists the LoRA with its hash and the model it fits (the tiny model's 32-wide text encoder).
         var pick = page.Locator(".lora-pick[data-name='tiny-detail']");
-        Assert.Contains("e26b84334128", await pick.InnerTextAsync());
+        Assert.Contains("e26b84334128", await pick.TextContentAsync());
         Assert.Contains("fits: tiny-sd", await pick.GetAttributeAsync("title"));
 
         var plainId = await GenerateAsync(page, Prompt);
