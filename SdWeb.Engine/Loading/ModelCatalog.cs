@@ -14,6 +14,12 @@ public static class ModelCatalog
 {
     private const int MaxDepth = 4;
 
+    /// <summary>
+    /// AUTOMATIC1111's folders beside the checkpoints that hold no checkpoints: LoRAs, embeddings and VAEs are
+    /// .safetensors files too, and must not be offered as models.
+    /// </summary>
+    private static readonly HashSet<string> NetworkFolders = new(["Lora", "LyCORIS", "embeddings", "VAE", "hypernetworks"], StringComparer.OrdinalIgnoreCase);
+
     public static IReadOnlyList<ModelEntry> Discover(string modelsDir)
     {
         if (!Directory.Exists(modelsDir)) return [];
@@ -28,6 +34,7 @@ public static class ModelCatalog
         foreach (var sub in Directory.EnumerateDirectories(dir))
         {
             if (Path.GetFileName(sub).StartsWith('.')) continue; // hidden, and the downloader's partial files
+            if (depth == 0 && NetworkFolders.Contains(Path.GetFileName(sub))) continue;
             if (DiffusersFolder.IsDiffusersFolder(sub)) found.Add(Entry(root, sub, ModelFormat.DiffusersFolder));
             else if (depth + 1 < MaxDepth) Walk(root, sub, depth + 1, found);
         }

@@ -42,6 +42,17 @@ public sealed record ModelInspection(
             source.Tokenizer.Description, source.Scheduler.ClassName, source.Scheduler.Description, FitProblemOf(source));
     }
 
+    /// <summary>
+    /// The width of a model's text encoder (768 for SD 1.x), from its config alone: LoRAs and embeddings fit the models
+    /// of their width.
+    /// </summary>
+    /// <exception cref="ModelLoadException">The model cannot be opened.</exception>
+    public static int TextEncoderWidth(string modelPath)
+    {
+        using var source = ModelSource.Open(modelPath, ModelPlacement.CpuFloat32);
+        return source.TextEncoder.Config.HiddenSize;
+    }
+
     private static ModelLoadException? FitProblemOf(ModelSource source)
     {
         try

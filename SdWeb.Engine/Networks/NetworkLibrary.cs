@@ -1,5 +1,6 @@
 using System.Globalization;
 using SdWeb.Engine.Loading;
+using SdWeb.Engine.Loading.SafeTensors;
 using SdWeb.Engine.Prompts;
 
 namespace SdWeb.Engine.Networks;
@@ -21,10 +22,10 @@ public sealed class NetworkLibrary(string loraFolder, string embeddingsFolder)
     public string EmbeddingsFolder { get; } = embeddingsFolder;
 
     public IReadOnlyList<NetworkFile> Loras() =>
-        Scan(LoraFolder, path => NetworkHashes.Short(NetworkHashes.Lora(path)));
+        Scan(LoraFolder, path => NetworkHashes.Short(NetworkHashes.Lora(path)), NetworkTextWidth.OfLora);
 
     public IReadOnlyList<NetworkFile> Embeddings() =>
-        Scan(EmbeddingsFolder, path => NetworkHashes.Short(NetworkHashes.WholeFile(path)));
+        Scan(EmbeddingsFolder, path => NetworkHashes.Short(NetworkHashes.WholeFile(path)), NetworkTextWidth.OfEmbedding);
 
     /// <summary>The LoRA a <c>&lt;lora:name:multiplier&gt;</c> tag names.</summary>
     /// <exception cref="ModelLoadException">No such LoRA; the message lists the available ones.</exception>
@@ -68,14 +69,15 @@ public sealed class NetworkLibrary(string loraFolder, string embeddingsFolder)
             : $"No {kind} named \"{name}\" in {folder}. Available: {string.Join(", ", files.Select(f => f.Name))}.");
 
     /// <summary>Every network file by name (first in path order when two subfolders hold the same name).</summary>
-    private static IReadOnlyList<NetworkFile> Scan(string folder, Func<string, string> shortHash)
+    private static IReadOnlyList<NetworkFile> Scan(string folder, Func<string, string> shortHash, Func<SafeTensorsFile, int?> textWidth)
     {
         if (!Directory.Exists(folder)) return [];
         return Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
             .Where(path => Extensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase))
             .Order(StringComparer.Ordinal)
-            .Select(path => new NetworkFile(Path.GetFileNameWithoutExtension(path), path, HashOrEmpty(path, shortHash)))
-            .DistinctBy(f => f.Name)
+            .DistinctBy(path => Path.GetFileNameWithoutExtension(path))
+            .Select(path => new NetworkFile(Path.GetFileNameWithoutExtension(path), path, HashOrEmpty(path, shortHash),
+                NetworkTextWidth.Read(path, textWidth)))
             .OrderBy(f => f.Name, StringComparer.OrdinalIgnoreCase)
             .ToList();
     }

@@ -57,15 +57,32 @@ public sealed class PromptAnalyzer
     /// prompt's schedule reaches in <paramref name="steps"/> steps, the longest; with the room its 75-token chunks give
     /// (BREAK and the comma backtrack included), so 80 tokens read "80 / 150".
     /// </summary>
-    public (int Tokens, int Capacity) CountChunked(string prompt, int steps)
+    public (int Tokens, int Capacity) CountChunked(string prompt, int steps) =>
+        LongestText(prompt, steps) is { } longest ? (longest.TokenCount, longest.TargetTokenCount) : (0, PromptChunk.Length);
+
+    /// <summary>
+    /// Where the longest text's chunks break (the text <see cref="CountChunked"/> counts): each chunk's own tokens and its
+    /// last few words as CLIP reads them, so a writer sees which words end a chunk (BREAK and the comma backtrack end
+    /// chunks early).
+    /// </summary>
+    public IReadOnlyList<(int Tokens, string Ending)> ChunkBreaks(string prompt, int steps)
+    {
+        const int endingTokens = 4;
+        if (LongestText(prompt, steps) is not { } longest) return [];
+        return longest.Chunks.Select(chunk =>
+        {
+            var own = chunk.Tokens.Skip(1).TakeWhile(id => id != PromptChunk.EosId).ToList();
+            return (own.Count, _tokenizer.Decode(own.TakeLast(endingTokens)));
+        }).ToList();
+    }
+
+    private TokenizedPrompt? LongestText(string prompt, int steps)
     {
         var chunker = new PromptChunker(_tokenizer.TokenIds, []);
         return A1111Prompt.Parse(prompt, steps).SubpromptSchedules
             .SelectMany(schedule => schedule)
             .Select(entry => chunker.Tokenize(entry.Text))
-            .Select(tokens => (tokens.TokenCount, tokens.TargetTokenCount))
-            .DefaultIfEmpty((0, PromptChunk.Length))
-            .MaxBy(count => count.Item1);
+            .MaxBy(tokens => tokens.TokenCount);
     }
 
     /// <summary>

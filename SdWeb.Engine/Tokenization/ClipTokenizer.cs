@@ -13,12 +13,14 @@ internal sealed class ClipTokenizer
 {
     private readonly BpeTokenizer _bpe;
     private readonly int _bosId, _eosId, _padId;
+    private readonly Lazy<Dictionary<int, string>> _symbolsOfId;
 
     public ClipTokenizerSettings Settings { get; }
 
-    private ClipTokenizer(BpeTokenizer bpe, ClipTokenizerSettings settings, Func<string, int> idOf)
+    private ClipTokenizer(BpeTokenizer bpe, ClipTokenizerSettings settings, Func<string, int> idOf, Dictionary<string, int> vocab)
     {
         _bpe = bpe;
+        _symbolsOfId = new(() => vocab.GroupBy(entry => entry.Value).ToDictionary(g => g.Key, g => g.First().Key));
         Settings = settings;
         _bosId = idOf(settings.BosToken);
         _eosId = idOf(settings.EosToken);
@@ -62,7 +64,7 @@ internal sealed class ClipTokenizer
             ByteLevel = true,
             EndOfWordSuffix = "</w>",
         });
-        return new ClipTokenizer(bpe, settings, IdOf);
+        return new ClipTokenizer(bpe, settings, IdOf, vocab);
     }
 
     /// <summary>Token ids of a text without BOS/EOS and without truncation (A1111 tokenizes prompt runs this way).</summary>
@@ -73,6 +75,11 @@ internal sealed class ClipTokenizer
     }
 
     public ClipTokenization Tokenize(string prompt) => Tokenize(prompt, []);
+
+    /// <summary>The text of token ids as transformers' CLIPTokenizer decodes it: lower case, words separated by spaces.</summary>
+    public string Decode(IEnumerable<int> ids) =>
+        ClipByteLevel.Decode(string.Concat(ids.Select(id => _symbolsOfId.Value.GetValueOrDefault(id, ""))))
+            .Replace("</w>", " ", StringComparison.Ordinal).Trim();
 
     /// <summary>
     /// As transformers tokenizes with added tokens: the raw text is split at each trigger (the earliest match first, the

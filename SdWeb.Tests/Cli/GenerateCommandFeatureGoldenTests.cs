@@ -33,7 +33,7 @@ public sealed class GenerateCommandFeatureGoldenTests(ITestOutputHelper output)
     [InlineData("hires_dpmpp2m_64to128", "dpmpp_2m")]
     public async Task WritesTheGoldenPng(string caseName, string sampler, params string[] extra)
     {
-        var goldenCase = FeatureGoldenCase.Named(caseName);
+        var goldenCase = FeatureCase.Named(caseName);
         using var dir = new TempDir();
         var (code, stderr) = await Generate([.. ArgsOf(goldenCase.Json, sampler), .. extra, "--out", dir.Path]);
         Assert.True(code == CliApp.Ok, stderr);

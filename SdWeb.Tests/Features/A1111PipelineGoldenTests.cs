@@ -22,9 +22,9 @@ public sealed class A1111PipelineGoldenTests(TinySdPipelineFixture fixture, ITes
     [InlineData("clip_skip2_a1111")]
     public void MatchesA1111Conditioning(string caseName)
     {
-        var goldenCase = FeatureGoldenCase.Named(caseName);
+        var goldenCase = FeatureCase.Named(caseName);
         var json = goldenCase.Json;
-        var request = goldenCase.ToRequest() with
+        var request = goldenCase.ToA1111Request() with
         {
             PromptSyntax = PromptSyntax.A1111,
             ClipSkip = json.GetProperty("a1111_clip_skip").GetInt32(),
@@ -38,8 +38,8 @@ public sealed class A1111PipelineGoldenTests(TinySdPipelineFixture fixture, ITes
     [Fact]
     public void PlainSyntaxClipSkipsPromptAndNegative()
     {
-        var goldenCase = FeatureGoldenCase.Named("clip_skip2_a1111");
-        var request = goldenCase.ToRequest() with { ClipSkip = 2 };
+        var goldenCase = FeatureCase.Named("clip_skip2_a1111");
+        var request = goldenCase.ToA1111Request() with { ClipSkip = 2 };
         Assert.Equal(PromptSyntax.Plain, request.PromptSyntax);
         using (var golden = Golden.OpenCase("features", goldenCase.TensorsFile))
         using (var embeds = golden.Read("prompt_embeds"))

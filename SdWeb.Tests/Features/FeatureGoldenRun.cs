@@ -9,7 +9,7 @@ namespace SdWeb.Tests.Features;
 /// <summary>Runs a features/ case through the pipeline as the CLI does and checks it against the golden tensors and PNGs.</summary>
 internal static class FeatureGoldenRun
 {
-    public static void AssertMatches(StableDiffusionPipeline pipeline, FeatureGoldenCase goldenCase, GenerationRequest request, ITestOutputHelper output)
+    public static void AssertMatches(StableDiffusionPipeline pipeline, FeatureCase goldenCase, GenerationRequest request, ITestOutputHelper output)
     {
         using var initImage = request.InitImage;
         using var golden = Golden.OpenCase("features", goldenCase.TensorsFile);

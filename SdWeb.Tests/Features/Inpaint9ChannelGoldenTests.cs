@@ -4,7 +4,6 @@ using SdWeb.Engine.Pipelines.Components;
 using SdWeb.Engine.Pipelines.Inpainting;
 using SdWeb.Engine.Pipelines.Validation;
 using SdWeb.Engine.Schedulers;
-using SdWeb.Tests.Networks;
 using SdWeb.Tests.Pipelines;
 using SdWeb.Tests.Support;
 using SixLabors.ImageSharp;
@@ -30,7 +29,7 @@ public sealed class Inpaint9ChannelGoldenTests(TinySdInpaintFixture fixture, ITe
     [InlineData("inpaint9_blob_s075")]
     public void TheDrawsStartLatentsAndUNetInputAreDiffusers(string caseName)
     {
-        var goldenCase = NetworkGoldenCase.Named(caseName);
+        var goldenCase = FeatureCase.Named(caseName);
         var request = FeatureGoldenRequests.For(goldenCase);
         var components = Components();
         using var golden = Golden.OpenCase("features", goldenCase.TensorsFile);
@@ -56,7 +55,7 @@ public sealed class Inpaint9ChannelGoldenTests(TinySdInpaintFixture fixture, ITe
     [InlineData("inpaint9_blob_s075")]
     public void TheUNetMatchesTheGoldenWithinItsOwnRoundingSensitivity(string caseName)
     {
-        using var golden = Golden.OpenCase("features", NetworkGoldenCase.Named(caseName).TensorsFile);
+        using var golden = Golden.OpenCase("features", FeatureCase.Named(caseName).TensorsFile);
         using var noGrad = torch.no_grad();
         var unet = Components().Unet;
         var input = golden.Read("unet_in_0");
@@ -75,7 +74,7 @@ public sealed class Inpaint9ChannelGoldenTests(TinySdInpaintFixture fixture, ITe
     [InlineData("inpaint9_blob_s075")]
     public void ThePngsMatchTheGolden(string caseName)
     {
-        var goldenCase = NetworkGoldenCase.Named(caseName);
+        var goldenCase = FeatureCase.Named(caseName);
         var request = FeatureGoldenRequests.For(goldenCase);
         using var golden = Golden.OpenCase("features", goldenCase.TensorsFile);
         using var run = fixture.Pipeline.Run(request, goldenCase.Seed, null, CancellationToken.None);

@@ -1,6 +1,5 @@
 using SdWeb.Engine.Imaging;
 using SdWeb.Engine.Pipelines;
-using SdWeb.Tests.Networks;
 using SdWeb.Tests.Pipelines;
 using SdWeb.Tests.Support;
 using TorchSharp;
@@ -22,7 +21,7 @@ public sealed class InpaintHiresGoldenTests(TinySdPipelineFixture tinySd, ITestO
     [InlineData("hires_dpmpp2m_64to128")]
     public void MatchesTheGolden(string caseName)
     {
-        var goldenCase = NetworkGoldenCase.Named(caseName);
+        var goldenCase = FeatureCase.Named(caseName);
         var request = FeatureGoldenRequests.For(goldenCase);
         var pipeline = tinySd.Pipeline;
         using var golden = Golden.OpenCase("features", goldenCase.TensorsFile);

@@ -14,8 +14,8 @@ public sealed class LmsImg2ImgGoldenTests(TinySdPipelineFixture fixture, ITestOu
     [InlineData("lms_img2img_s06_64x96")]
     public void MatchesDiffusers(string caseName)
     {
-        var goldenCase = FeatureGoldenCase.Named(caseName);
-        var request = goldenCase.ToRequest();
+        var goldenCase = FeatureCase.Named(caseName);
+        var request = goldenCase.ToA1111Request();
         using (var golden = Golden.OpenCase("features", goldenCase.TensorsFile))
         using (var timesteps = golden.Read("timesteps"))
             Assert.Equal(goldenCase.Json.GetProperty("img2img_steps_run").GetInt32(), (int)timesteps.shape[0]);

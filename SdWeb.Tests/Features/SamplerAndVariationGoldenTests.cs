@@ -24,7 +24,7 @@ public sealed class SamplerAndVariationGoldenTests(TinySdPipelineFixture fixture
     public void MatchesTheGolden(string caseName)
     {
         var goldenCase = FeatureCase.Named(caseName);
-        var request = goldenCase.ToTxt2ImgRequest();
+        var request = goldenCase.ToRequest();
         using var golden = Golden.OpenCase("features", goldenCase.TensorsFile);
         using var run = fixture.Pipeline.Run(request, goldenCase.Seed, null, CancellationToken.None);
 

@@ -19,8 +19,8 @@ public sealed class TextualInversionGoldenTests(TinySdPipelineFixture fixture, I
     [InlineData("ti_weighted_a1111")]
     public void MatchesWithTheEmbedding(string caseName)
     {
-        var goldenCase = FeatureGoldenCase.Named(caseName);
-        var request = goldenCase.ToRequest() with
+        var goldenCase = FeatureCase.Named(caseName);
+        var request = goldenCase.ToA1111Request() with
         {
             PromptSyntax = PromptSyntax.A1111,
             Embeddings = [Golden.PathOf("features", "embeddings", "tiny-style.safetensors")],

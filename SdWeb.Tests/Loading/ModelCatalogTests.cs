@@ -27,6 +27,22 @@ public class ModelCatalogTests
         Assert.Equal(dir["tiny"], found[2].Path);
     }
 
+    /// <summary>AUTOMATIC1111's layout keeps LoRAs, embeddings and VAEs beside the checkpoints: they are no models.</summary>
+    [Fact]
+    public void LorasEmbeddingsAndVaesBesideTheCheckpointsAreNotModels()
+    {
+        using var dir = new TempDir();
+        foreach (var folder in new[] { "Lora/styles", "embeddings", "VAE", "LyCORIS", "Stable-diffusion" })
+            Directory.CreateDirectory(dir[folder]);
+        File.WriteAllText(dir["Lora/styles/detail.safetensors"], "");
+        File.WriteAllText(dir["embeddings/easynegative.safetensors"], "");
+        File.WriteAllText(dir["VAE/ft-mse.safetensors"], "");
+        File.WriteAllText(dir["LyCORIS/locon.safetensors"], "");
+        File.WriteAllText(dir["Stable-diffusion/v1-5.safetensors"], "");
+
+        Assert.Equal(["Stable-diffusion/v1-5.safetensors"], ModelCatalog.Discover(dir.Path).Select(f => f.Name));
+    }
+
     [Fact]
     public void AMissingFolderHasNoModels() => Assert.Empty(ModelCatalog.Discover("/nonexistent/models"));
 

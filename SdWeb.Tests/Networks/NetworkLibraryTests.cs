@@ -29,6 +29,29 @@ public sealed class NetworkLibraryTests
         Assert.Equal("tiny-style", library.Embedding("tiny-style", 32).Name);
     }
 
+    /// <summary>
+    /// Each file says which text-encoder width it was made for, read from its header: the golden tiny LoRAs and
+    /// embedding are the tiny model's (its text_encoder/config.json hidden_size); a 768-wide embedding is SD 1.x's.
+    /// </summary>
+    [Fact]
+    public void EachFileKnowsTheTextEncoderWidthItWasMadeFor()
+    {
+        using var dir = new TempDir();
+        Directory.CreateDirectory(dir["Lora"]);
+        Directory.CreateDirectory(dir["embeddings"]);
+        File.Copy(Golden.PathOf("features", "lora", "tiny-detail.safetensors"), dir["Lora/tiny-detail.safetensors"]);
+        File.Copy(Golden.PathOf("features", "embeddings", "tiny-style.safetensors"), dir["embeddings/tiny-style.safetensors"]);
+        using (var vectors = TorchSharp.torch.zeros(2, 768))
+            Engine.Loading.SafeTensors.SafeTensorsFile.Write(dir["embeddings/sd15-style.safetensors"], new Dictionary<string, TorchSharp.torch.Tensor> { ["emb_params"] = vectors });
+        File.WriteAllBytes(dir["embeddings/old.pt"], [0x80, 0x02]);
+        int tinyWidth = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(Golden.TinySdFolder, "text_encoder", "config.json")))!["hidden_size"]!.GetValue<int>();
+        var library = NetworkLibrary.InModelsFolder(dir.Path);
+
+        Assert.Equal([tinyWidth], library.Loras().Select(f => f.TextWidth));
+        Assert.Equal([("old", null), ("sd15-style", 768), ("tiny-style", tinyWidth)], library.Embeddings().Select(f => (f.Name, f.TextWidth)));
+        Assert.Equal("SD 1.x", NetworkFile.FamilyOf(768));
+    }
+
     [Fact]
     public void AnUnknownNameListsTheAvailableOnes()
     {

@@ -2,6 +2,7 @@ using SdWeb.Engine.Imaging;
 using SdWeb.Engine.Loading;
 using SdWeb.Engine.Networks;
 using SdWeb.Engine.Pipelines;
+using SdWeb.Tests.Features;
 using SdWeb.Tests.Pipelines;
 using SdWeb.Tests.Support;
 using TorchSharp;
@@ -24,7 +25,7 @@ public sealed class NetworkPipelineGoldenTests(TinySdWithWeightsFixture fixture,
     [InlineData("ti_tiny_style")]
     public void MatchesTheGolden(string caseName)
     {
-        var goldenCase = NetworkGoldenCase.Named(caseName);
+        var goldenCase = FeatureCase.Named(caseName);
         var request = goldenCase.ToRequest();
         using var golden = Golden.OpenCase("features", goldenCase.TensorsFile);
         using var run = fixture.Pipeline.Run(request, goldenCase.Seed, null, CancellationToken.None);
@@ -59,7 +60,7 @@ public sealed class NetworkPipelineGoldenTests(TinySdWithWeightsFixture fixture,
     [Fact]
     public void AJobAfterALoraJobGivesThePixelsAndWeightsOfBefore()
     {
-        var withLora = NetworkGoldenCase.Named("lora_two_merged").ToRequest();
+        var withLora = FeatureCase.Named("lora_two_merged").ToRequest();
         var plain = withLora with { Loras = [] };
         var before = SnapshotWeights();
 
@@ -77,7 +78,7 @@ public sealed class NetworkPipelineGoldenTests(TinySdWithWeightsFixture fixture,
     [Fact]
     public void ACancelledLoraJobRestoresTheWeights()
     {
-        var request = NetworkGoldenCase.Named("lora_10").ToRequest();
+        var request = FeatureCase.Named("lora_10").ToRequest();
         var before = SnapshotWeights();
         using var cancel = new CancellationTokenSource();
         var progress = new SynchronousProgress(_ => cancel.Cancel());
@@ -100,9 +101,9 @@ public sealed class NetworkPipelineGoldenTests(TinySdWithWeightsFixture fixture,
             Engine.Loading.SafeTensors.SafeTensorsFile.Write(path, tensors);
         }
         var before = SnapshotWeights();
-        var request = NetworkGoldenCase.Named("lora_10").ToRequest() with
+        var request = FeatureCase.Named("lora_10").ToRequest() with
         {
-            Loras = [new NetworkActivation("tiny-detail", NetworkGoldenCase.Named("lora_10").Loras[0].Path, 1.0), new NetworkActivation("wide", path, 1.0)],
+            Loras = [new NetworkActivation("tiny-detail", FeatureCase.Named("lora_10").Loras[0].Path, 1.0), new NetworkActivation("wide", path, 1.0)],
         };
         var error = Assert.Throws<ModelLoadException>(() => fixture.Pipeline.Run(request, 3, null, CancellationToken.None));
         Assert.Contains(path, error.Message);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SdWeb.Engine.Tokenization;
+using SdWeb.Tests.Features;
 using SdWeb.Tests.Support;
 
 namespace SdWeb.Tests.Networks;
@@ -10,7 +11,7 @@ public sealed class TriggerTokenizationTests
     [Fact]
     public void ATriggerBecomesTheIdsDiffusersAddedForIt()
     {
-        var goldenCase = NetworkGoldenCase.Named("ti_tiny_style");
+        var goldenCase = FeatureCase.Named("ti_tiny_style");
         var tokenizer = ClipTokenizer.FromFolder(Golden.PathOf("tiny-sd", "tokenizer"));
         var added = goldenCase.Json.GetProperty("added_tokens");
         Assert.Equal(49408, added.GetProperty("tiny-style").GetInt32());

@@ -46,6 +46,37 @@ public class PromptAnalyzerTests
         Assert.Equal((longest["token_count"]!.GetValue<int>(), longest["target_token_count"]!.GetValue<int>()), count);
     }
 
+    /// <summary>
+    /// The prompt box's chunk breaks are those of A1111's chunker: as many chunks as prompt_syntax.json records for the
+    /// longest text, each with the tokens it records (its ids before the EOS padding), ending in those tokens' words.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(PromptSyntaxGolden.PromptIds), MemberType = typeof(PromptSyntaxGolden))]
+    public void ChunkBreaksAreTheGoldenChunksOfTheLongestText(string id)
+    {
+        var entry = PromptSyntaxGolden.Entry(id);
+        var texts = entry["a1111_conditioning"]!.AsArray().SelectMany(c => c!["texts"]!.AsArray()).ToList();
+        bool usesEmbedding = texts.Any(t => t!["chunks"]!.AsArray().Any(c => c!["fixes"]!.AsArray().Count > 0));
+        if (id == "p24" || usesEmbedding) return;
+        var longest = texts.MaxBy(t => t!["token_count"]!.GetValue<int>())!;
+        var goldenChunks = longest["chunks"]!.AsArray()
+            .Select(c => c!["tokens"]!.AsArray().Skip(1).Select(t => t!.GetValue<int>()).TakeWhile(t => t != 49407).Count())
+            .ToList();
+
+        var breaks = PromptAnalyzer.ForTokenizerOf(Golden.TinySdFolder).ChunkBreaks(entry["prompt"]!.GetValue<string>(), PromptSyntaxGoldenSteps());
+
+        Assert.Equal(goldenChunks, breaks.Select(b => b.Tokens));
+        Assert.All(breaks.Where(b => b.Tokens > 0), b => Assert.NotEmpty(b.Ending));
+    }
+
+    [Fact]
+    public void AChunkEndsWithItsLastWordsAsClipSpellsThem()
+    {
+        var breaks = PromptAnalyzer.ForTokenizerOf(Golden.TinySdFolder).ChunkBreaks("A photo of a Cat BREAK sitting on a mat", 20);
+
+        Assert.Equal([(5, "photo of a cat"), (4, "sitting on a mat")], breaks);
+    }
+
     private static int PromptSyntaxGoldenSteps() =>
         System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Golden.PathOf("features", "prompt_syntax.json")))!["steps"]!.GetValue<int>();
 

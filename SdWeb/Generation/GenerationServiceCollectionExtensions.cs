@@ -41,6 +41,7 @@ public static class GenerationServiceCollectionExtensions
         services.AddSingleton<JobReader>();
         services.AddSingleton<XyzPlotReader>();
         services.AddSingleton<TokenCounter>();
+        services.AddSingleton<ModelTextWidths>();
         // The shared queue's claims and the workers table, for workers on other machines (PostgreSQL).
         services.AddSingleton(ClaimSettings.Default);
         services.AddSingleton<JobClaims>();

@@ -17,15 +17,19 @@ public sealed class TokenCounter(IModelLibrary library, ILogger<TokenCounter> lo
     private readonly ConcurrentDictionary<string, Lazy<PromptAnalyzer?>> _analyzers = new();
 
     /// <summary>
-    /// A prompt's tokens as AUTOMATIC1111's syntax counts them (the app's jobs use it) and the room its 75-token chunks
-    /// give, or null when the model's tokenizer cannot be read.
+    /// A prompt's tokens as AUTOMATIC1111's syntax counts them (the app's jobs use it), the room its 75-token chunks
+    /// give and where they break, or null when the model's tokenizer cannot be read.
     /// </summary>
-    public (int Tokens, int Capacity)? Count(string model, string prompt, int steps)
+    public PromptTokenCount? Count(string model, string prompt, int steps)
     {
         var analyzer = _analyzers.GetOrAdd(model, m => new Lazy<PromptAnalyzer?>(() => Open(m))).Value;
         if (analyzer is null) return null;
         // An analyzer serves one caller at a time; each is locked while it counts.
-        lock (analyzer) return analyzer.CountChunked(prompt, steps);
+        lock (analyzer)
+        {
+            var (tokens, capacity) = analyzer.CountChunked(prompt, steps);
+            return new PromptTokenCount(tokens, capacity, analyzer.ChunkBreaks(prompt, steps));
+        }
     }
 
     private PromptAnalyzer? Open(string model)

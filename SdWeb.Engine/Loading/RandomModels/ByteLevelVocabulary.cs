@@ -17,7 +17,7 @@ internal static class ByteLevelVocabulary
     /// <summary>CLIP's bytes_to_unicode values in vocabulary order: printable bytes as themselves, then the rest shifted past 255.</summary>
     public static IReadOnlyList<string> ByteSymbols()
     {
-        var printable = Enumerable.Range('!', '~' - '!' + 1).Concat(Enumerable.Range('¡', '¬' - '¡' + 1)).Concat(Enumerable.Range('®', 'ÿ' - '®' + 1)).ToList();
+        var printable = Enumerable.Range(0, 256).Where(Tokenization.ClipByteLevel.IsPrintable).ToList();
         var symbols = printable.Select(b => ((char)b).ToString()).ToList();
         int next = 0;
         for (int b = 0; b < 256; b++)

@@ -35,6 +35,7 @@ public sealed class GeneratePageTests : MudComponentTest
         Services.AddSingleton(_h.Canceller);
         Services.AddSingleton(_h.Notifier);
         Services.AddSingleton<TokenCounter>();
+        Services.AddSingleton<ModelTextWidths>();
         Services.AddSingleton<JobReader>();
         Services.AddSingleton<SdWeb.Gallery.ImageDetails>();
         Services.AddSingleton<SdWeb.Auth.UserPreferences>();
@@ -101,6 +102,9 @@ public sealed class GeneratePageTests : MudComponentTest
         page.Find("#prompt").Input(string.Join(' ', Enumerable.Repeat("cat", 80)));
         page.WaitForAssertion(() => Assert.Equal(
             "80 / 150 tokens · 2 chunks of 75", page.Find("#prompt-tokens").TextContent.Trim()));
+        // Where the chunks break: 75 cats, then the 5 left over.
+        Assert.Equal(["Chunk 1: 75 tokens, ends “…cat cat cat cat”", "Chunk 2: 5 tokens, ends “…cat cat cat cat”"],
+            page.FindAll("#prompt-tokens-chunks .chunk-break").Select(e => e.TextContent.Trim()));
 
         // Extra-network tags are not text CLIP reads.
         page.Find("#prompt").Input("a cat <lora:tiny-detail:0.8>");

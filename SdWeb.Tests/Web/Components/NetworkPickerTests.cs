@@ -56,4 +56,38 @@ public sealed class NetworkPickerTests : MudComponentTest
 
         Assert.Empty(picker.FindAll("#network-picker"));
     }
+
+    [Fact]
+    public void EachFileSaysWhichModelsItFitsAndAFileForAnotherWidthIsMarked()
+    {
+        var sd15Lora = new NetworkFile("film-grain", "/models/Lora/film-grain.safetensors", "aaaaaaaaaaaa", 768);
+        var tinyLora = Detail with { TextWidth = 32 };
+        var widths = new Dictionary<string, int?> { ["sd15"] = 768, ["tiny-sd"] = 32, ["broken"] = null };
+
+        var picker = Render<NetworkPicker>(p => p
+            .Add(c => c.Loras, [sd15Lora, tinyLora])
+            .Add(c => c.Model, "tiny-sd")
+            .Add(c => c.ModelWidths, widths));
+
+        var film = picker.Find(".lora-pick[data-name='film-grain']");
+        Assert.Contains("network-misfit", film.ClassList);
+        Assert.Contains("made for SD 1.x · fits: sd15 · does not fit tiny-sd (32-wide text encoder)", film.GetAttribute("title"));
+        var tiny = picker.Find(".lora-pick[data-name='tiny-detail']");
+        Assert.DoesNotContain("network-misfit", tiny.ClassList);
+        Assert.Contains("fits: tiny-sd", tiny.GetAttribute("title"));
+        Assert.Equal(["SD 1.x", "32-wide text encoder"], picker.FindAll(".network-family").Select(e => e.TextContent));
+    }
+
+    [Fact]
+    public void AFileOfUnknownWidthIsNeitherMarkedNorGivenModels()
+    {
+        var picker = Render<NetworkPicker>(p => p
+            .Add(c => c.Loras, [Detail])
+            .Add(c => c.Model, "tiny-sd")
+            .Add(c => c.ModelWidths, new Dictionary<string, int?> { ["tiny-sd"] = 32 }));
+
+        var button = picker.Find(".lora-pick");
+        Assert.DoesNotContain("network-misfit", button.ClassList);
+        Assert.DoesNotContain("fits", button.GetAttribute("title"));
+    }
 }

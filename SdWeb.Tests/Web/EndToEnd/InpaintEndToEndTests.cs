@@ -53,7 +53,7 @@ public sealed class InpaintEndToEndTests
         await page.FillAsync("#username", "hedy");
         await page.FillAsync("#password", "Frequency-1942!");
         await page.FillAsync("#confirm", "Frequency-1942!");
-        await page.ClickAsync("button[type=submit]");
+        await page.ClickAsync(".account-form button[type=submit]");
         await page.WaitForURLAsync("**/generate");
         await page.WaitForSelectorAsync("#generate-form[data-interactive=true]");
 
