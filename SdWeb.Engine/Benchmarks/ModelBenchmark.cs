@@ -89,7 +89,8 @@ public sealed class ModelBenchmark : IDisposable
         return new PipelineBenchmark(samplingStep, result.Duration,
             Time("both prompts", text.Prepare(_components, request.Width), runs, text.Flops(_model, request.Width)),
             Time("1 image", decode.Prepare(_components, request.Width), runs, decode.Flops(_model, request.Width)),
-            Time("latent → RGB, 1 image", () => previewer.Preview(latentImage), runs, flops: null)) { PngEncoding = pngEncoding };
+            Time("latent → RGB, 1 image", () => previewer.Preview(latentImage), runs, flops: null))
+        { PngEncoding = pngEncoding };
     }
 
     /// <summary>The machine's kernel rooflines measured now, in this process: "matmul fp32", "matmul bf16", "conv fp32", "conv bf16".</summary>
