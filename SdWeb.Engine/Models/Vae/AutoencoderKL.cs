@@ -54,15 +54,14 @@ internal sealed class AutoencoderKL : nn.Module
 
     /// <param name="latents">[B, latent_channels, h, w], already divided by the scaling factor.</param>
     /// <returns>[B, out_channels, 8h, 8w] (for SD's four blocks), roughly in [-1, 1].</returns>
-    /// <param name="allowTiles">False decodes any size in one piece (the reference the tiled decode is tested against).</param>
-    public Tensor Decode(Tensor latents, bool allowTiles = true)
+    public Tensor Decode(Tensor latents)
     {
         VaeConfigValidation.CheckInput(Config.LatentChannels, Placement, latents, nameof(latents));
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var activations = latents.to(MixedPrecision.ActivationDType(Placement));
         Tensor DecodeTile(Tensor tile) => decoder.forward(post_quant_conv.RunInInputDType(tile.ToChannelsLast())); // oneDNN's NHWC kernels
-        var image = allowTiles && VaeTiling.Needed(activations, LatentTile)
+        var image = VaeTiling.Needed(activations, LatentTile)
             ? VaeTiling.Map(activations, LatentTile, VaeTiling.ImageTile, DecodeTile) : DecodeTile(activations);
         return image.to(Placement.DType).contiguous().MoveToOuterDisposeScope();
     }
