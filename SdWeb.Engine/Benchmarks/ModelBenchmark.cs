@@ -1,4 +1,7 @@
+using System.Diagnostics;
 using SdWeb.Engine.Devices;
+using SdWeb.Engine.Imaging;
+using SdWeb.Engine.Models.Layers;
 using SdWeb.Engine.Pipelines;
 using SdWeb.Engine.Pipelines.Components;
 using SdWeb.Engine.Pipelines.Previews;
@@ -80,11 +83,22 @@ public sealed class ModelBenchmark : IDisposable
         var device = _components.Placement.Device;
         using var previewer = new LatentPreviewer(device);
         using var latentImage = torch.randn([4, latent, latent]).to(_components.Placement.DType, device, disposeAfter: true);
+        var png = Stopwatch.StartNew();
+        using (var folder = new TemporaryFolder()) GenerationPngs.Write(result, folder.Path);
+        var pngEncoding = png.Elapsed;
         return new PipelineBenchmark(samplingStep, result.Duration,
             Time("both prompts", text.Prepare(_components, request.Width), runs, text.Flops(_model, request.Width)),
             Time("1 image", decode.Prepare(_components, request.Width), runs, decode.Flops(_model, request.Width)),
-            Time("latent → RGB, 1 image", () => previewer.Preview(latentImage), runs, flops: null));
+            Time("latent → RGB, 1 image", () => previewer.Preview(latentImage), runs, flops: null))
+        { PngEncoding = pngEncoding };
     }
+
+    /// <summary>The machine's kernel rooflines measured now, in this process: "matmul fp32", "matmul bf16", "conv fp32", "conv bf16".</summary>
+    public IReadOnlyDictionary<string, BenchTiming> MeasureRooflines(int runs) => Rooflines.Measure(_components.Placement.Device, runs);
+
+    /// <summary>The roofline key a component's work compares with: text → matmul, the others → conv, in the dtype it computes in.</summary>
+    public string RooflineKeyFor(string component) =>
+        Rooflines.KeyFor(component, ModelPlacement.DTypeName(MixedPrecision.ActivationDType(_components.Placement)));
 
     /// <summary>The weights' size in the run dtype, the process's peak resident memory and, on CUDA, the GPU memory in use.</summary>
     public BenchMemory Memory()
@@ -101,6 +115,12 @@ public sealed class ModelBenchmark : IDisposable
     {
         var stats = Timing.Measure(call, _components.Placement.Device, runs);
         return new BenchTiming(description, stats.MinMs, stats.MedianMs, stats.Runs, flops);
+    }
+
+    private sealed class TemporaryFolder : IDisposable
+    {
+        public string Path { get; } = Directory.CreateTempSubdirectory("sdweb-bench-").FullName;
+        public void Dispose() => Directory.Delete(Path, recursive: true);
     }
 
     private sealed class ListProgress(List<StepProgress> steps) : IProgress<StepProgress>

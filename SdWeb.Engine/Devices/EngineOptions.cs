@@ -1,14 +1,23 @@
 namespace SdWeb.Engine.Devices;
 
-/// <summary>Where the engine runs: "auto" picks CUDA + fp16 when a GPU is present, else CPU + fp32.</summary>
+/// <summary>
+/// Where the engine runs: "auto" picks CUDA + fp16 when a GPU is present; on the CPU it picks the fastest faithful
+/// precision by measuring this machine (<see cref="CacheDir"/> keeps the result).
+/// </summary>
 public sealed record EngineOptions
 {
     /// <summary>auto | cpu | cuda | cuda:N</summary>
     public string Device { get; init; } = "auto";
 
-    /// <summary>auto | fp32 | bf16 | fp16</summary>
+    /// <summary>auto | fp32 | bf16 (bf16 weights; fp32 compute on the CPU) | bf16-compute | fp16</summary>
     public string DType { get; init; } = "auto";
 
     /// <summary>Intra-op threads for the CPU (0 = libtorch's default).</summary>
     public int Threads { get; init; }
+
+    /// <summary>A folder for what the engine measured on this machine (the CPU dtype calibration); null: measure at every start.</summary>
+    public string? CacheDir { get; init; }
+
+    /// <summary>Where the engine reports one-time decisions such as the auto dtype and the timings behind it; null: nowhere.</summary>
+    public Action<string>? Log { get; init; }
 }

@@ -2,12 +2,22 @@ using TorchSharp;
 
 namespace SdWeb.Engine.Devices;
 
-/// <summary>Where a model's weights live and in which precision. Modules are constructed directly there.</summary>
-internal sealed record ModelPlacement(torch.Device Device, torch.ScalarType DType)
+/// <summary>
+/// Where a model's weights live and in which precision. Modules are constructed directly there. On the CPU, bf16 weights
+/// compute in float32 unless <paramref name="ComputeInWeightDType"/> asks for bf16 arithmetic too (the "bf16-compute" mode).
+/// </summary>
+internal sealed record ModelPlacement(torch.Device Device, torch.ScalarType DType, bool ComputeInWeightDType = false)
 {
     public static ModelPlacement CpuFloat32 { get; } = new(torch.CPU, torch.ScalarType.Float32);
 
-    public override string ToString() => $"{Device.type.ToString().ToLowerInvariant()}/{DTypeName(DType)}";
+    /// <summary>bf16 weights and bf16 activations on the CPU, as diffusers runs a model moved to bfloat16.</summary>
+    public static ModelPlacement CpuBFloat16Compute { get; } = new(torch.CPU, torch.ScalarType.BFloat16, ComputeInWeightDType: true);
+
+    /// <summary>The mode's name as --dtype takes it: fp32, fp16, bf16 (bf16 weights, fp32 compute on the CPU) or bf16-compute.</summary>
+    public string ModeName => ComputeInWeightDType && Device.type == DeviceType.CPU && DType != torch.ScalarType.Float32
+        ? $"{DTypeName(DType)}-compute" : DTypeName(DType);
+
+    public override string ToString() => $"{Device.type.ToString().ToLowerInvariant()}/{ModeName}";
 
     public static string DTypeName(torch.ScalarType t) => t switch
     {

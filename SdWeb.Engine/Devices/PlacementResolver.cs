@@ -2,12 +2,19 @@ using TorchSharp;
 
 namespace SdWeb.Engine.Devices;
 
-/// <summary>Turns <see cref="EngineOptions"/> into a concrete placement: "auto" is CUDA + fp16 with a GPU, else CPU + fp32.</summary>
+/// <summary>
+/// Turns <see cref="EngineOptions"/> into a concrete placement: "auto" is CUDA + fp16 with a GPU; on the CPU it is the mode
+/// the calibration (<see cref="CpuDTypeCalibration"/>, cached per machine) found fastest within its fidelity bound.
+/// </summary>
 internal static class PlacementResolver
 {
-    public static ModelPlacement Resolve(EngineOptions options) => Resolve(options, torch.cuda.is_available());
+    /// <summary>The --dtype names, "auto" first.</summary>
+    public static IReadOnlyList<string> DTypeNames { get; } = ["auto", "fp32", "bf16", "bf16-compute", "fp16"];
 
-    internal static ModelPlacement Resolve(EngineOptions options, bool cudaAvailable)
+    public static ModelPlacement Resolve(EngineOptions options) =>
+        Resolve(options, torch.cuda.is_available(), () => CpuDTypeCalibration.Choose(options).Placement);
+
+    internal static ModelPlacement Resolve(EngineOptions options, bool cudaAvailable, Func<ModelPlacement> calibratedCpu)
     {
         var deviceName = options.Device == "auto" ? (cudaAvailable ? "cuda" : "cpu") : options.Device;
         if (deviceName.StartsWith("cuda", StringComparison.Ordinal) && !cudaAvailable)
@@ -21,16 +28,22 @@ internal static class PlacementResolver
                 => new torch.Device(DeviceType.CUDA, index),
             _ => throw new ArgumentException($"Unknown device '{options.Device}'; use auto, cpu, cuda or cuda:N."),
         };
-        var dtype = options.DType switch
-        {
-            "auto" => device.type == DeviceType.CUDA ? torch.ScalarType.Float16 : torch.ScalarType.Float32,
-            "fp32" => torch.ScalarType.Float32,
-            "fp16" => torch.ScalarType.Float16,
-            "bf16" => torch.ScalarType.BFloat16,
-            _ => throw new ArgumentException($"Unknown dtype '{options.DType}'; use auto, fp32, bf16 or fp16."),
-        };
-        return new ModelPlacement(device, dtype);
+        if (!DTypeNames.Contains(options.DType))
+            throw new ArgumentException($"Unknown dtype '{options.DType}'; use {string.Join(", ", DTypeNames)}.");
+        if (options.DType == "auto")
+            return device.type == DeviceType.CUDA ? new ModelPlacement(device, torch.ScalarType.Float16) : calibratedCpu();
+        return FromMode(device, options.DType);
     }
+
+    /// <summary>A placement from a mode name other than auto (see <see cref="ModelPlacement.ModeName"/>).</summary>
+    internal static ModelPlacement FromMode(torch.Device device, string mode) => mode switch
+    {
+        "fp32" => new ModelPlacement(device, torch.ScalarType.Float32),
+        "fp16" => new ModelPlacement(device, torch.ScalarType.Float16),
+        "bf16" => new ModelPlacement(device, torch.ScalarType.BFloat16),
+        "bf16-compute" => new ModelPlacement(device, torch.ScalarType.BFloat16, ComputeInWeightDType: true),
+        _ => throw new ArgumentException($"Unknown dtype '{mode}'; use {string.Join(", ", DTypeNames)}."),
+    };
 
     /// <summary>Applies the CPU thread count (0 keeps libtorch's default).</summary>
     public static void ApplyThreads(EngineOptions options)

@@ -40,7 +40,7 @@ public sealed class PipelineFactory(EngineOptions options, GenerationLimits? lim
                 ["text"] = ParameterCount(textEncoder), ["unet"] = ParameterCount(unet), ["vae"] = ParameterCount(autoencoder),
             };
 
-            var model = new ModelDescriptor(source.Name, modelPath, source.Hash, DeviceName(placement), ModelPlacement.DTypeName(placement.DType));
+            var model = new ModelDescriptor(source.Name, modelPath, source.Hash, DeviceName(placement), placement.ModeName);
             var promptEncoder = owned.Add(new ClipPromptEncoder(tokenizer, textEncoder));
             return new StableDiffusionComponents(model, placement, promptEncoder,
                 new UNetNoisePredictor(unet), vae, source.Scheduler.Config, owned)

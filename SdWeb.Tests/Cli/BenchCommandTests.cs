@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using SdWeb.Cli;
 using SdWeb.Engine.Benchmarks;
 using SdWeb.Engine.Pipelines;
@@ -16,7 +17,7 @@ public class BenchCommandTests
     {
         var output = new StringWriter();
         Assert.Equal(0, await new BenchCommand(o => new PipelineFactory(o), output).RunAsync(
-            new CliArgs(["--model", Golden.TinySdFolder, "--component", component, "--size", "64", "--runs", "3", "--threads", "1"]),
+            new CliArgs(["--model", Golden.TinySdFolder, "--component", component, "--size", "64", "--runs", "3", "--threads", "1", "--dtype", "fp32"]),
             CancellationToken.None));
         Assert.Matches($@"^{component} +[0-9.]+ ms min, [0-9.]+ ms median over 3 runs", output.ToString().Split('\n')[1]);
         Assert.Matches(@"GFLOP, [0-9.]+ GFLOP/s at min", output.ToString().Split('\n')[1]);
@@ -30,13 +31,34 @@ public class BenchCommandTests
         var output = new StringWriter();
         var command = new BenchCommand(o => new PipelineFactory(o), output);
         Assert.Equal(0, await command.RunAsync(
-            new CliArgs(["--model", Golden.TinySdFolder, "--pipeline", "--size", "64", "--steps", "3", "--runs", "1", "--threads", "1"], command.Flags),
+            new CliArgs(["--model", Golden.TinySdFolder, "--pipeline", "--size", "64", "--steps", "3", "--runs", "1", "--threads", "1",
+                "--dtype", "fp32"], command.Flags),
             CancellationToken.None));
         var text = output.ToString();
         foreach (var line in new[] { "sampling", "text encoding", "VAE decode", "preview", "peak RSS" })
             Assert.Contains("\n" + line, text);
         Assert.Matches(@"sampling +[0-9.]+ s/step \(3 steps, euler_a\), [0-9.]+ it/s", text);
         Assert.Matches(@"sampling step +[0-9.]+ ms min, [0-9.]+ ms median over 2 runs .*GFLOP/s", text);
+        Assert.Matches(@"\nwhole generation +[0-9.]+ s \(text \+ 3 steps \+ decode \+ PNG, 64x64, CFG 7.5, 1 image\)", text);
+        foreach (var component in new[] { "unet", "text", "vae-decode" })
+            Assert.Matches($@"\nshare +{component}: [0-9]+% of the (conv|matmul) fp32 roofline", text);
+    }
+
+    [Fact]
+    public async Task PrintsTheRooflinesAndTheAutoDTypeItCalibrated()
+    {
+        using var dataDir = new TempDir();
+        var output = new StringWriter();
+        Assert.Equal(0, await new BenchCommand(o => new PipelineFactory(o), output).RunAsync(
+            new CliArgs(["--model", Golden.TinySdFolder, "--component", "unet", "--size", "64", "--runs", "1", "--threads", "1",
+                "--device", "cpu", "--SdWeb:DataDir", dataDir.Path]),
+            CancellationToken.None));
+        var text = output.ToString();
+        foreach (var kernel in new[] { "matmul 2048² fp32", "matmul 2048² bf16", "conv 3×3 320→320 on [2,320,64,64] fp32", "conv 3×3 320→320 on [2,320,64,64] bf16" })
+            Assert.Matches($@"\nroofline +[0-9.]+ ms min, [0-9.]+ ms median over 1 runs \({Regex.Escape(kernel)}\); [0-9.]+ GFLOP, [0-9.]+ GFLOP/s", text);
+        Assert.Matches(@"\nshare +unet: [0-9]+% of the conv (fp32|bf16) roofline", text);
+        Assert.Matches(@"\ndtype +auto dtype on this CPU: (fp32|bf16|bf16-compute) \(measured now; fp32 [0-9]+ ms, drift 0.0e0, bf16 [0-9]+ ms, drift .*threads, libtorch", text);
+        Assert.True(File.Exists(Path.Combine(dataDir.Path, "cpu-dtype-calibration.json")));
     }
 
     [Fact]

@@ -52,11 +52,11 @@ public class CliAppTests
             ["generate"],
             ["model", "prompt", "negative", "seed", "steps", "cfg", "sampler", "width", "height", "images-per-prompt", "init-image",
              "strength", "vae", "prompt-syntax", "clip-skip", "pad-cond-uncond", "lora-dir", "embeddings-dir", "timestep-spacing",
-             "subseed", "subseed-strength", "dtype", "device", "threads", "out"]
+             "subseed", "subseed-strength", "dtype", "device", "threads", "SdWeb:DataDir", "out"]
         },
         { ["tokenize"], ["model", "prompt"] },
         { ["prompt", "inspect"], ["model", "prompt", "steps", "hires-steps", "embeddings-dir"] },
-        { ["bench"], ["model", "pipeline", "component", "size", "steps", "sampler", "runs", "vae", "dtype", "device", "threads"] },
+        { ["bench"], ["model", "pipeline", "component", "size", "steps", "sampler", "runs", "vae", "dtype", "device", "threads", "SdWeb:DataDir"] },
         { ["models", "inspect"], ["vae"] },
         { ["models", "download"], ["models-dir", "revision", "variant", "hub-url"] },
         { ["models", "create-random"], ["preset", "out", "seed"] },

@@ -11,14 +11,18 @@ using static TorchSharp.torch;
 namespace SdWeb.Tests.Models;
 
 /// <summary>
-/// bf16 against fp32 on the same weights and inputs: relative L2 error of the output ≤ 1e-2 (issue 6), on tiny-sd and on
-/// random models with SD 1.5's real channel widths at a small spatial size.
+/// bf16 against fp32 on the same weights and inputs, on tiny-sd and on random models with SD 1.5's real channel widths at a
+/// small spatial size: relative L2 error of the output ≤ 1e-2 for bf16 weights with fp32 compute (issue 6), ≤ 2.5e-2 for
+/// bf16 compute — diffusers' own bf16 UNet drifts 2.4e-2 from its fp32 one (issue 13).
 /// </summary>
 [Layer(Layer.Engine)]
 public sealed class BFloat16FidelityTests(ITestOutputHelper output)
 {
-    private const double MaxRelativeError = 1e-2;
-    private static readonly ModelPlacement CpuBFloat16 = new(CPU, ScalarType.BFloat16);
+    private static readonly Dictionary<string, (ModelPlacement Placement, double MaxRelativeError)> Modes = new()
+    {
+        ["bf16"] = (new ModelPlacement(CPU, ScalarType.BFloat16), 1e-2),
+        ["bf16-compute"] = (ModelPlacement.CpuBFloat16Compute, 2.5e-2),
+    };
 
     /// <summary>SD 1.5's first two UNet levels (320 and 640 channels, 8 heads, 768-wide text states) and its mid-block.</summary>
     private static readonly UNet2DConditionConfig Sd15ShapedUNetConfig = new()
@@ -29,8 +33,10 @@ public sealed class BFloat16FidelityTests(ITestOutputHelper output)
         LayersPerBlock = 1,
     };
 
-    [Fact]
-    public void TinySdUNet()
+    [Theory]
+    [InlineData("bf16")]
+    [InlineData("bf16-compute")]
+    public void TinySdUNet(string mode)
     {
         var config = UNet2DConditionConfig.FromJson(Golden.PathOf("tiny-sd", "unet", "config.json"));
         using var weights = new SafeTensorsWeightSource(Golden.PathOf("tiny-sd", "unet", "diffusion_pytorch_model.safetensors"));
@@ -40,46 +46,52 @@ public sealed class BFloat16FidelityTests(ITestOutputHelper output)
         foreach (var t in new[] { 999f, 500f, 1f })
         {
             using var timestep = tensor(t);
-            var error = CompareUNet(p => LoadUNet(config, weights, p), sample, timestep, context);
-            AssertFaithful(error, $"tiny-sd UNet t={t}");
+            var error = CompareUNet(mode, p => LoadUNet(config, weights, p), sample, timestep, context);
+            AssertFaithful(mode, error, $"tiny-sd UNet t={t}");
         }
     }
 
-    [Fact]
-    public void Sd15ShapedUNet()
+    [Theory]
+    [InlineData("bf16")]
+    [InlineData("bf16-compute")]
+    public void Sd15ShapedUNet(string mode)
     {
         manual_seed(6);
         using var sample = randn(2, 4, 16, 16);
         using var context = randn(2, 77, 768);
         using var timestep = tensor(500f);
-        var error = CompareUNet(p => new UNet2DConditionModel(Sd15ShapedUNetConfig, p), sample, timestep, context);
-        AssertFaithful(error, "SD 1.5-shaped UNet, 16x16 latents");
+        var error = CompareUNet(mode, p => new UNet2DConditionModel(Sd15ShapedUNetConfig, p), sample, timestep, context);
+        AssertFaithful(mode, error, "SD 1.5-shaped UNet, 16x16 latents");
     }
 
-    [Fact]
-    public void TinySdVaeDecode()
+    [Theory]
+    [InlineData("bf16")]
+    [InlineData("bf16-compute")]
+    public void TinySdVaeDecode(string mode)
     {
         var config = AutoencoderKLConfig.FromJson(Golden.PathOf("tiny-sd", "vae", "config.json"));
         using var weights = new SafeTensorsWeightSource(Golden.PathOf("tiny-sd", "vae", "diffusion_pytorch_model.safetensors"));
         using var golden = Golden.OpenCase("cases", "vae.safetensors");
         using var latents = golden.Read("decode_latents");
-        AssertFaithful(CompareDecode(p => LoadVae(config, weights, p), latents), "tiny-sd VAE decode");
+        AssertFaithful(mode, CompareDecode(mode, p => LoadVae(config, weights, p), latents), "tiny-sd VAE decode");
     }
 
-    [Fact]
-    public void Sd15VaeDecode()
+    [Theory]
+    [InlineData("bf16")]
+    [InlineData("bf16-compute")]
+    public void Sd15VaeDecode(string mode)
     {
         manual_seed(7);
         // Latents as the pipeline hands them to the VAE: unit-variance latents divided by the scaling factor 0.18215.
         using var latents = randn(1, 4, 8, 8) * 5.5;
-        AssertFaithful(CompareDecode(p => new AutoencoderKL(new AutoencoderKLConfig(), p), latents), "SD 1.5 VAE decode, 8x8 latents");
+        AssertFaithful(mode, CompareDecode(mode, p => new AutoencoderKL(new AutoencoderKLConfig(), p), latents), "SD 1.5 VAE decode, 8x8 latents");
     }
 
     /// <summary>Builds the model in fp32, copies its weights into a bf16 build, runs both on the same inputs.</summary>
-    private static double CompareUNet(Func<ModelPlacement, UNet2DConditionModel> build, Tensor sample, Tensor timestep, Tensor context)
+    private static double CompareUNet(string mode, Func<ModelPlacement, UNet2DConditionModel> build, Tensor sample, Tensor timestep, Tensor context)
     {
         using var fp32 = build(ModelPlacement.CpuFloat32);
-        using var bf16 = build(CpuBFloat16);
+        using var bf16 = build(Modes[mode].Placement);
         CopyWeights(fp32, bf16);
         using var expected = fp32.forward(sample, timestep, context);
         using var sampleBf16 = sample.to(ScalarType.BFloat16);
@@ -89,10 +101,10 @@ public sealed class BFloat16FidelityTests(ITestOutputHelper output)
         return RelativeL2(expected, actual);
     }
 
-    private static double CompareDecode(Func<ModelPlacement, AutoencoderKL> build, Tensor latents)
+    private static double CompareDecode(string mode, Func<ModelPlacement, AutoencoderKL> build, Tensor latents)
     {
         using var fp32 = build(ModelPlacement.CpuFloat32);
-        using var bf16 = build(CpuBFloat16);
+        using var bf16 = build(Modes[mode].Placement);
         CopyWeights(fp32, bf16);
         using var expected = fp32.Decode(latents);
         using var latentsBf16 = latents.to(ScalarType.BFloat16);
@@ -131,9 +143,10 @@ public sealed class BFloat16FidelityTests(ITestOutputHelper output)
         return (a - e).norm().item<double>() / e.norm().item<double>();
     }
 
-    private void AssertFaithful(double error, string what)
+    private void AssertFaithful(string mode, double error, string what)
     {
-        output.WriteLine($"{what}: relative L2 error {error:E3}");
-        Assert.True(error <= MaxRelativeError, $"{what}: bf16 relative L2 error {error:E3} exceeds {MaxRelativeError:E0}");
+        var bound = Modes[mode].MaxRelativeError;
+        output.WriteLine($"{what}, {mode}: relative L2 error {error:E3}");
+        Assert.True(error <= bound, $"{what}: {mode} relative L2 error {error:E3} exceeds {bound:E1}");
     }
 }

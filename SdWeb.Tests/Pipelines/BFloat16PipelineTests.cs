@@ -43,7 +43,7 @@ public sealed class BFloat16PipelineTests(TinySdBFloat16PipelineFixture fixture,
     }
 
     /// <summary>10·log10(1 / MSE) for images in [0, 1].</summary>
-    private static double Psnr(torch.Tensor expected, torch.Tensor actual)
+    internal static double Psnr(torch.Tensor expected, torch.Tensor actual)
     {
         using var scope = torch.NewDisposeScope();
         var difference = expected.to_type(torch.ScalarType.Float64) - actual.to_type(torch.ScalarType.Float64);

@@ -8,7 +8,8 @@ namespace SdWeb.Cli;
 /// <summary>
 /// `bench`: how fast a model runs here. --pipeline times a whole generation (seconds per step, text encoding,
 /// VAE decode, preview); --component NAME times one model call (min/median ms over --runs after a warm-up).
-/// Both print the achieved GFLOP/s, the weights' size and the peak resident (and, on CUDA, GPU) memory.
+/// Both print the achieved GFLOP/s, the weights' size, the peak resident (and, on CUDA, GPU) memory, the machine's matmul
+/// and conv rooflines timed in the same process with each component's share of them, and the auto dtype's choice.
 /// </summary>
 public sealed class BenchCommand(Func<EngineOptions, PipelineFactory> createFactory, TextWriter output) : ICliCommand
 {
@@ -58,17 +59,41 @@ public sealed class BenchCommand(Func<EngineOptions, PipelineFactory> createFact
         };
         if (pipeline && request.Steps < 2) throw new CliUsageException($"--steps must be at least 2 for --pipeline, not {request.Steps}.");
 
-        using var bench = ModelBenchmark.Load(createFactory(EngineOptionsArgs.Read(args)), modelPath, args.Get("vae"));
+        var decisions = new List<string>(); // the auto dtype's choice and timings, printed after the figures
+        using var bench = ModelBenchmark.Load(createFactory(EngineOptionsArgs.Read(args) with { Log = decisions.Add }), modelPath, args.Get("vae"));
         output.WriteLine($"{bench.Summary}, {size}x{size}, {ModelBenchmark.Threads} threads, load average {LoadAverage()}");
-        if (pipeline) PrintPipeline(bench.TimePipeline(request, runs, cancellationToken), request);
+        var shares = new List<(string Component, BenchTiming Timing)>();
+        if (pipeline)
+        {
+            var figures = bench.TimePipeline(request, runs, cancellationToken);
+            PrintPipeline(figures, request);
+            shares.AddRange([("unet", figures.SamplingStep), ("text", figures.TextEncoding), ("vae-decode", figures.VaeDecode)]);
+        }
         else
         {
-            Print(component!, bench.TimeComponent(component!, size, runs));
+            var timing = bench.TimeComponent(component!, size, runs);
+            Print(component!, timing);
             if (bench.ParametersOf(component!) is { } parameters)
                 output.WriteLine($"parameters        {parameters.Count.ToString("N0", CultureInfo.InvariantCulture)} ({parameters.Model})");
+            shares.Add((component!, timing));
         }
         PrintMemory(bench.Memory());
+        PrintRooflines(bench, shares, runs);
+        foreach (var decision in decisions) output.WriteLine($"dtype             {decision}");
         return Task.FromResult(0);
+    }
+
+    /// <summary>The kernel rooflines, timed now in this process, and each component's share of the matching one.</summary>
+    private void PrintRooflines(ModelBenchmark bench, List<(string Component, BenchTiming Timing)> shares, int runs)
+    {
+        var rooflines = bench.MeasureRooflines(runs);
+        foreach (var roofline in rooflines.Values) Print("roofline", roofline);
+        foreach (var (name, timing) in shares)
+        {
+            var key = bench.RooflineKeyFor(name);
+            if (timing.GflopsPerSecondAtMin is double achieved && rooflines[key].GflopsPerSecondAtMin is double peak)
+                output.WriteLine($"share             {name}: {achieved / peak:0%} of the {key} roofline ({achieved:0} of {peak:0} GFLOP/s)");
+        }
     }
 
     private void PrintPipeline(PipelineBenchmark figures, GenerationRequest request)
@@ -77,6 +102,8 @@ public sealed class BenchCommand(Func<EngineOptions, PipelineFactory> createFact
         Print("sampling step", sampling);
         output.WriteLine($"sampling          {sampling.MedianMs / 1000:0.000} s/step ({request.Steps} steps, {request.Sampler}), " +
                          $"{1000 / sampling.MedianMs:0.000} it/s; whole run {figures.WholeRun.TotalSeconds:0.00} s");
+        output.WriteLine($"whole generation  {figures.WholeGeneration.TotalSeconds:0.00} s (text + {request.Steps} steps + decode + PNG, " +
+                         $"{request.Width}x{request.Height}, CFG {request.CfgScale}, 1 image)");
         Print("text encoding", figures.TextEncoding);
         Print("VAE decode", figures.VaeDecode);
         Print("preview", figures.Preview);

@@ -1,17 +1,19 @@
 using SdWeb.Engine.Devices;
+using SdWeb.Options;
 
 namespace SdWeb.Cli;
 
-/// <summary>The --device, --dtype and --threads options every model-loading verb shares.</summary>
+/// <summary>The --device, --dtype, --threads and --SdWeb:DataDir options every model-loading verb shares.</summary>
 public static class EngineOptionsArgs
 {
-    private static readonly string[] DTypes = ["auto", "fp32", "bf16", "fp16"];
+    private static readonly string[] DTypes = ["auto", "fp32", "bf16", "bf16-compute", "fp16"];
 
     public static IReadOnlyList<CliOption> Options { get; } =
     [
-        new("dtype", string.Join("|", DTypes), "weight and compute precision (default auto: fp16 on CUDA, fp32 on the CPU)"),
+        new("dtype", string.Join("|", DTypes), "precision (default auto: fp16 on CUDA; on the CPU the fastest faithful mode, measured once per machine, kept in the data folder)"),
         new("device", "auto|cpu|cuda[:N]", "where the model runs (default auto: CUDA if present)"),
         new("threads", "N", "CPU threads for libtorch (default 0: libtorch's choice)"),
+        CliAccounts.DataDir, // where the auto dtype's calibration for this machine is kept
     ];
 
     public static EngineOptions Read(CliArgs args)
@@ -24,6 +26,7 @@ public static class EngineOptionsArgs
             throw new CliUsageException($"--device must be auto, cpu, cuda or cuda:N, not '{device}'.");
         int threads = args.GetInt("threads") ?? 0;
         if (threads < 0) throw new CliUsageException($"--threads must be 0 (the engine's default) or more, not {threads}.");
-        return new EngineOptions { Device = device, DType = dtype, Threads = threads };
+        var dataDir = args.Get(CliAccounts.DataDir.Name) ?? new SdWebOptions().DataDir;
+        return new EngineOptions { Device = device, DType = dtype, Threads = threads, CacheDir = new SdWebOptions { DataDir = dataDir }.DataPath };
     }
 }

@@ -27,8 +27,13 @@ public static class GenerationServiceCollectionExtensions
         services.AddSingleton<IPipelineFactory>(sp =>
         {
             var options = sp.GetRequiredService<SdWebOptions>();
+            var logger = sp.GetRequiredService<ILogger<PipelineFactory>>();
             return new PipelineFactory(
-                new EngineOptions { Device = options.Device, DType = options.DType, Threads = options.Threads },
+                new EngineOptions
+                {
+                    Device = options.Device, DType = options.DType, Threads = options.Threads, CacheDir = options.DataPath,
+                    Log = message => logger.LogInformation("{EngineDecision}", message),
+                },
                 sp.GetRequiredService<GenerationLimits>());
         });
         services.AddSingleton<PipelineHost>();

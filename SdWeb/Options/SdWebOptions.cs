@@ -23,7 +23,7 @@ public sealed record SdWebOptions
     /// <summary>auto | cpu | cuda | cuda:N</summary>
     public string Device { get; init; } = "auto";
 
-    /// <summary>auto | fp32 | bf16 | fp16</summary>
+    /// <summary>auto | fp32 | bf16 (bf16 weights, fp32 compute on the CPU) | bf16-compute | fp16; auto measures on the CPU.</summary>
     public string DType { get; init; } = "auto";
 
     /// <summary>Intra-op CPU threads (0 = the engine's default).</summary>

@@ -8,23 +8,40 @@ namespace SdWeb.Engine.Models.Layers;
 /// <summary>
 /// How the UNet and the VAE mix precisions: weights are stored in the placement's dtype, activations are kept in
 /// <see cref="ActivationDType"/>, and every layer computes in the activations' dtype, widening its weights on the fly
-/// when they are stored narrower. On the CPU activations are float32: this CPU's bf16 kernels are no faster than
-/// its fp32 ones (docs/performance.md), and bf16 arithmetic drifts 1.2–1.6 % from fp32 where bf16 weights alone drift
-/// under 1 %. On a GPU activations are in the weights' dtype, as diffusers runs fp16.
+/// when they are stored narrower. On the CPU activations are float32 unless the placement computes in its weights' dtype
+/// (bf16-compute): on CPUs whose bf16 kernels are no faster than fp32 (docs/performance.md) float32 compute is as fast and
+/// drifts under 1 % from fp32 where bf16 arithmetic drifts ~2 %. On a GPU activations are in the weights' dtype, as
+/// diffusers runs fp16.
 /// </summary>
 internal static class MixedPrecision
 {
     public static ScalarType ActivationDType(ModelPlacement placement) =>
-        placement.Device.type == DeviceType.CPU ? ScalarType.Float32 : placement.DType;
+        placement.Device.type == DeviceType.CPU && !placement.ComputeInWeightDType ? ScalarType.Float32 : placement.DType;
+
+    /// <summary>
+    /// libtorch 2.10's CPU bf16 convolution with fewer output channels than this loses ~25 % (relative L2; 3, 4, 8 and 12
+    /// outputs measured, 16 and more are at bf16's 3e-3), so those convolutions — the UNet's and the VAE's output heads, a
+    /// negligible share of the work — compute in float32 and hand back bf16.
+    /// </summary>
+    private const int MinBFloat16ConvOutputs = 16;
 
     /// <summary>A convolution or linear layer (or any other module) applied in its input's dtype.</summary>
     public static Tensor RunInInputDType(this nn.Module<Tensor, Tensor> layer, Tensor input) => layer switch
     {
+        Conv2d conv when input.dtype == ScalarType.BFloat16 && input.device.type == DeviceType.CPU
+            && conv.weight!.shape[0] < MinBFloat16ConvOutputs => InFloat32(conv, input),
         Conv2d conv when conv.weight!.dtype != input.dtype => Widened(conv.weight, conv.bias, input, (w, b) => Convolve(conv, input, w, b)),
         Linear linear when linear.weight!.dtype != input.dtype => Widened(linear.weight, linear.bias, input, (w, b) =>
             nn.functional.linear(input, w, b)),
         _ => layer.forward(input),
     };
+
+    private static Tensor InFloat32(Conv2d conv, Tensor input)
+    {
+        using var wide = input.to(ScalarType.Float32);
+        using var output = Widened(conv.weight!, conv.bias, wide, (w, b) => Convolve(conv, wide, w, b));
+        return output.to(input.dtype);
+    }
 
     /// <summary>Conv2d's own forward with other weights: a padding mode other than zeros pads first (tiling's circular).</summary>
     private static Tensor Convolve(Conv2d conv, Tensor input, Tensor weight, Tensor? bias)

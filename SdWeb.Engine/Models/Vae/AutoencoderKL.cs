@@ -8,7 +8,8 @@ namespace SdWeb.Engine.Models.Vae;
 
 /// <summary>
 /// diffusers' AutoencoderKL (autoencoder_kl.py): <see cref="Encode"/> maps an image in [-1, 1] to a latent distribution,
-/// <see cref="Decode"/> maps latents back to an image. Neither applies the scaling factor; the pipeline does.
+/// <see cref="Decode"/> maps latents back to an image. Neither applies the scaling factor; the pipeline does. Images above
+/// 512² are encoded and decoded in overlapping tiles (<see cref="VaeTiling"/>), so memory stays that of a 512² image.
 /// </summary>
 internal sealed class AutoencoderKL : nn.Module
 {
@@ -33,6 +34,9 @@ internal sealed class AutoencoderKL : nn.Module
         RegisterComponents();
     }
 
+    /// <summary>A 512² image tile in latents: 64² for SD's ×8 VAE.</summary>
+    private int LatentTile => VaeTiling.ImageTile >> (Config.BlockOutChannels.Count - 1);
+
     /// <param name="image">[B, in_channels, H, W] in [-1, 1], on the model's device and dtype.</param>
     /// <returns>The latent distribution; its tensors belong to the caller (dispose it).</returns>
     public DiagonalGaussianDistribution Encode(Tensor image)
@@ -40,8 +44,11 @@ internal sealed class AutoencoderKL : nn.Module
         VaeConfigValidation.CheckInput(Config.InChannels, Placement, image, nameof(image));
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var activations = image.to(MixedPrecision.ActivationDType(Placement)).ToChannelsLast(); // oneDNN's NHWC kernels
-        var moments = quant_conv.RunInInputDType(encoder.forward(activations)).to(Placement.DType).contiguous();
+        var activations = image.to(MixedPrecision.ActivationDType(Placement));
+        Tensor EncodeTile(Tensor tile) => quant_conv.RunInInputDType(encoder.forward(tile.ToChannelsLast())); // oneDNN's NHWC kernels
+        var moments = VaeTiling.Needed(activations, VaeTiling.ImageTile)
+            ? VaeTiling.Map(activations, VaeTiling.ImageTile, LatentTile, EncodeTile) : EncodeTile(activations);
+        moments = moments.to(Placement.DType).contiguous();
         return new DiagonalGaussianDistribution(moments).MoveToOuterDisposeScope();
     }
 
@@ -52,7 +59,10 @@ internal sealed class AutoencoderKL : nn.Module
         VaeConfigValidation.CheckInput(Config.LatentChannels, Placement, latents, nameof(latents));
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        var activations = latents.to(MixedPrecision.ActivationDType(Placement)).ToChannelsLast(); // oneDNN's NHWC kernels
-        return decoder.forward(post_quant_conv.RunInInputDType(activations)).to(Placement.DType).contiguous().MoveToOuterDisposeScope();
+        var activations = latents.to(MixedPrecision.ActivationDType(Placement));
+        Tensor DecodeTile(Tensor tile) => decoder.forward(post_quant_conv.RunInInputDType(tile.ToChannelsLast())); // oneDNN's NHWC kernels
+        var image = VaeTiling.Needed(activations, LatentTile)
+            ? VaeTiling.Map(activations, LatentTile, VaeTiling.ImageTile, DecodeTile) : DecodeTile(activations);
+        return image.to(Placement.DType).contiguous().MoveToOuterDisposeScope();
     }
 }

@@ -28,6 +28,10 @@ public sealed class AppProcess : IDisposable
     }
 
     /// <param name="settings">More command-line settings, e.g. <c>--SdWeb:Threads=1</c>.</param>
+    /// <remarks>
+    /// fp32, not the app's default <c>auto</c>: auto calibrates per machine (and may pick bf16 compute), which the
+    /// calibration's own tests check; these tests check the app.
+    /// </remarks>
     public static async Task<AppProcess> StartAsync(string dataDir, string modelsDir, TimeSpan startTimeout, params string[] settings)
     {
         var url = $"http://127.0.0.1:{FreePort()}";
@@ -38,7 +42,7 @@ public sealed class AppProcess : IDisposable
             RedirectStandardError = true,
         };
         string[] args = [Path.Combine(AppContext.BaseDirectory, "SdWeb.dll"), "--urls", url,
-            $"--SdWeb:DataDir={dataDir}", $"--SdWeb:ModelsDir={modelsDir}", .. settings];
+            $"--SdWeb:DataDir={dataDir}", $"--SdWeb:ModelsDir={modelsDir}", "--SdWeb:DType=fp32", .. settings];
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
 

@@ -26,6 +26,7 @@ public sealed partial class SdWebApp : WebApplicationFactory<Program>, IAsyncLif
     {
         builder.UseSetting("SdWeb:DataDir", Dir["data"]);
         builder.UseSetting("SdWeb:ModelsDir", Dir["models"]);
+        builder.UseSetting("SdWeb:DType", "fp32"); // not auto's per-machine calibration: these tests check the app
         builder.ConfigureServices(services =>
         {
             foreach (var worker in services.Where(d => d.ServiceType == typeof(IHostedService)
