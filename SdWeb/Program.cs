@@ -8,8 +8,10 @@ using SdWeb.Gallery;
 using SdWeb.Generation;
 using SdWeb.Hubs;
 using SdWeb.Options;
+using SdWeb.Scaling;
 using SdWeb.Storage;
 
+if (args is [WorkerHost.Verb, .. var workerArgs]) return await WorkerHost.RunAsync(workerArgs);
 if (CliApp.IsCommandLine(args)) return await CliApp.RunAsync(args);
 
 var builder = WebApplication.CreateBuilder(args);
@@ -24,6 +26,7 @@ builder.Services.AddSdWebHubs();
 builder.Services.AddSdWebGallery();
 builder.Services.AddSdWebComponents();
 builder.Services.AddSdWebA1111Api();
+builder.Services.AddSdWebRedis(builder.Configuration);
 
 var app = builder.Build();
 await app.InitializeSdWebDataAsync();
