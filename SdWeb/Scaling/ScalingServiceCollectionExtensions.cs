@@ -21,7 +21,7 @@ public static class ScalingServiceCollectionExtensions
         var redis = AddProgressRelay(services, connection);
         services.AddSignalR().AddStackExchangeRedis(o =>
         {
-            o.Configuration = Options(connection);
+            o.Configuration = RedisOptions(connection);
             o.Configuration.ChannelPrefix = RedisChannel.Literal("sdweb:signalr");
         });
         services.AddDataProtection()
@@ -40,7 +40,7 @@ public static class ScalingServiceCollectionExtensions
     private static Lazy<IConnectionMultiplexer> AddProgressRelay(IServiceCollection services, string connection)
     {
         // One connection for the relay and the key ring, made when first used (the key ring may ask before the container is built).
-        var redis = new Lazy<IConnectionMultiplexer>(() => ConnectionMultiplexer.Connect(Options(connection)));
+        var redis = new Lazy<IConnectionMultiplexer>(() => ConnectionMultiplexer.Connect(RedisOptions(connection)));
         services.AddSingleton(_ => redis.Value);
         services.AddHostedService<RedisProgressRelay>();
         return redis;
@@ -49,7 +49,8 @@ public static class ScalingServiceCollectionExtensions
     private static string? RedisConnection(IConfiguration configuration) =>
         configuration[$"{SdWebOptions.Section}:{nameof(SdWebOptions.Redis)}"] is { Length: > 0 } connection ? connection : null;
 
-    private static ConfigurationOptions Options(string connection)
+    /// <summary>How every SdWeb connection to Redis behaves (the tests connect the same way).</summary>
+    internal static ConfigurationOptions RedisOptions(string connection)
     {
         var options = ConfigurationOptions.Parse(connection);
         // Start and keep running while Redis is away; while it is, fail at once rather than queue stale progress.
