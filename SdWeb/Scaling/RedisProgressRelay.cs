@@ -1,5 +1,5 @@
-using StackExchange.Redis;
 using SdWeb.Generation;
+using StackExchange.Redis;
 
 namespace SdWeb.Scaling;
 

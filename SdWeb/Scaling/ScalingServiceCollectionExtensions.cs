@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
-using StackExchange.Redis;
 using SdWeb.Options;
+using StackExchange.Redis;
 
 namespace SdWeb.Scaling;
 
