@@ -1,19 +1,21 @@
 # SdWeb for NVIDIA GPU hosts: TorchSharp's CUDA build on the NVIDIA CUDA runtime.
 #   docker build -t sdweb .
 #   docker run --gpus all -p 8080:8080 -v sdweb-data:/data -v /path/to/models:/models sdweb
-# (The default `dotnet build` uses the CPU libtorch; -p:TorchBackend=cuda selects TorchSharp-cuda-linux.)
+# (The default `dotnet build` uses the CPU libtorch; -p:TorchBackend=cuda selects TorchSharp-cuda-linux.
+#  --build-arg TORCH_BACKEND=cpu builds the CPU libtorch instead, for docker-compose's cpu profile.)
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+ARG TORCH_BACKEND=cuda
 WORKDIR /src
 COPY Directory.Build.props Directory.Build.targets Directory.Packages.props SdWeb.sln ./
 COPY build/ build/
 COPY SdWeb/SdWeb.csproj SdWeb/
 COPY SdWeb.Engine/SdWeb.Engine.csproj SdWeb.Engine/
-RUN dotnet restore SdWeb/SdWeb.csproj -p:TorchBackend=cuda
+RUN dotnet restore SdWeb/SdWeb.csproj -p:TorchBackend=$TORCH_BACKEND
 COPY SdWeb/ SdWeb/
 COPY SdWeb.Engine/ SdWeb.Engine/
 COPY wwwroot/ wwwroot/
-RUN dotnet publish SdWeb/SdWeb.csproj -c Release -p:TorchBackend=cuda --no-restore -o /app
+RUN dotnet publish SdWeb/SdWeb.csproj -c Release -p:TorchBackend=$TORCH_BACKEND --no-restore -o /app
 
 # Ubuntu 24.04's libstdc++ has GLIBCXX_3.4.32, so libLibTorchSharp.so loads as shipped.
 FROM nvidia/cuda:12.8.1-cudnn-runtime-ubuntu24.04

@@ -8,8 +8,10 @@ using SdWeb.Gallery;
 using SdWeb.Generation;
 using SdWeb.Hubs;
 using SdWeb.Options;
+using SdWeb.Scaling;
 using SdWeb.Storage;
 
+if (args is [WorkerHost.Verb, .. var workerArgs]) return await WorkerHost.RunAsync(workerArgs);
 if (CliApp.IsCommandLine(args)) return await CliApp.RunAsync(args);
 
 var builder = WebApplication.CreateBuilder(args);
@@ -25,6 +27,7 @@ builder.Services.AddSdWebGallery();
 builder.Services.AddSdWebComponents();
 builder.Services.AddSdWebA1111Api();
 builder.Services.AddSdWebApiDocs();
+builder.Services.AddSdWebRedis(builder.Configuration);
 
 var app = builder.Build();
 await app.InitializeSdWebDataAsync();

@@ -12,10 +12,18 @@ public sealed class EncodedPreview
     private readonly Lazy<string> _dataUrl;
 
     public EncodedPreview(PreviewImage preview)
+        : this(new Lazy<byte[]>(() => PreviewEncoder.ToJpeg(preview)))
     {
-        _jpeg = new Lazy<byte[]>(() => PreviewEncoder.ToJpeg(preview));
+    }
+
+    private EncodedPreview(Lazy<byte[]> jpeg)
+    {
+        _jpeg = jpeg;
         _dataUrl = new Lazy<string>(() => "data:image/jpeg;base64," + Convert.ToBase64String(_jpeg.Value));
     }
+
+    /// <summary>A preview another node already encoded (it came through Redis).</summary>
+    public static EncodedPreview FromJpeg(byte[] jpeg) => new(new Lazy<byte[]>(jpeg));
 
     public byte[] Jpeg => _jpeg.Value;
 

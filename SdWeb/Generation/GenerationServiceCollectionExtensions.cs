@@ -51,7 +51,9 @@ public static class GenerationServiceCollectionExtensions
         services.AddSingleton(ClaimSettings.Default);
         services.AddSingleton<JobClaims>();
         services.AddSingleton<WorkerRegistry>();
-        services.AddHostedService<GenerationWorker>();
+        // A web node may leave the engine to `SdWeb worker` processes (SdWeb:Worker:Enabled=false).
+        if (configuration.GetValue($"{SdWebOptions.Section}:{nameof(SdWebOptions.Worker)}:{nameof(WorkerOptions.Enabled)}", true))
+            services.AddHostedService<GenerationWorker>();
         return services;
     }
 }

@@ -16,6 +16,9 @@ public sealed record JobUpdate(
     IReadOnlyList<Guid>? ImageIds = null)
 {
     public bool IsFinished => Status is JobStatus.Succeeded or JobStatus.Failed or JobStatus.Cancelled;
+
+    /// <summary>Published by another node and relayed here through Redis, so it is not relayed back.</summary>
+    public bool FromAnotherNode { get; init; }
 }
 
 /// <summary>Where a running job is: image <see cref="Image"/> of <see cref="ImageCount"/> (1-based), step of steps.</summary>

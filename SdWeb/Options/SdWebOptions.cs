@@ -17,6 +17,15 @@ public sealed record SdWebOptions
     /// <summary>Npgsql connection string, used when <see cref="Database"/> is postgres.</summary>
     public string? PostgresConnection { get; init; }
 
+    /// <summary>
+    /// StackExchange.Redis connection string (e.g. <c>redis:6379</c>); unset, the node stands alone. Set, progress goes
+    /// between nodes through Redis, SignalR uses its backplane and the cookie keys live there.
+    /// </summary>
+    public string? Redis { get; init; }
+
+    /// <summary>Whether this process runs the generation worker (a web node may leave the GPU to `SdWeb worker` processes).</summary>
+    public WorkerOptions Worker { get; init; } = new();
+
     /// <summary>Holds the models (diffusers folders or single .safetensors files).</summary>
     public string ModelsDir { get; init; } = "./models";
 

@@ -1,0 +1,73 @@
+using SdWeb.Generation;
+using StackExchange.Redis;
+
+namespace SdWeb.Scaling;
+
+/// <summary>
+/// Joins this node's <see cref="JobNotifier"/> to every other node's through one Redis pub/sub channel. Outgoing, it is
+/// an ordinary notifier subscriber, so it gets the notifier's newest-wins mailbox and preview rate limit: a slow or
+/// absent Redis only ever costs updates, never the engine's time. Incoming updates are published into the local notifier
+/// marked <see cref="JobUpdate.FromAnotherNode"/>, so pages and /hubs/progress see them as their own and they are not
+/// sent back. Redis down: publishing fails fast and is logged; StackExchange.Redis reconnects and resubscribes by itself.
+/// </summary>
+public sealed class RedisProgressRelay(IConnectionMultiplexer redis, JobNotifier notifier, ILogger<RedisProgressRelay> logger)
+    : IHostedService
+{
+    public static readonly RedisChannel Channel = RedisChannel.Literal("sdweb:progress");
+
+    private readonly string _node = Guid.NewGuid().ToString("N");
+    private ChannelMessageQueue? _incoming;
+    private IDisposable? _outgoing;
+    private long _publishFailures;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            // A queue, not a handler: messages arrive in the order they were sent, so an older update never overtakes a newer one.
+            _incoming = await redis.GetSubscriber().SubscribeAsync(Channel);
+            _incoming.OnMessage(Receive);
+        }
+        catch (RedisException e)
+        {
+            logger.LogError(e, "Could not subscribe to job progress in Redis; other nodes' progress is not shown until restart");
+        }
+        _outgoing = notifier.SubscribeToAll(SendAsync);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _outgoing?.Dispose();
+        if (_incoming is not null) await _incoming.UnsubscribeAsync();
+    }
+
+    private async Task SendAsync(JobUpdate update)
+    {
+        if (update.FromAnotherNode) return;
+        try
+        {
+            await redis.GetSubscriber().PublishAsync(Channel, ProgressMessage.From(_node, update).ToUtf8());
+            if (Interlocked.Exchange(ref _publishFailures, 0) > 0) logger.LogInformation("Job progress reaches Redis again");
+        }
+        catch (Exception e) when (e is RedisException or TimeoutException)
+        {
+            // Generation goes on; watchers on other nodes miss this update and get the next one Redis takes.
+            if (Interlocked.Increment(ref _publishFailures) == 1)
+                logger.LogWarning(e, "Job progress could not be published to Redis; dropping updates until it is back");
+        }
+    }
+
+    private void Receive(ChannelMessage message)
+    {
+        try
+        {
+            var received = ProgressMessage.FromUtf8((byte[])message.Message!);
+            if (received is null || received.Node == _node) return;
+            notifier.Publish(received.ToUpdate());
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            logger.LogWarning(e, "Ignored a malformed progress message from Redis");
+        }
+    }
+}
