@@ -1,6 +1,6 @@
 using SdWeb.Engine.Pipelines;
-using SdWeb.Generation.Plots;
 using SdWeb.Engine.Pipelines.Hires;
+using SdWeb.Generation.Plots;
 
 namespace SdWeb.Generation;
 
