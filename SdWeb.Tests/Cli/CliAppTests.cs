@@ -52,7 +52,8 @@ public class CliAppTests
             ["generate"],
             ["model", "prompt", "negative", "seed", "steps", "cfg", "sampler", "width", "height", "images-per-prompt", "init-image",
              "strength", "vae", "prompt-syntax", "clip-skip", "pad-cond-uncond", "lora-dir", "embeddings-dir", "timestep-spacing",
-             "subseed", "subseed-strength", "dtype", "device", "threads", "SdWeb:DataDir", "out"]
+             "subseed", "subseed-strength", "mask", "mask-blur", "mask-invert", "inpaint-only-masked", "inpaint-padding", "mask-overlay",
+             "hires-upscaler", "hires-scale", "hires-steps", "hires-denoise", "dtype", "device", "threads", "SdWeb:DataDir", "out"]
         },
         { ["tokenize"], ["model", "prompt"] },
         { ["prompt", "inspect"], ["model", "prompt", "steps", "hires-steps", "embeddings-dir"] },

@@ -103,7 +103,7 @@ public sealed class GenerateCommandValidationTests : IDisposable
 
     [Fact]
     public async Task UnknownDType() =>
-        Assert.Equal("--dtype must be one of auto, fp32, bf16, fp16, not 'fp8'.", (await Fails("--prompt", "a", "--dtype", "fp8")).Message);
+        Assert.Equal("--dtype must be one of auto, fp32, bf16, bf16-compute, fp16, not 'fp8'.", (await Fails("--prompt", "a", "--dtype", "fp8")).Message);
 
     [Fact]
     public async Task MissingOut()

@@ -27,8 +27,8 @@ public sealed class A1111PngInfoTests(SdWebApp app)
         Assert.Equal(ForeignPngMetadata.ComfyWorkflow, answer.GetProperty("items").GetProperty("workflow").GetString());
         var parameters = answer.GetProperty("parameters");
         Assert.Equal("text, watermark", parameters.GetProperty("Negative prompt").GetString());
-        Assert.Equal(20, parameters.GetProperty("Steps").GetInt32());
-        Assert.Equal((512, 768), (parameters.GetProperty("Size-1").GetInt32(), parameters.GetProperty("Size-2").GetInt32()));
+        Assert.Equal("20", parameters.GetProperty("Steps").GetString()); // strings, as parse_generation_parameters gives them
+        Assert.Equal(("512", "768"), (parameters.GetProperty("Size-1").GetString(), parameters.GetProperty("Size-2").GetString()));
     }
 
     [Fact]
@@ -41,7 +41,7 @@ public sealed class A1111PngInfoTests(SdWebApp app)
 
         Assert.Equal(text, answer.GetProperty("info").GetString());
         Assert.Equal("True", answer.GetProperty("parameters").GetProperty("Tiling").GetString());
-        Assert.Equal(3, answer.GetProperty("parameters").GetProperty("Seed").GetInt64());
+        Assert.Equal("3", answer.GetProperty("parameters").GetProperty("Seed").GetString());
     }
 
     [Theory]

@@ -60,7 +60,8 @@ public sealed class LoraEndToEndTests
 
         var plainId = await GenerateAsync(page, Prompt);
         await pick.ClickAsync();
-        Assert.Equal($"{Prompt} <lora:tiny-detail:0.8>", await page.InputValueAsync("#prompt"));
+        // The tag arrives with the next render over the circuit.
+        await page.WaitForFunctionAsync("p => document.querySelector('#prompt').value === p", $"{Prompt} <lora:tiny-detail:0.8>");
         var loraId = await GenerateAsync(page, null);
 
         using (var plain = await DownloadAsync(context, plainId))
@@ -70,8 +71,9 @@ public sealed class LoraEndToEndTests
         // The gallery finds the LoRA job by the LoRA's name, and only it.
         await page.GotoAsync("/gallery");
         await page.FillAsync("#gallery-search", "tiny-detail");
+        // The grid shows every image until the search applies: wait for the plain one to go, then the LoRA one must be there.
+        await page.Locator($".gallery-tile[data-image-id='{plainId}']").WaitForAsync(new() { State = WaitForSelectorState.Detached });
         await page.Locator($".gallery-tile[data-image-id='{loraId}']").WaitForAsync();
-        Assert.Equal(0, await page.Locator($".gallery-tile[data-image-id='{plainId}']").CountAsync());
 
         // After the LoRA job, reproducing the image made before it gives its pixels: the base weights are back exactly.
         await page.GotoAsync($"/images/{plainId}");

@@ -31,7 +31,7 @@ public static class A1111PngInfo
         }
         catch (Exception e) when (e is InvalidDataException or SixLabors.ImageSharp.ImageFormatException)
         {
-            return Problem("image is not a PNG SdWeb can read.");
+            return Problem("image is not an image SdWeb can read parameters from (not a PNG); send a PNG.");
         }
         var parsed = ParametersPng.ParametersOf(texts);
         var info = texts.GetValueOrDefault(ParametersPng.Keyword) ?? (parsed is null ? "" : InfotextOf(parsed));
@@ -39,7 +39,7 @@ public static class A1111PngInfo
         {
             info,
             items = texts.Where(t => t.Key != ParametersPng.Keyword).ToDictionary(t => t.Key, t => t.Value),
-            parameters = parsed is null ? new Dictionary<string, object?>() : ParametersOf(parsed),
+            parameters = parsed is null ? new Dictionary<string, string>() : ParametersOf(parsed),
         });
     }
 
@@ -61,20 +61,22 @@ public static class A1111PngInfo
         return settings.Count == 0 ? text : text + "\n" + string.Join(", ", settings);
     }
 
-    private static Dictionary<string, object?> ParametersOf(ImageParameters p)
+    /// <summary>As parse_generation_parameters gives them: every value a string.</summary>
+    private static Dictionary<string, string> ParametersOf(ImageParameters p)
     {
-        var values = new Dictionary<string, object?>(StringComparer.Ordinal)
+        static string Text(IFormattable value) => value.ToString(null, CultureInfo.InvariantCulture);
+        var values = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["Prompt"] = p.Prompt,
             ["Negative prompt"] = p.NegativePrompt,
         };
         foreach (var (key, value) in p.Settings) values[key] = value;
-        if (p.Steps is { } steps) values["Steps"] = steps;
+        if (p.Steps is { } steps) values["Steps"] = Text(steps);
         if (p.Sampler is { } sampler) values["Sampler"] = SamplerNames.ToA1111(sampler);
-        if (p.CfgScale is { } cfg) values["CFG scale"] = cfg;
-        if (p.Seed is { } seed) values["Seed"] = seed;
-        if (p.Width is { } width) values["Size-1"] = width;
-        if (p.Height is { } height) values["Size-2"] = height;
+        if (p.CfgScale is { } cfg) values["CFG scale"] = Text(cfg);
+        if (p.Seed is { } seed) values["Seed"] = Text(seed);
+        if (p.Width is { } width) values["Size-1"] = Text(width);
+        if (p.Height is { } height) values["Size-2"] = Text(height);
         return values;
     }
 
