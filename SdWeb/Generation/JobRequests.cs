@@ -1,5 +1,6 @@
 using SdWeb.Data;
 using SdWeb.Engine.Pipelines;
+using SdWeb.Generation.Plots;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
@@ -46,7 +47,7 @@ public static class JobRequests
         SubseedStrength = request.SubseedStrength,
     };
 
-    /// <summary>A job's parameters as a new request (Retry).</summary>
+    /// <summary>A job's parameters as a new request (Retry): everything the job stored, so the retry is the same job.</summary>
     public static JobRequest FromJob(GenerationJob job) => new()
     {
         Prompt = job.Prompt,
@@ -55,6 +56,7 @@ public static class JobRequests
         Steps = job.Steps,
         CfgScale = job.CfgScale,
         ClipSkip = job.ClipSkip,
+        Tiling = job.Tiling,
         PromptSyntax = job.PromptSyntax,
         Seed = job.Seed,
         Width = job.Width,
@@ -62,8 +64,18 @@ public static class JobRequests
         ImageCount = job.ImageCount,
         Model = job.ModelName,
         SourceImageId = job.SourceImageId,
-        Strength = job.Strength ?? new JobRequest().Strength,
+        Strength = job.Strength ?? Defaults.Strength,
         ReproducesImageId = job.ReproducesImageId,
+        Mask = job.Mask,
+        MaskBlur = job.MaskBlur,
+        InvertMask = job.InvertMask,
+        InpaintOnlyMasked = job.InpaintOnlyMasked,
+        InpaintPadding = job.InpaintPadding,
+        MaskOverlay = job.MaskOverlay,
+        Hires = job.Hires,
+        Subseed = job.Subseed,
+        SubseedStrength = job.SubseedStrength,
+        Plot = job.Plot is null ? null : XyzPlot.FromJson(job.Plot),
     };
 
     /// <summary>The parameters a stored image was made with, as a request for one image (Reuse, Reproduce).</summary>
