@@ -55,10 +55,11 @@ public sealed class MaskPainterTests : MudComponentTest
 
         panel.WaitForAssertion(() => Assert.False(panel.Find("#mask-undo").HasAttribute("disabled")));
         Assert.Contains("Painted areas are repainted", panel.Find("#mask-status").TextContent);
+        // The buttons' handlers call the canvas asynchronously.
         panel.Find("#mask-undo").Click();
-        _canvas.VerifyInvoke("undo");
+        panel.WaitForAssertion(() => _canvas.VerifyInvoke("undo"));
         panel.Find("#mask-clear").Click();
-        _canvas.VerifyInvoke("clear");
+        panel.WaitForAssertion(() => _canvas.VerifyInvoke("clear"));
     }
 
     [Fact]

@@ -41,7 +41,7 @@ public sealed class XyzPlotPanelTests : MudComponentTest
 
         panel.Find(".xyz-plot-panel input[type=checkbox]").Change(false);
 
-        Assert.False(model.Enabled);
+        panel.WaitForAssertion(() => Assert.False(model.Enabled)); // MudBlazor's switch sets its value asynchronously
         Assert.Null(model.ToPlot());
     }
 

@@ -55,12 +55,7 @@ public sealed class GenerateEndToEndTests
     {
 
         // The first account becomes the admin; registering signs in.
-        await page.GotoAsync("/Account/Register");
-        await page.FillAsync("#username", "ada");
-        await page.FillAsync("#password", "Lighthouse-2026!");
-        await page.FillAsync("#confirm", "Lighthouse-2026!");
-        await page.ClickAsync(".account-form button[type=submit]");
-        await page.WaitForURLAsync("**/generate");
+        await AccountPages.RegisterAsync(page, "ada", "Lighthouse-2026!");
         await page.WaitForSelectorAsync(".demo-banner"); // a fresh install: the app made its demo model
 
         // Submit with Ctrl+Enter and watch the job run: progress bar, step counter, a preview that changes.

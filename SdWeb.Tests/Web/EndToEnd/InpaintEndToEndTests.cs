@@ -49,12 +49,7 @@ public sealed class InpaintEndToEndTests
 
     private static async Task<string> InpaintAsync(IPage page, string sourcePath)
     {
-        await page.GotoAsync("/Account/Register");
-        await page.FillAsync("#username", "hedy");
-        await page.FillAsync("#password", "Frequency-1942!");
-        await page.FillAsync("#confirm", "Frequency-1942!");
-        await page.ClickAsync(".account-form button[type=submit]");
-        await page.WaitForURLAsync("**/generate");
+        await AccountPages.RegisterAsync(page, "hedy", "Frequency-1942!");
         await page.WaitForSelectorAsync("#generate-form[data-interactive=true]");
 
         // A file chosen before Blazor's InputFile script has bound the input would go unnoticed: wait for its binding.

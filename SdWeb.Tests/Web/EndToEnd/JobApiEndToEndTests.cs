@@ -23,12 +23,7 @@ public sealed class JobApiEndToEndTests
         await using var browser = await Chromium.LaunchAsync(playwright);
         var context = await browser.NewContextAsync(new() { BaseURL = app.Url });
         var page = await context.NewPageAsync();
-        await page.GotoAsync("/Account/Register");
-        await page.FillAsync("#username", "grace");
-        await page.FillAsync("#password", "Compiler-1952!");
-        await page.FillAsync("#confirm", "Compiler-1952!");
-        await page.ClickAsync(".account-form button[type=submit]");
-        await page.WaitForURLAsync("**/generate");
+        await AccountPages.RegisterAsync(page, "grace", "Compiler-1952!");
         var api = context.APIRequest;
 
         var invalid = await api.PostAsync("/api/jobs", new() { DataObject = new { prompt = "a boat", steps = 0 } });

@@ -45,12 +45,7 @@ public sealed class LoraEndToEndTests
 
     private static async Task DriveAsync(IPage page, IBrowserContext context)
     {
-        await page.GotoAsync("/Account/Register");
-        await page.FillAsync("#username", "ada");
-        await page.FillAsync("#password", "Lighthouse-2026!");
-        await page.FillAsync("#confirm", "Lighthouse-2026!");
-        await page.ClickAsync(".account-form button[type=submit]");
-        await page.WaitForURLAsync("**/generate");
+        await AccountPages.RegisterAsync(page, "ada", "Lighthouse-2026!");
         await page.WaitForSelectorAsync("#generate-form[data-interactive=true]");
 
         // The picker lists the LoRA with its hash and the model it fits (the tiny model's 32-wide text encoder).
@@ -69,11 +64,11 @@ public sealed class LoraEndToEndTests
             Assert.False(Pixels(plain).AsSpan().SequenceEqual(Pixels(withLora)), "the LoRA did not change the image");
 
         // The gallery finds the LoRA job by the LoRA's name, and only it.
-        await page.GotoAsync("/gallery");
-        await page.FillAsync("#gallery-search", "tiny-detail");
-        // The grid shows every image until the search applies: wait for the plain one to go, then the LoRA one must be there.
-        await page.Locator($".gallery-tile[data-image-id='{plainId}']").WaitForAsync(new() { State = WaitForSelectorState.Detached });
+        // The search as a link gives it (typing into the prerendered page before it is interactive would be lost).
+        await page.GotoAsync("/gallery?q=tiny-detail");
         await page.Locator($".gallery-tile[data-image-id='{loraId}']").WaitForAsync();
+        Assert.Equal("tiny-detail", await page.InputValueAsync("#gallery-search"));
+        Assert.Equal(0, await page.Locator($".gallery-tile[data-image-id='{plainId}']").CountAsync());
 
         // After the LoRA job, reproducing the image made before it gives its pixels: the base weights are back exactly.
         await page.GotoAsync($"/images/{plainId}");
