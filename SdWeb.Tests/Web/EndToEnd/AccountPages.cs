@@ -2,7 +2,7 @@ using Microsoft.Playwright;
 
 namespace SdWeb.Tests.Web.EndToEnd;
 
-/// <summary>The account pages as the browser tests use them.</summary>
+/// <summary>The app's pages as the browser tests open them.</summary>
 public static class AccountPages
 {
     /// <summary>
@@ -18,4 +18,16 @@ public static class AccountPages
         await page.ClickAsync(".account-form button[type=submit]");
         await page.WaitForURLAsync("**/generate");
     }
+
+    /// <summary>
+    /// Opens an app page and waits until its circuit is live: clicks and typing on the prerendered page are lost.
+    /// </summary>
+    public static async Task OpenInteractiveAsync(IPage page, string url)
+    {
+        await page.GotoAsync(url);
+        await WaitInteractiveAsync(page);
+    }
+
+    /// <summary>Waits until the current page's circuit is live (the layout marks it).</summary>
+    public static Task WaitInteractiveAsync(IPage page) => page.WaitForSelectorAsync("main[data-interactive=true]");
 }

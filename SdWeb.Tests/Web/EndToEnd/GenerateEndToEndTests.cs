@@ -79,7 +79,7 @@ public sealed class GenerateEndToEndTests
         var imageId = (await card.Locator("a[href^='images/']").First.GetAttributeAsync("href"))!["images/".Length..];
 
         // The gallery finds it by one word of the prompt.
-        await page.GotoAsync("/gallery");
+        await AccountPages.OpenInteractiveAsync(page, "/gallery");
         await page.FillAsync("#gallery-search", "lighthouse");
         var tile = page.Locator($".gallery-tile[data-image-id='{imageId}']");
         await tile.WaitForAsync();
@@ -88,6 +88,7 @@ public sealed class GenerateEndToEndTests
         // Reproduce re-runs the stored parameters; the page says the new image is pixel-identical, and it is.
         await tile.ClickAsync();
         await page.WaitForURLAsync($"**/images/{imageId}");
+        await AccountPages.WaitInteractiveAsync(page);
         await page.ClickAsync("#reproduce");
         var note = page.Locator(".reproduction-note");
         await note.WaitForAsync(new() { Timeout = 300_000 });

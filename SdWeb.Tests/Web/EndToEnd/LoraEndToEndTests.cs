@@ -65,13 +65,13 @@ public sealed class LoraEndToEndTests
 
         // The gallery finds the LoRA job by the LoRA's name, and only it.
         // The search as a link gives it (typing into the prerendered page before it is interactive would be lost).
-        await page.GotoAsync("/gallery?q=tiny-detail");
+        await AccountPages.OpenInteractiveAsync(page, "/gallery?q=tiny-detail");
         await page.Locator($".gallery-tile[data-image-id='{loraId}']").WaitForAsync();
         Assert.Equal("tiny-detail", await page.InputValueAsync("#gallery-search"));
         Assert.Equal(0, await page.Locator($".gallery-tile[data-image-id='{plainId}']").CountAsync());
 
         // After the LoRA job, reproducing the image made before it gives its pixels: the base weights are back exactly.
-        await page.GotoAsync($"/images/{plainId}");
+        await AccountPages.OpenInteractiveAsync(page, $"/images/{plainId}");
         await page.ClickAsync("#reproduce");
         var note = page.Locator(".reproduction-note");
         await note.WaitForAsync(new() { Timeout = 300_000 });
