@@ -14,7 +14,7 @@ public sealed class ApiKeysCommand(TextWriter output) : ICliCommand
         [
             new("user", "NAME", "the account the key signs in as") { Required = true },
             new("label", "TEXT", "a name to tell the key apart on the profile page"),
-            CliAccounts.DataDir,
+            .. CliAccounts.Options,
         ],
     };
 

@@ -15,14 +15,14 @@ public static class CliApp
 
     private static readonly string[] HelpWords = ["--help", "-h", "help"];
 
-    private static ICliCommand[] Commands(TextWriter output, TextWriter error) =>
+    private static ICliCommand[] Commands(TextReader input, TextWriter output, TextWriter error) =>
     [
         new GenerateCommand(options => new Engine.Pipelines.PipelineFactory(options), GenerationLimits.Default, output, error),
         new TokenizeCommand(output, error),
         new PromptCommand(output),
         new ModelsCommand(output, error),
         new BenchCommand(options => new Engine.Pipelines.PipelineFactory(options), output),
-        new UsersCommand(Console.In, output),
+        new UsersCommand(input, output),
         new ApiKeysCommand(output),
     ];
 
@@ -41,9 +41,13 @@ public static class CliApp
         return await RunAsync(args, Console.Out, Console.Error, cts.Token);
     }
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken) =>
+        RunAsync(args, Console.In, output, error, cancellationToken);
+
+    /// <param name="input">What a verb reads from standard input (`users add` reads the password there).</param>
+    public static async Task<int> RunAsync(string[] args, TextReader input, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var commands = Commands(output, error);
+        var commands = Commands(input, output, error);
         if (args.Length == 0 || HelpWords.Contains(args[0]))
         {
             await output.WriteAsync(Overview(commands));

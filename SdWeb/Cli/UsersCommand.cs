@@ -11,7 +11,7 @@ public sealed class UsersCommand(TextReader input, TextWriter output) : ICliComm
     private static readonly CliSyntax Add = new("users add", "Create an account; its password is read from standard input.")
     {
         Positionals = ["NAME"],
-        Options = [new("admin", null, "make the account an administrator"), CliAccounts.DataDir],
+        Options = [new("admin", null, "make the account an administrator"), .. CliAccounts.Options],
     };
 
     public CliSyntax Syntax { get; } = new("users", "Create accounts without a browser.") { SubVerbs = [Add] };

@@ -52,6 +52,11 @@ public sealed class TestDatabase : IDbContextFactory<AppDbContext>, IDisposable
 
     public AppDbContext CreateDbContext() => _create();
 
+    /// <summary>The app's settings that point it at this database, as command-line arguments.</summary>
+    public IReadOnlyList<string> AppArguments => _postgresName is { } name
+        ? ["--SdWeb:Database=postgres", $"--SdWeb:PostgresConnection={TestPostgres.On(name)}"]
+        : [$"--SdWeb:DataDir={Dir.Path}"];
+
     public void Dispose()
     {
         if (_postgresName is { } name)
