@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using SdWeb.Engine.Loading.SafeTensors;
 using SdWeb.Engine.Pipelines;
@@ -8,13 +7,11 @@ namespace SdWeb.Engine.Networks;
 /// <summary>
 /// The hashes AUTOMATIC1111 writes for extra networks: "Lora hashes" uses the SHA-256 of a safetensors file's data
 /// area (everything after the header: kohya's "addnet" hash, so editing metadata keeps the hash), "TI hashes" the
-/// SHA-256 of the whole file; both shortened to 12 hex digits. Kept per path, size and write time.
+/// SHA-256 of the whole file; both shortened to 12 hex digits. Kept per path, size and write time (<see cref="NetworkFileCache"/>).
 /// </summary>
 internal static class NetworkHashes
 {
     public const int ShortLength = 12;
-
-    private static readonly ConcurrentDictionary<(string Path, long Length, DateTime WriteTime, bool DataOnly), string> Cache = new();
 
     /// <summary>Full SHA-256 (hex) of the bytes after a safetensors header.</summary>
     public static string SafeTensorsData(string path) => Hash(path, dataOnly: true);
@@ -23,11 +20,11 @@ internal static class NetworkHashes
     public static string WholeFile(string path) => Hash(path, dataOnly: false);
 
     /// <summary>A LoRA's hash as A1111 takes it: the file's own <c>sshs_model_hash</c> if it has one, else <see cref="SafeTensorsData"/>.</summary>
-    public static string Lora(string path)
+    public static string Lora(string path) => NetworkFileCache.Get(path, "LoRA hash", static filePath =>
     {
-        using var file = SafeTensorsFile.Open(path);
+        using var file = SafeTensorsFile.Open(filePath);
         return Lora(file);
-    }
+    });
 
     /// <inheritdoc cref="Lora(string)"/>
     public static string Lora(SafeTensorsFile file) =>
@@ -50,13 +47,11 @@ internal static class NetworkHashes
 
     public static string Short(string fullHash) => fullHash[..Math.Min(ShortLength, fullHash.Length)];
 
-    private static string Hash(string path, bool dataOnly)
-    {
-        var info = new FileInfo(path);
-        return Cache.GetOrAdd((info.FullName, info.Length, info.LastWriteTimeUtc, dataOnly), static key =>
+    private static string Hash(string path, bool dataOnly) =>
+        NetworkFileCache.Get(path, dataOnly ? "SHA-256 of the data" : "SHA-256", filePath =>
         {
-            using var stream = new FileStream(key.Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
-            if (key.DataOnly)
+            using var stream = new FileStream(filePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
+            if (dataOnly)
             {
                 Span<byte> length = stackalloc byte[8];
                 stream.ReadExactly(length);
@@ -64,5 +59,4 @@ internal static class NetworkHashes
             }
             return Convert.ToHexStringLower(SHA256.HashData(stream));
         });
-    }
 }

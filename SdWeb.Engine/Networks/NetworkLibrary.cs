@@ -1,6 +1,5 @@
 using System.Globalization;
 using SdWeb.Engine.Loading;
-using SdWeb.Engine.Loading.SafeTensors;
 using SdWeb.Engine.Prompts;
 
 namespace SdWeb.Engine.Networks;
@@ -8,7 +7,7 @@ namespace SdWeb.Engine.Networks;
 /// <summary>
 /// LoRAs and textual-inversion embeddings in AUTOMATIC1111's layout (<c>models/Lora</c>, <c>models/embeddings</c>,
 /// subfolders included). Folders are scanned on every call, so files added or replaced are picked up without a
-/// restart; hashes are cached per path, size and write time.
+/// restart; what is read from a file (hashes, text-encoder width) is cached per path, size and write time.
 /// </summary>
 public sealed class NetworkLibrary(string loraFolder, string embeddingsFolder)
 {
@@ -22,10 +21,10 @@ public sealed class NetworkLibrary(string loraFolder, string embeddingsFolder)
     public string EmbeddingsFolder { get; } = embeddingsFolder;
 
     public IReadOnlyList<NetworkFile> Loras() =>
-        Scan(LoraFolder, path => NetworkHashes.Short(NetworkHashes.Lora(path)), NetworkTextWidth.OfLora);
+        Scan(LoraFolder, path => NetworkHashes.Short(NetworkHashes.Lora(path)), NetworkTextWidth.OfLoraFile);
 
     public IReadOnlyList<NetworkFile> Embeddings() =>
-        Scan(EmbeddingsFolder, path => NetworkHashes.Short(NetworkHashes.WholeFile(path)), NetworkTextWidth.OfEmbedding);
+        Scan(EmbeddingsFolder, path => NetworkHashes.Short(NetworkHashes.WholeFile(path)), NetworkTextWidth.OfEmbeddingFile);
 
     /// <summary>The LoRA a <c>&lt;lora:name:multiplier&gt;</c> tag names.</summary>
     /// <exception cref="ModelLoadException">No such LoRA; the message lists the available ones.</exception>
@@ -69,7 +68,7 @@ public sealed class NetworkLibrary(string loraFolder, string embeddingsFolder)
             : $"No {kind} named \"{name}\" in {folder}. Available: {string.Join(", ", files.Select(f => f.Name))}.");
 
     /// <summary>Every network file by name (first in path order when two subfolders hold the same name).</summary>
-    private static IReadOnlyList<NetworkFile> Scan(string folder, Func<string, string> shortHash, Func<SafeTensorsFile, int?> textWidth)
+    private static IReadOnlyList<NetworkFile> Scan(string folder, Func<string, string> shortHash, Func<string, int?> textWidth)
     {
         if (!Directory.Exists(folder)) return [];
         return Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
@@ -77,7 +76,7 @@ public sealed class NetworkLibrary(string loraFolder, string embeddingsFolder)
             .Order(StringComparer.Ordinal)
             .DistinctBy(path => Path.GetFileNameWithoutExtension(path))
             .Select(path => new NetworkFile(Path.GetFileNameWithoutExtension(path), path, HashOrEmpty(path, shortHash),
-                NetworkTextWidth.Read(path, textWidth)))
+                textWidth(path)))
             .OrderBy(f => f.Name, StringComparer.OrdinalIgnoreCase)
             .ToList();
     }

@@ -34,18 +34,34 @@ internal static class NetworkTextWidth
         name.EndsWith("lora_down.weight", StringComparison.Ordinal) || name.EndsWith("lora.down.weight", StringComparison.Ordinal)
         || name.EndsWith("lora_A.weight", StringComparison.Ordinal);
 
-    /// <summary>The width of a file, or null when it cannot be read (pickles are never opened).</summary>
-    public static int? Read(string path, Func<SafeTensorsFile, int?> width)
+    /// <summary>The width of a LoRA file, or null when it cannot be read (pickles are never opened).</summary>
+    public static int? OfLoraFile(string path) => Read(path, nameof(OfLoraFile), OfLora);
+
+    /// <summary>The width of an embedding file, or null when it cannot be read (pickles are never opened).</summary>
+    public static int? OfEmbeddingFile(string path) => Read(path, nameof(OfEmbeddingFile), OfEmbedding);
+
+    /// <summary>Read once per version of the file (<see cref="NetworkFileCache"/>): a header that cannot be read is kept as null too.</summary>
+    private static int? Read(string path, string fact, Func<SafeTensorsFile, int?> width)
     {
         if (Loading.PickleRefusal.HasPickleExtension(path)) return null;
         try
         {
-            using var file = SafeTensorsFile.Open(path);
-            return width(file);
+            return NetworkFileCache.Get(path, fact, filePath =>
+            {
+                try
+                {
+                    using var file = SafeTensorsFile.Open(filePath);
+                    return width(file);
+                }
+                catch (Exception e) when (e is Loading.ModelLoadException or IOException)
+                {
+                    return null;
+                }
+            });
         }
-        catch (Exception e) when (e is Loading.ModelLoadException or IOException)
+        catch (IOException)
         {
-            return null;
+            return null; // gone since the folder was listed
         }
     }
 }

@@ -55,25 +55,20 @@ public sealed class PromptAnalyzer
     /// <summary>
     /// The token count AUTOMATIC1111's prompt box shows: extra-network tags removed, over every AND part and every text the
     /// prompt's schedule reaches in <paramref name="steps"/> steps, the longest; with the room its 75-token chunks give
-    /// (BREAK and the comma backtrack included), so 80 tokens read "80 / 150".
+    /// (BREAK and the comma backtrack included), so 80 tokens read "80 / 150"; and where that text's chunks break: each
+    /// chunk's own tokens and its last few words as CLIP reads them, so a writer sees which words end a chunk. One parse
+    /// and one tokenization serve all three (the form asks on every keystroke).
     /// </summary>
-    public (int Tokens, int Capacity) CountChunked(string prompt, int steps) =>
-        LongestText(prompt, steps) is { } longest ? (longest.TokenCount, longest.TargetTokenCount) : (0, PromptChunk.Length);
-
-    /// <summary>
-    /// Where the longest text's chunks break (the text <see cref="CountChunked"/> counts): each chunk's own tokens and its
-    /// last few words as CLIP reads them, so a writer sees which words end a chunk (BREAK and the comma backtrack end
-    /// chunks early).
-    /// </summary>
-    public IReadOnlyList<(int Tokens, string Ending)> ChunkBreaks(string prompt, int steps)
+    public (int Tokens, int Capacity, IReadOnlyList<(int Tokens, string Ending)> Chunks) CountChunked(string prompt, int steps)
     {
         const int endingTokens = 4;
-        if (LongestText(prompt, steps) is not { } longest) return [];
-        return longest.Chunks.Select(chunk =>
+        if (LongestText(prompt, steps) is not { } longest) return (0, PromptChunk.Length, []);
+        var chunks = longest.Chunks.Select(chunk =>
         {
             var own = chunk.Tokens.Skip(1).TakeWhile(id => id != PromptChunk.EosId).ToList();
             return (own.Count, _tokenizer.Decode(own.TakeLast(endingTokens)));
         }).ToList();
+        return (longest.TokenCount, longest.TargetTokenCount, chunks);
     }
 
     private TokenizedPrompt? LongestText(string prompt, int steps)

@@ -52,6 +52,40 @@ public sealed class NetworkLibraryTests
         Assert.Equal("SD 1.x", NetworkFile.FamilyOf(768));
     }
 
+    /// <summary>
+    /// The Generate page lists the library on every visit and submit: a file is read once per version. A file rewritten
+    /// with the same size and write time is not read again (its garbage would list without hash or width); a new write
+    /// time is a new version, read afresh.
+    /// </summary>
+    [Fact]
+    public void AListingReadsEachFileOncePerSizeAndWriteTime()
+    {
+        using var dir = new TempDir();
+        Directory.CreateDirectory(dir["Lora"]);
+        Directory.CreateDirectory(dir["embeddings"]);
+        var lora = dir["Lora/tiny-detail.safetensors"];
+        var embedding = dir["embeddings/tiny-style.safetensors"];
+        File.Copy(Golden.PathOf("features", "lora", "tiny-detail.safetensors"), lora);
+        File.Copy(Golden.PathOf("features", "embeddings", "tiny-style.safetensors"), embedding);
+        var library = NetworkLibrary.InModelsFolder(dir.Path);
+        var firstLoras = library.Loras().Select(f => (f.ShortHash, f.TextWidth)).ToList();
+        var firstEmbeddings = library.Embeddings().Select(f => (f.ShortHash, f.TextWidth)).ToList();
+        Assert.All(firstLoras.Concat(firstEmbeddings), f => Assert.True(f.ShortHash.Length > 0 && f.TextWidth is not null));
+
+        foreach (var path in new[] { lora, embedding })
+        {
+            var written = File.GetLastWriteTimeUtc(path);
+            File.WriteAllBytes(path, new byte[new FileInfo(path).Length]);
+            File.SetLastWriteTimeUtc(path, written);
+        }
+
+        Assert.Equal(firstLoras, library.Loras().Select(f => (f.ShortHash, f.TextWidth)));
+        Assert.Equal(firstEmbeddings, library.Embeddings().Select(f => (f.ShortHash, f.TextWidth)));
+
+        File.SetLastWriteTimeUtc(lora, File.GetLastWriteTimeUtc(lora).AddMinutes(1));
+        Assert.Equal([("", null)], library.Loras().Select(f => (f.ShortHash, f.TextWidth)));
+    }
+
     [Fact]
     public void AnUnknownNameListsTheAvailableOnes()
     {

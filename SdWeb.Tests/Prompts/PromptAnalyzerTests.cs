@@ -43,11 +43,11 @@ public class PromptAnalyzerTests
 
         var count = PromptAnalyzer.ForTokenizerOf(Golden.TinySdFolder).CountChunked(entry["prompt"]!.GetValue<string>(), steps);
 
-        Assert.Equal((longest["token_count"]!.GetValue<int>(), longest["target_token_count"]!.GetValue<int>()), count);
+        Assert.Equal((longest["token_count"]!.GetValue<int>(), longest["target_token_count"]!.GetValue<int>()), (count.Tokens, count.Capacity));
     }
 
     /// <summary>
-    /// The prompt box's chunk breaks are those of A1111's chunker: as many chunks as prompt_syntax.json records for the
+    /// The prompt box's chunk breaks (from the same call as the count) are those of A1111's chunker: as many chunks as prompt_syntax.json records for the
     /// longest text, each with the tokens it records (its ids before the EOS padding), ending in those tokens' words.
     /// </summary>
     [Theory]
@@ -63,7 +63,7 @@ public class PromptAnalyzerTests
             .Select(c => c!["tokens"]!.AsArray().Skip(1).Select(t => t!.GetValue<int>()).TakeWhile(t => t != 49407).Count())
             .ToList();
 
-        var breaks = PromptAnalyzer.ForTokenizerOf(Golden.TinySdFolder).ChunkBreaks(entry["prompt"]!.GetValue<string>(), PromptSyntaxGoldenSteps());
+        var breaks = PromptAnalyzer.ForTokenizerOf(Golden.TinySdFolder).CountChunked(entry["prompt"]!.GetValue<string>(), PromptSyntaxGoldenSteps()).Chunks;
 
         Assert.Equal(goldenChunks, breaks.Select(b => b.Tokens));
         Assert.All(breaks.Where(b => b.Tokens > 0), b => Assert.NotEmpty(b.Ending));
@@ -72,7 +72,7 @@ public class PromptAnalyzerTests
     [Fact]
     public void AChunkEndsWithItsLastWordsAsClipSpellsThem()
     {
-        var breaks = PromptAnalyzer.ForTokenizerOf(Golden.TinySdFolder).ChunkBreaks("A photo of a Cat BREAK sitting on a mat", 20);
+        var breaks = PromptAnalyzer.ForTokenizerOf(Golden.TinySdFolder).CountChunked("A photo of a Cat BREAK sitting on a mat", 20).Chunks;
 
         Assert.Equal([(5, "photo of a cat"), (4, "sitting on a mat")], breaks);
     }

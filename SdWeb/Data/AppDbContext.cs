@@ -153,6 +153,7 @@ public class AppDbContext : IdentityDbContext<AppUser>
 
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
+        WriteSearchTexts();
         if (!HasNewJobs()) return base.SaveChanges(acceptAllChangesOnSuccess);
         SequenceLock.Wait();
         try
@@ -165,6 +166,7 @@ public class AppDbContext : IdentityDbContext<AppUser>
 
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
+        WriteSearchTexts();
         if (!HasNewJobs()) return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         await SequenceLock.WaitAsync(cancellationToken);
         try
@@ -173,6 +175,13 @@ public class AppDbContext : IdentityDbContext<AppUser>
             return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
         }
         finally { SequenceLock.Release(); }
+    }
+
+    /// <summary>Images about to be inserted or changed get their settings' search words (the full-text index reads them).</summary>
+    private void WriteSearchTexts()
+    {
+        foreach (var entry in ChangeTracker.Entries<ImageRecord>().Where(e => e.State is EntityState.Added or EntityState.Modified))
+            entry.Entity.SearchText = ImageSearchText.Of(entry.Entity);
     }
 
     /// <summary>Jobs about to be inserted that have no sequence number yet, in the order they were added.</summary>

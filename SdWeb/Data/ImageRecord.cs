@@ -74,6 +74,12 @@ public sealed class ImageRecord
     /// <summary>The cell of its job's X/Y/Z plot this image is (Generation.Plots.XyzPlotLayout's order); null outside a plot.</summary>
     public int? PlotCell { get; set; }
 
+    /// <summary>
+    /// The settings the gallery's full-text search finds besides the prompts ("hires", "Lanczos", "inpainting", …), written
+    /// from the other columns whenever the row is saved (<see cref="ImageSearchText"/>).
+    /// </summary>
+    public string SearchText { get; set; } = "";
+
     /// <summary>PNG path relative to DataDir, e.g. images/2026/11/26/&lt;id&gt;.png.</summary>
     public required string FilePath { get; set; }
     public required string ThumbPath { get; set; }

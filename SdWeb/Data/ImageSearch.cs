@@ -1,8 +1,10 @@
 namespace SdWeb.Data;
 
 /// <summary>
-/// The FTS5 index over image prompts: a standalone table keyed by image id (rowids of a table with a GUID key may change
-/// on VACUUM, so the index does not rely on them), kept in sync with Images by triggers.
+/// The FTS5 index over image prompts and settings (<see cref="ImageRecord.SearchText"/>): a standalone table keyed by
+/// image id (rowids of a table with a GUID key may change on VACUUM, so the index does not rely on them), kept in sync
+/// with Images by triggers. Migration FullTextSearch made it over the prompts (<see cref="CreateSql"/>); migration
+/// SearchSettings rebuilds it with the settings (<see cref="WithSettingsSql"/>).
 /// </summary>
 public static class ImageSearch
 {
@@ -31,6 +33,25 @@ public static class ImageSearch
         DROP TRIGGER IF EXISTS {UpdateTrigger};
         DROP TABLE IF EXISTS {Table};
         """;
+
+    /// <summary>The index rebuilt over the prompts and the settings words, filled from every image.</summary>
+    public const string WithSettingsSql = DropSql + $"""
+
+        CREATE VIRTUAL TABLE {Table} USING fts5(ImageId UNINDEXED, Prompt, NegativePrompt, SearchText, tokenize = 'unicode61 remove_diacritics 2');
+        CREATE TRIGGER {InsertTrigger} AFTER INSERT ON Images BEGIN
+            INSERT INTO {Table} (ImageId, Prompt, NegativePrompt, SearchText) VALUES (new.Id, new.Prompt, new.NegativePrompt, new.SearchText);
+        END;
+        CREATE TRIGGER {DeleteTrigger} AFTER DELETE ON Images BEGIN
+            DELETE FROM {Table} WHERE ImageId = old.Id;
+        END;
+        CREATE TRIGGER {UpdateTrigger} AFTER UPDATE OF Prompt, NegativePrompt, SearchText ON Images BEGIN
+            UPDATE {Table} SET Prompt = new.Prompt, NegativePrompt = new.NegativePrompt, SearchText = new.SearchText WHERE ImageId = old.Id;
+        END;
+        INSERT INTO {Table} (ImageId, Prompt, NegativePrompt, SearchText) SELECT Id, Prompt, NegativePrompt, SearchText FROM Images;
+        """;
+
+    /// <summary>Back to the prompts-only index (migration SearchSettings undone).</summary>
+    public const string WithoutSettingsSql = DropSql + "\n" + CreateSql;
 
     /// <summary>
     /// Turns what a person typed into an FTS5 query that cannot be a syntax error: every word becomes a quoted prefix

@@ -1,7 +1,7 @@
 namespace SdWeb.Data;
 
 /// <summary>
-/// The PostgreSQL full-text index over image prompts, with the SQLite FTS5 path's semantics (<see cref="ImageSearch"/>):
+/// The PostgreSQL full-text index over image prompts and settings words, with the SQLite FTS5 path's semantics (<see cref="ImageSearch"/>):
 /// a stored generated tsvector column with a GIN index, kept by the database. Text is split at every character that is
 /// not a letter or digit and folded like unicode61 (lower case, diacritics removed by <c>unaccent</c>), so both databases
 /// see the same words; a query is every word as a prefix phrase, all required (<c>sdweb_search_query</c>).
@@ -24,6 +24,28 @@ public static class PostgresImageSearch
             (SELECT string_agg(phrase, ' & ')::tsquery FROM (
                 SELECT (SELECT string_agg(quote_literal(part), ' <-> ') FROM regexp_split_to_table(sdweb_search_words(word), ' ') part) || ':*' AS phrase
                 FROM unnest($1) word WHERE sdweb_search_words(word) <> '') phrases);
+        ALTER TABLE "Images" ADD COLUMN "{Column}" tsvector GENERATED ALWAYS AS
+            (to_tsvector('simple'::regconfig, sdweb_search_words("Prompt") || ' ' || sdweb_search_words("NegativePrompt"))) STORED;
+        CREATE INDEX "{Index}" ON "Images" USING GIN ("{Column}");
+        """;
+
+    /// <summary>
+    /// The column made again over the prompts and the settings words (<see cref="ImageRecord.SearchText"/>; migration
+    /// SearchSettings): a generated column's expression cannot be altered before PostgreSQL 17, so it is dropped and re-added.
+    /// </summary>
+    public const string WithSettingsSql = $"""
+        DROP INDEX IF EXISTS "{Index}";
+        ALTER TABLE "Images" DROP COLUMN IF EXISTS "{Column}";
+        ALTER TABLE "Images" ADD COLUMN "{Column}" tsvector GENERATED ALWAYS AS
+            (to_tsvector('simple'::regconfig, sdweb_search_words("Prompt") || ' ' || sdweb_search_words("NegativePrompt")
+                || ' ' || sdweb_search_words("SearchText"))) STORED;
+        CREATE INDEX "{Index}" ON "Images" USING GIN ("{Column}");
+        """;
+
+    /// <summary>Back to the column over the prompts alone (migration SearchSettings undone).</summary>
+    public const string WithoutSettingsSql = $"""
+        DROP INDEX IF EXISTS "{Index}";
+        ALTER TABLE "Images" DROP COLUMN IF EXISTS "{Column}";
         ALTER TABLE "Images" ADD COLUMN "{Column}" tsvector GENERATED ALWAYS AS
             (to_tsvector('simple'::regconfig, sdweb_search_words("Prompt") || ' ' || sdweb_search_words("NegativePrompt"))) STORED;
         CREATE INDEX "{Index}" ON "Images" USING GIN ("{Column}");

@@ -27,8 +27,8 @@ public sealed class TokenCounter(IModelLibrary library, ILogger<TokenCounter> lo
         // An analyzer serves one caller at a time; each is locked while it counts.
         lock (analyzer)
         {
-            var (tokens, capacity) = analyzer.CountChunked(prompt, steps);
-            return new PromptTokenCount(tokens, capacity, analyzer.ChunkBreaks(prompt, steps));
+            var (tokens, capacity, chunks) = analyzer.CountChunked(prompt, steps);
+            return new PromptTokenCount(tokens, capacity, chunks);
         }
     }
 

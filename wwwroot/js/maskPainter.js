@@ -9,6 +9,7 @@ const painters = new WeakMap();
 /** Binds a painter to the canvas; the canvas takes the image's natural size once the image has loaded. */
 export function attach(canvas, image, owner) {
     const state = { owner, size: 32, erase: false, undo: [], drawing: false, last: null };
+    state.ready = new Promise(resolve => state.fitted = resolve);
     painters.set(canvas, state);
     canvas.getContext("2d", { willReadFrequently: true }); // undo snapshots and the painted check read pixels back
     const fit = () => {
@@ -19,6 +20,7 @@ export function attach(canvas, image, owner) {
         state.undo = [];
         canvas.dataset.ready = "true";
         notify(canvas, state);
+        state.fitted();
     };
     if (image.complete && image.naturalWidth > 0) fit(); else image.addEventListener("load", fit, { once: true });
 
@@ -73,6 +75,30 @@ export function invert(canvas) {
         data[i + 3] = 255 - data[i + 3];
     }
     context.putImageData(pixels, 0, 0);
+    notify(canvas, state);
+}
+
+/**
+ * Shows a stored mask (a PNG, white = repaint) as paint once the canvas has its size: the mask's gray becomes the
+ * paint's alpha, the reverse when the job inverted its mask, so exporting it again gives the mask the job used.
+ */
+export async function loadMask(canvas, png, inverted) {
+    const state = painters.get(canvas);
+    if (!state) return;
+    await state.ready;
+    const mask = await createImageBitmap(new Blob([png], { type: "image/png" }));
+    const context = canvas.getContext("2d");
+    context.clearRect(0, 0, canvas.width, canvas.height);
+    context.drawImage(mask, 0, 0, canvas.width, canvas.height);
+    const pixels = context.getImageData(0, 0, canvas.width, canvas.height);
+    const data = pixels.data;
+    for (let i = 0; i < data.length; i += 4) {
+        const gray = data[i];
+        [data[i], data[i + 1], data[i + 2]] = Paint;
+        data[i + 3] = inverted ? 255 - gray : gray;
+    }
+    context.putImageData(pixels, 0, 0);
+    state.undo = [];
     notify(canvas, state);
 }
 

@@ -8,6 +8,7 @@ using MudBlazor;
 using SdWeb.Components.Pages;
 using SdWeb.Data;
 using SdWeb.Engine.Networks;
+using SdWeb.Engine.Pipelines.Hires;
 using SdWeb.Engine.Pipelines.Validation;
 using SdWeb.Generation;
 using SdWeb.Tests.Web.Support;
@@ -139,7 +140,105 @@ public sealed class GeneratePageTests : MudComponentTest
         Assert.Equal($"api/images/{imageId}", page.Find("#mask-painter .mask-source").GetAttribute("src"));
     }
 
-    private async Task<Guid> StoreImageAsync()
+    /// <summary>
+    /// Reuse of an inpainting image brings back its source image, its inpaint options and, in the painter, the mask the job
+    /// stored (the painter's script receives the stored PNG's bytes; the browser test checks the pixels it shows).
+    /// </summary>
+    [Fact]
+    public async Task ReuseOfAnInpaintingImageRestoresItsSourceAndPutsItsMaskInThePainter()
+    {
+        var painter = JSInterop.SetupModule("./js/maskPainter.js");
+        var sourceId = await StoreImageAsync();
+        byte[] mask = [0x89, (byte)'P', (byte)'N', (byte)'G', 7, 7, 7];
+        var inpaintedId = await StoreImageAsync(image =>
+        {
+            (image.SourceImageId, image.Strength, image.Mask) = (sourceId, 0.8, mask);
+            (image.MaskBlur, image.InpaintOnlyMasked, image.InpaintPadding) = (10, true, 40);
+        });
+        Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().NavigateTo($"generate?from={inpaintedId}");
+
+        var page = RenderPage();
+
+        page.WaitForAssertion(() => painter.VerifyInvoke("loadMask"));
+        var loaded = painter.Invocations["loadMask"].Single();
+        Assert.Equal(mask, Assert.IsType<byte[]>(loaded.Arguments[1]));
+        Assert.Equal(false, loaded.Arguments[2]);
+        Assert.Equal($"api/images/{sourceId}", page.Find("#mask-painter .mask-source").GetAttribute("src"));
+        Assert.Equal("10", page.Find("#mask-blur").GetAttribute("value"));
+        Assert.Equal("40", page.Find("#inpaint-padding").GetAttribute("value"));
+    }
+
+    /// <summary>
+    /// A txt2img PNG with a hires fix, a variation seed and clip skip, its parameters as AUTOMATIC1111 writes them: every
+    /// one reaches the form, so Generate queues the job the PNG describes.
+    /// </summary>
+    [Fact]
+    public async Task ADroppedPngFillsTheHiresVariationAndClipSkipFieldsAndGenerateQueuesThem()
+    {
+        const string infotext = """
+            a lighthouse on a cliff, stormy sea
+            Negative prompt: blurry
+            Steps: 24, Sampler: DPM++ 2M SDE Karras, CFG scale: 6.5, Seed: 4242, Size: 512x768, Model hash: 6ce0161689, Model: model-b, Variation seed: 777, Variation seed strength: 0.35, Denoising strength: 0.45, Clip skip: 2, Hires upscale: 1.5, Hires steps: 12, Hires upscaler: Latent (nearest), Version: v1.10.1
+            """;
+        var page = RenderPage();
+
+        DropPng(page, infotext);
+
+        page.WaitForAssertion(() => Assert.Contains("Loaded the AUTOMATIC1111 parameters", page.Find("#png-message").TextContent));
+        Assert.False(page.Find("#hires-scale").HasAttribute("disabled"), "the hires fix is switched on");
+        Assert.Equal("1.5", page.Find("#hires-scale").GetAttribute("value"));
+        Assert.Equal("12", page.Find("#hires-steps").GetAttribute("value"));
+        Assert.Equal("0.45", page.Find("#hires-denoise").GetAttribute("value"));
+        Assert.Equal("777", page.Find("#variation-seed").GetAttribute("value"));
+        Assert.Equal("2", page.Find("#clip-skip").GetAttribute("value"));
+
+        page.Find("#generate").Click();
+
+        var job = await QueuedJobAsync(page);
+        Assert.Equal(new HiresFix { Upscaler = HiresUpscaler.LatentNearest, Scale = 1.5, Steps = 12, Denoise = 0.45 }, job.Hires);
+        Assert.Equal((777L, 0.35), (job.Subseed, job.SubseedStrength));
+        Assert.Equal((2, 4242L, "dpmpp_2m_sde_karras", 512, 768), (job.ClipSkip, job.Seed, job.Sampler, job.Width, job.Height));
+    }
+
+    /// <summary>An inpainting PNG's "Denoising strength", "Mask blur", "Inpaint area" and "Masked area padding" fill the inpaint panel.</summary>
+    [Fact]
+    public async Task ADroppedInpaintingPngFillsTheStrengthAndTheInpaintPanel()
+    {
+        const string infotext = """
+            a red sailing boat
+            Steps: 30, Sampler: Euler a, CFG scale: 7, Seed: 99, Size: 512x512, Model hash: 6ce0161689, Model: model-b, Denoising strength: 0.6, Mask blur: 9, Inpaint area: Only masked, Masked area padding: 48, Version: v1.10.1
+            """;
+        var imageId = await StoreImageAsync();
+        Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().NavigateTo($"generate?source={imageId}&inpaint=true");
+        var page = RenderPage();
+        page.WaitForAssertion(() => page.Find("#mask-blur"));
+
+        DropPng(page, infotext);
+
+        page.WaitForAssertion(() => Assert.Equal("9", page.Find("#mask-blur").GetAttribute("value")));
+        Assert.Equal("48", page.Find("#inpaint-padding").GetAttribute("value"));
+        Assert.False(page.Find("#inpaint-padding").HasAttribute("disabled"), "Only masked is on, so its padding applies");
+        Assert.Contains("Denoising strength 0.60", page.Markup);
+    }
+
+    private static void DropPng(IRenderedComponent<Generate> page, string infotext)
+    {
+        var png = SdWeb.Tests.Imaging.ForeignPngMetadata.Png(("parameters", infotext.ReplaceLineEndings("\n")));
+        page.FindComponents<Microsoft.AspNetCore.Components.Forms.InputFile>()
+            .Single(c => c.Instance.AdditionalAttributes is { } attributes && attributes.TryGetValue("id", out var id) && id as string == "png-drop-input")
+            .UploadFiles(InputFileContent.CreateFromBinary(png, "lighthouse.png", contentType: "image/png"));
+    }
+
+    /// <summary>The job Generate queued, waited for off the renderer's dispatcher (the submit runs on it).</summary>
+    private async Task<GenerationJob> QueuedJobAsync(IRenderedComponent<Generate> page)
+    {
+        for (var tries = 0; _h.Queue.Count == 0 && tries < 100; tries++) await Task.Delay(100);
+        Assert.True(_h.Queue.Count == 1, "nothing was queued: " + string.Join(" ", page.FindAll(".mud-input-error").Select(e => e.TextContent)));
+        await using var db = _h.Database.CreateDbContext();
+        return await db.Jobs.AsNoTracking().SingleAsync();
+    }
+
+    private async Task<Guid> StoreImageAsync(Action<ImageRecord>? change = null)
     {
         await using var db = _h.Database.CreateDbContext();
         var image = new ImageRecord
@@ -147,6 +246,7 @@ public sealed class GeneratePageTests : MudComponentTest
             UserId = "bob", Prompt = "a red fox in snow", Seed = 1234, Steps = 28, CfgScale = 6, Sampler = "euler_a",
             Width = 512, Height = 512, ModelName = "model-b", FilePath = "images/x.png", ThumbPath = "images/x.thumb.webp",
         };
+        change?.Invoke(image);
         db.Images.Add(image);
         await db.SaveChangesAsync();
         return image.Id;

@@ -8,8 +8,8 @@ namespace SdWeb.Tests.Web.EndToEnd;
 
 /// <summary>
 /// Inpainting as a person does it: drop a source image, paint a stroke with the mouse, generate with "Keep unmasked
-/// pixels" on, and check the downloaded PNG against the file that was dropped. With SDWEB_SCREENSHOTS=1 it also saves
-/// the painter's screenshot for the README.
+/// pixels" on, and check the downloaded PNG against the file that was dropped; then Reuse the job on a cleared form and
+/// find the same mask back in the painter. With SDWEB_SCREENSHOTS=1 it also saves the painter's screenshot for the README.
 /// </summary>
 [Layer(Layer.Browser)]
 public sealed class InpaintEndToEndTests
@@ -24,7 +24,7 @@ public sealed class InpaintEndToEndTests
     private static readonly string FailureScreenshot = Path.Combine(Path.GetTempPath(), "sdweb-inpaint-failure.png");
 
     [Fact]
-    public async Task APaintedMaskRepaintsOnlyThereAndEveryPixelOutsideTheBlurredMaskIsTheSourceExactly()
+    public async Task APaintedMaskRepaintsOnlyThereKeepsEveryPixelOutsideTheBlurredMaskAndReuseBringsItBack()
     {
         using var dir = new TempDir();
         var sourcePath = dir["harbour.png"];
@@ -37,8 +37,13 @@ public sealed class InpaintEndToEndTests
         var page = await context.NewPageAsync();
         try
         {
-            var resultId = await InpaintAsync(page, sourcePath);
+            var (resultId, painted) = await InpaintAsync(page, sourcePath);
             await AssertOutsideTheMaskIsTheSourceAsync(context, resultId);
+            // The mask went canvas alpha → PNG gray (composited over black, rounded) → canvas alpha: at most one level apart.
+            var reused = await ReusedMaskAsync(page);
+            Assert.Equal(painted.Length, reused.Length);
+            var maxDifference = painted.Zip(reused, (p, r) => Math.Abs(p - r)).Max();
+            Assert.True(maxDifference <= 1, $"the reused mask differs from the painted one by up to {maxDifference} levels");
         }
         catch (Exception e) when (e is PlaywrightException or TimeoutException or Xunit.Sdk.XunitException)
         {
@@ -47,7 +52,8 @@ public sealed class InpaintEndToEndTests
         }
     }
 
-    private static async Task<string> InpaintAsync(IPage page, string sourcePath)
+    /// <summary>The result's id, and the mask as painted (the canvas's alpha).</summary>
+    private static async Task<(string ResultId, int[] Painted)> InpaintAsync(IPage page, string sourcePath)
     {
         await AccountPages.RegisterAsync(page, "hedy", "Frequency-1942!");
         await page.WaitForSelectorAsync("#generate-form[data-interactive=true]");
@@ -68,6 +74,7 @@ public sealed class InpaintEndToEndTests
         await page.Mouse.MoveAsync((float)(box.X + StrokeTo.X * scale), (float)(box.Y + StrokeTo.Y * scale), new() { Steps = 12 });
         await page.Mouse.UpAsync();
         await page.Locator("#mask-status", new() { HasText = "Painted areas are repainted" }).WaitForAsync();
+        var painted = await MaskAlphaAsync(page);
 
         await page.FillAsync("#mask-blur", MaskBlur.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Assert.True(await page.GetByLabel("Keep unmasked pixels").IsCheckedAsync(), "the overlay is on by default");
@@ -81,8 +88,31 @@ public sealed class InpaintEndToEndTests
         var card = page.Locator(".job-card").First;
         await page.Locator(".job-card[data-status=Succeeded], .job-card[data-status=Failed]").WaitForAsync(new() { Timeout = 300_000 });
         Assert.True(await card.GetAttributeAsync("data-status") == "Succeeded", await card.InnerTextAsync());
-        return (await card.Locator("a[href^='images/']").First.GetAttributeAsync("href"))!["images/".Length..];
+        return ((await card.Locator("a[href^='images/']").First.GetAttributeAsync("href"))!["images/".Length..], painted);
     }
+
+    /// <summary>Clears the mask and removes the source, then Reuse on the job card: the painter shows the stored mask again.</summary>
+    private static async Task<int[]> ReusedMaskAsync(IPage page)
+    {
+        await page.ClickAsync("#mask-clear");
+        await page.Locator("#mask-status", new() { HasText = "Paint over the parts to repaint" }).WaitForAsync();
+        await page.ClickAsync("#source-remove");
+        await page.Locator("#mask-painter").WaitForAsync(new() { State = WaitForSelectorState.Detached });
+
+        await page.Locator(".job-card .job-reuse").First.ClickAsync();
+
+        await page.Locator("#mask-canvas[data-ready=true]").WaitForAsync();
+        await page.Locator("#mask-status", new() { HasText = "Painted areas are repainted" }).WaitForAsync();
+        return await MaskAlphaAsync(page);
+    }
+
+    private static Task<int[]> MaskAlphaAsync(IPage page) => page.EvaluateAsync<int[]>("""
+        () => {
+            const canvas = document.querySelector("#mask-canvas");
+            const data = canvas.getContext("2d").getImageData(0, 0, canvas.width, canvas.height).data;
+            return Array.from({ length: data.length / 4 }, (_, i) => data[4 * i + 3]);
+        }
+        """);
 
     private static async Task AssertOutsideTheMaskIsTheSourceAsync(IBrowserContext context, string resultId)
     {

@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using SdWeb.Data;
+using SdWeb.Engine.Pipelines.Hires;
 using SdWeb.Gallery;
 using SdWeb.Options;
 using SdWeb.Tests.Web.Support;
@@ -65,6 +67,40 @@ public abstract class GallerySearchTests(DatabaseProvider provider) : IAsyncLife
         Assert.Equal(["lora"], await Find(new GalleryQuery { Text = "tiny-detail" }));
         Assert.Empty(await Find(new GalleryQuery { Text = "details-tiny" }));
         Assert.Equal(["lora"], await Find(new GalleryQuery { Text = "GARDEN tiny_details" }));
+    }
+
+    /// <summary>
+    /// How an image was made is searchable as an AUTOMATIC1111 user names it: the hires fix and its upscaler, inpainting, the
+    /// variation seed, the sampler by either name. Settings changed on a stored row are indexed again.
+    /// </summary>
+    [Theory]
+    [InlineData("hires", new[] { "nearest", "lanczos" })]
+    [InlineData("Hires fix Lanczos", new[] { "lanczos" })]
+    [InlineData("Latent (nearest)", new[] { "nearest" })]
+    [InlineData("inpaint", new[] { "inpainted" })]
+    [InlineData("inpainting only masked", new[] { "inpainted" })]
+    [InlineData("variation 777", new[] { "variation" })]
+    [InlineData("DPM++ 2M SDE Karras", new[] { "variation" })]
+    [InlineData("img2img", new[] { "inpainted" })]
+    [InlineData("castle ddim", new[] { "castle" })]
+    [InlineData("Euler a fox", new[] { "foxes", "fox" })]
+    public async Task SettingsAreSearchableByTheirA1111Names(string text, string[] expected)
+    {
+        await AddWith("lanczos", "a harbour", 6, i => i.Hires = new HiresFix { Upscaler = HiresUpscaler.Lanczos });
+        await AddWith("nearest", "a harbour", 7, i => i.Hires = new HiresFix { Upscaler = HiresUpscaler.LatentNearest });
+        await AddWith("inpainted", "a boat", 8, i => (i.SourceImageId, i.Strength, i.Mask, i.InpaintOnlyMasked) = (_ids["fox"], 0.75, new byte[] { 1, 2, 3 }, true));
+        await AddWith("variation", "a harbour", 9, i => (i.Subseed, i.SubseedStrength, i.Sampler) = (777, 0.3, "dpmpp_2m_sde_karras"));
+
+        Assert.Equal(expected, await Find(new GalleryQuery { Text = text }));
+    }
+
+    /// <summary>An image added as the app adds them, then given settings the way an edit would, saved through the context.</summary>
+    private async Task AddWith(string key, string prompt, long seed, Action<ImageRecord> settings)
+    {
+        await Add(key, prompt, seed);
+        await using var db = _bed.Database.CreateDbContext();
+        settings(await db.Images.SingleAsync(i => i.Id == _ids[key]));
+        await db.SaveChangesAsync();
     }
 
     [Fact]

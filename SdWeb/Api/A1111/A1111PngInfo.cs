@@ -18,15 +18,12 @@ public static class A1111PngInfo
     {
         if (request?.Image is not { Length: > 0 } base64)
             return Problem("Send {\"image\": \"<base64 PNG>\"}.");
-        var comma = base64.StartsWith("data:", StringComparison.Ordinal) ? base64.IndexOf(',', StringComparison.Ordinal) : -1;
-        var text = comma >= 0 ? base64[(comma + 1)..] : base64;
-        var bytes = new byte[text.Length * 3 / 4 + 3];
-        if (!Convert.TryFromBase64String(text, bytes, out var length))
+        if (A1111Base64.Decode(base64) is not { } bytes)
             return Problem("image is not base64; send the PNG file's bytes base64-encoded.");
         IReadOnlyDictionary<string, string> texts;
         try
         {
-            using var stream = new MemoryStream(bytes, 0, length);
+            using var stream = new MemoryStream(bytes);
             texts = ParametersPng.ReadTexts(stream);
         }
         catch (Exception e) when (e is InvalidDataException or SixLabors.ImageSharp.ImageFormatException)

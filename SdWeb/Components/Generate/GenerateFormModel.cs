@@ -1,3 +1,4 @@
+using System.Globalization;
 using SdWeb.Engine.Imaging;
 using SdWeb.Generation;
 
@@ -82,7 +83,10 @@ public sealed class GenerateFormModel
         (Variation.Seed, Variation.Strength) = (request.Subseed, request.SubseedStrength);
     }
 
-    /// <summary>Fills the form from a PNG's A1111 parameters; what the text lacks keeps its current value.</summary>
+    /// <summary>
+    /// Fills the form from a PNG's A1111 parameters; what the text lacks keeps its current value, except the hires fix,
+    /// which is on exactly when the text has one (A1111's paste does the same with its checkbox).
+    /// </summary>
     public void Load(ImageParameters parameters, IReadOnlyList<string> models)
     {
         Prompt = parameters.Prompt;
@@ -90,10 +94,18 @@ public sealed class GenerateFormModel
         Sampler = parameters.Sampler ?? Sampler;
         Steps = parameters.Steps ?? Steps;
         CfgScale = parameters.CfgScale ?? CfgScale;
+        if (parameters.Settings.TryGetValue("Clip skip", out var clipSkip) && int.TryParse(clipSkip, CultureInfo.InvariantCulture, out var skip))
+            ClipSkip = skip;
         if (parameters.Seed is { } seed) (Seed, SeedLocked) = (seed, true);
         Tiling = parameters.Tiling;
         Width = parameters.Width ?? Width;
         Height = parameters.Height ?? Height;
         if (parameters.ModelName is { } model && models.Contains(model)) Model = model;
+        // With a hires fix, "Denoising strength" is its second pass's (A1111 writes both under one key).
+        if (parameters.Hires is null && parameters.DenoisingStrength is { } strength) Strength = strength;
+        Hires.Load(parameters.Hires);
+        if (parameters.Subseed is { } subseed) Variation.Seed = subseed;
+        Variation.Strength = parameters.SubseedStrength ?? Variation.Strength;
+        Inpaint.Load(parameters);
     }
 }

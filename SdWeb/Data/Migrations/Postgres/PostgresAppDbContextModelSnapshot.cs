@@ -548,6 +548,10 @@ namespace SdWeb.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("SearchText")
+                        .IsRequired()
+                        .HasColumnType("text");
+
                     b.Property<long>("Seed")
                         .HasColumnType("bigint");
 

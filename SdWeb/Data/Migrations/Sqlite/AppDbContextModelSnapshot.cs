@@ -536,6 +536,10 @@ namespace SdWeb.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("SearchText")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<long>("Seed")
                         .HasColumnType("INTEGER");
 
