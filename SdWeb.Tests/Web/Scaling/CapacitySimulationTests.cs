@@ -15,7 +15,8 @@ namespace SdWeb.Tests.Web.Scaling;
 [Layer(Layer.Hardening)]
 public sealed class CapacitySimulationTests : IDisposable
 {
-    private static readonly CapacitySettings Small = new() { Jobs = 60, Users = 4, Steps = 4, StepTime = TimeSpan.FromMilliseconds(10) };
+    // Steps long enough that a thread delayed on a busy machine does not let the other workers run whole turns past it.
+    private static readonly CapacitySettings Small = new() { Jobs = 60, Users = 4, Steps = 4, StepTime = TimeSpan.FromMilliseconds(50) };
     private readonly TestRedisServer _redis = new();
 
     [Fact]
