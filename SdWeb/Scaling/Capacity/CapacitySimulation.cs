@@ -126,6 +126,8 @@ internal sealed class CapacitySimulation(IDbContextFactory<AppDbContext> dbFacto
     private async Task<ConnectionMultiplexer> ConnectAsync(bool allowAdmin = false)
     {
         var options = ScalingServiceCollectionExtensions.RedisOptions(redisConnection);
+        // Measuring needs the server from the start: connect before returning (the app's nodes start without it).
+        options.AbortOnConnectFail = true;
         options.AllowAdmin = allowAdmin;
         return await ConnectionMultiplexer.ConnectAsync(options);
     }
