@@ -24,6 +24,7 @@ public static class CliApp
         new BenchCommand(options => new Engine.Pipelines.PipelineFactory(options), output),
         new UsersCommand(input, output),
         new ApiKeysCommand(output),
+        new SimulateCapacityCommand(output, error),
     ];
 
     /// <summary>
