@@ -25,7 +25,7 @@ namespace SdWeb.Tests.Web.Scaling;
 public sealed class ScaledOutTests : IDisposable
 {
     private const string Model = "tiny-sd";
-    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(10);
     private static readonly string[] Users = ["alice", "bob", "carol"];
 
     private readonly TestRedisServer _redis = new();
@@ -161,7 +161,7 @@ public sealed class ScaledOutTests : IDisposable
 
     private static async Task<Guid> SubmitAsync(HttpClient client, string prompt, long seed)
     {
-        var response = await client.PostAsJsonAsync("/api/jobs", new { prompt, steps = 4, width = 64, height = 64, seed, model = Model });
+        var response = await client.PostAsJsonAsync("/api/jobs", new { prompt, steps = 2, width = 64, height = 64, seed, model = Model });
         Assert.True(response.IsSuccessStatusCode, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         return (await response.Content.ReadFromJsonAsync<Accepted>())!.Id;
     }
