@@ -97,6 +97,9 @@ public sealed class GenerationJob
     /// <summary>When the running job goes back to the queue unless its worker renews the lease first.</summary>
     public DateTime? LeaseExpiresAt { get; set; }
 
+    /// <summary>Someone cancelled the job while a worker (maybe in another process) runs it; the worker's heartbeat reads this and stops it.</summary>
+    public bool CancelRequested { get; set; }
+
     public List<ImageRecord> Images { get; set; } = [];
 
     /// <summary>A detached copy with every setting (each plot cell starts from one); not tracked by any context.</summary>

@@ -17,6 +17,20 @@ public sealed class DemoModel(SdWebOptions options, ILogger<DemoModel> logger)
     /// <summary>Fixed, so every installation's demo model is the same and its images reproduce across machines.</summary>
     private const long WeightSeed = 1;
 
+    /// <summary>As <see cref="EnsureAnyModel"/>, for a worker starting: a folder it cannot write is logged, not fatal.</summary>
+    public void EnsureAnyModelOrLog(ILogger workerLogger)
+    {
+        try
+        {
+            EnsureAnyModel();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The app still serves the gallery; jobs fail with "unknown model" until a model is put in ModelsDir.
+            workerLogger.LogError(e, "Could not create the demo model; put a model in the models folder");
+        }
+    }
+
     public void EnsureAnyModel()
     {
         if (ModelCatalog.Discover(options.ModelsPath).Count > 0) return;

@@ -10,8 +10,12 @@ namespace SdWeb.Generation;
 
 public static class GenerationServiceCollectionExtensions
 {
-    /// <summary>The queue, the worker that owns the engine, live progress (the notifier) and job submission.</summary>
-    public static IServiceCollection AddSdWebGeneration(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>
+    /// The queue, the worker that owns the engine, live progress (the notifier) and job submission. On SQLite the queue
+    /// is this process's <see cref="JobQueue"/>; on PostgreSQL it is the jobs table shared by every node and worker
+    /// (<see cref="JobClaims"/>). <paramref name="servesPages"/>: this process shows queue positions (a web node).
+    /// </summary>
+    public static IServiceCollection AddSdWebGeneration(this IServiceCollection services, IConfiguration configuration, bool servesPages = true)
     {
         services.AddSingleton(configuration.GetSection($"{SdWebOptions.Section}:Limits").Get<GenerationLimits>() ?? GenerationLimits.Default);
         services.TryAddSingleton(TimeProvider.System);
@@ -48,12 +52,25 @@ public static class GenerationServiceCollectionExtensions
         services.AddSingleton<TokenCounter>();
         services.AddSingleton<ModelTextWidths>();
         // The shared queue's claims and the workers table, for workers on other machines (PostgreSQL).
-        services.AddSingleton(ClaimSettings.Default);
+        services.AddSingleton(configuration.GetSection($"{SdWebOptions.Section}:Claims").Get<ClaimSettings>() ?? ClaimSettings.Default);
         services.AddSingleton<JobClaims>();
         services.AddSingleton<WorkerRegistry>();
         // A web node may leave the engine to `SdWeb worker` processes (SdWeb:Worker:Enabled=false).
-        if (configuration.GetValue($"{SdWebOptions.Section}:{nameof(SdWebOptions.Worker)}:{nameof(WorkerOptions.Enabled)}", true))
-            services.AddHostedService<GenerationWorker>();
+        var runsEngine = configuration.GetValue($"{SdWebOptions.Section}:{nameof(SdWebOptions.Worker)}:{nameof(WorkerOptions.Enabled)}", true);
+        if (configuration.GetValue($"{SdWebOptions.Section}:{nameof(SdWebOptions.Database)}", DatabaseProvider.Sqlite) == DatabaseProvider.Postgres)
+        {
+            services.AddSingleton<JobArrivals>();
+            services.AddSingleton<SharedQueuePositions>();
+            services.AddSingleton<IJobDispatch, SharedJobDispatch>();
+            services.AddHostedService<LeaseSweeper>();
+            if (servesPages) services.AddHostedService(sp => sp.GetRequiredService<SharedQueuePositions>());
+            if (runsEngine) services.AddHostedService<ClaimingWorker>();
+        }
+        else
+        {
+            services.AddSingleton<IJobDispatch, LocalJobDispatch>();
+            if (runsEngine) services.AddHostedService<GenerationWorker>();
+        }
         return services;
     }
 }

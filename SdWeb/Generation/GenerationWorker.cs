@@ -24,38 +24,13 @@ public sealed class GenerationWorker(
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        CreateDemoModelIfNone();
+        demoModel.EnsureAnyModelOrLog(logger);
         await RestoreQueueAsync(cancellationToken);
         positions.Publish();
         await base.StartAsync(cancellationToken);
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            Exception? failure = null;
-            try
-            {
-                RunJobs(stoppingToken);
-            }
-            catch (Exception e)
-            {
-                failure = e; // the host logs a failed background service
-            }
-            finally
-            {
-                // Freed here, on the thread that runs the steps, once no step can still be using the weights.
-                pipelines.Release();
-            }
-            if (failure is null) finished.SetResult();
-            else finished.SetException(failure);
-        })
-        { IsBackground = true, Name = "SdWeb engine" };
-        thread.Start();
-        return finished.Task;
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => EngineThread.Start(() => RunJobs(stoppingToken), pipelines);
 
     private void RunJobs(CancellationToken stopping)
     {
@@ -71,19 +46,6 @@ public sealed class GenerationWorker(
                 return;
             }
             executor.Run(next.JobId, stopping);
-        }
-    }
-
-    private void CreateDemoModelIfNone()
-    {
-        try
-        {
-            demoModel.EnsureAnyModel();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // The app still serves the gallery; jobs fail with "unknown model" until a model is put in ModelsDir.
-            logger.LogError(e, "Could not create the demo model; put a model in the models folder");
         }
     }
 

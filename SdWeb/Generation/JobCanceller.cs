@@ -5,7 +5,7 @@ namespace SdWeb.Generation;
 
 /// <summary>Cancels a job for its owner or an admin: a waiting one leaves the queue, a running one stops at its next step.</summary>
 public sealed class JobCanceller(
-    IDbContextFactory<AppDbContext> dbFactory, JobQueue queue, JobCancellations cancellations, JobNotifier notifier, TimeProvider time)
+    IDbContextFactory<AppDbContext> dbFactory, IJobDispatch dispatch, JobNotifier notifier, TimeProvider time)
 {
     public async Task<CancelOutcome> CancelAsync(Guid jobId, string userId, bool isAdmin, CancellationToken cancellationToken)
     {
@@ -20,11 +20,11 @@ public sealed class JobCanceller(
                 cancellationToken);
         if (cancelledWhileWaiting == 1)
         {
-            queue.Remove(jobId);
+            dispatch.Withdrawn(jobId);
             notifier.Publish(new JobUpdate(jobId, owner, JobStatus.Cancelled));
             return CancelOutcome.Cancelled;
         }
-        // Not waiting any more: running (its token is registered before it is marked running) or finished.
-        return cancellations.Cancel(jobId) ? CancelOutcome.Stopping : CancelOutcome.AlreadyFinished;
+        // Not waiting any more: running (here or in another process) or finished.
+        return await dispatch.StopAsync(jobId, cancellationToken) ? CancelOutcome.Stopping : CancelOutcome.AlreadyFinished;
     }
 }

@@ -93,6 +93,48 @@ public sealed class JobClaims(IDbContextFactory<AppDbContext> dbFactory, ClaimSe
         return changed;
     }
 
+    /// <summary>
+    /// Records how a job this worker ran ended, only while it still holds the lease: a worker cut off long enough for
+    /// another to take the job over cannot complete it too. False when the lease was lost (nothing is recorded).
+    /// </summary>
+    public async Task<bool> FinishAsync(Guid jobId, string workerId, JobStatus status, string? error, string? plotGridPath, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var now = Now();
+        return await HeldBy(db, jobId, workerId).ExecuteUpdateAsync(s => s
+            .SetProperty(j => j.Status, status)
+            .SetProperty(j => j.Error, error)
+            .SetProperty(j => j.FinishedAt, now)
+            .SetProperty(j => j.PlotGridPath, plotGridPath)
+            .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null), cancellationToken) == 1;
+    }
+
+    /// <summary>What the worker running a job should do now: go on, stop because someone cancelled it, or stop because it is no longer its job.</summary>
+    public async Task<LeaseState> CheckAsync(Guid jobId, string workerId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var row = await db.Jobs.AsNoTracking().Where(j => j.Id == jobId)
+            .Select(j => new { j.Status, j.WorkerId, j.CancelRequested }).FirstOrDefaultAsync(cancellationToken);
+        if (row is null || row.Status != JobStatus.Running || row.WorkerId != workerId) return LeaseState.Lost;
+        return row.CancelRequested ? LeaseState.CancelRequested : LeaseState.Held;
+    }
+
+    /// <summary>Asks whichever worker runs the job, in any process, to stop it (its heartbeat reads the flag); false when it is not running.</summary>
+    public async Task<bool> RequestCancelAsync(Guid jobId, CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        return await db.Jobs.Where(j => j.Id == jobId && j.Status == JobStatus.Running)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.CancelRequested, true), cancellationToken) == 1;
+    }
+
+    /// <summary>The waiting jobs in the order claims take them (for a worker that has every model): the queue positions every node shows.</summary>
+    public async Task<IReadOnlyList<QueuedJob>> WaitingAsync(CancellationToken cancellationToken)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
+        var rows = await db.Database.SqlQueryRaw<WaitingRow>(WaitingSql).ToListAsync(cancellationToken);
+        return rows.Select(r => new QueuedJob(r.Id, r.UserId, r.Sequence)).ToList();
+    }
+
     private static IQueryable<GenerationJob> HeldBy(AppDbContext db, Guid jobId, string workerId) =>
         db.Jobs.Where(j => j.Id == jobId && j.WorkerId == workerId && j.Status == JobStatus.Running);
 
@@ -101,8 +143,13 @@ public sealed class JobClaims(IDbContextFactory<AppDbContext> dbFactory, ClaimSe
 
     private DateTime Now() => time.GetUtcNow().UtcDateTime;
 
+    /// <summary>The fair order, shared by the claim and the positions: turn, then the user served longest ago, then submission.</summary>
+    private const string FairOrder = """
+        w.turn, (SELECT max(s."StartedAt") FROM "Jobs" s WHERE s."UserId" = c."UserId") NULLS FIRST, c."Sequence"
+        """;
+
     // {0} the worker's models, {1} its id, {2} the lease's end, {3} now. The turn counts only jobs this worker can run.
-    private const string ClaimSqlHead = """
+    private const string ClaimSqlHead = $$"""
         WITH waiting AS (
             SELECT "Id", row_number() OVER (PARTITION BY "UserId" ORDER BY "Sequence") AS turn
             FROM "Jobs" WHERE "Status" = 'Queued' AND "ModelName" IN ({MODELS}))
@@ -110,9 +157,17 @@ public sealed class JobClaims(IDbContextFactory<AppDbContext> dbFactory, ClaimSe
         WHERE "Status" = 'Queued' AND "Id" = (
             SELECT c."Id" FROM "Jobs" c JOIN waiting w ON w."Id" = c."Id"
             WHERE c."Status" = 'Queued'
-            ORDER BY w.turn, (SELECT max(s."StartedAt") FROM "Jobs" s WHERE s."UserId" = c."UserId") NULLS FIRST, c."Sequence"
+            ORDER BY {{FairOrder}}
             LIMIT 1 {LOCK})
         RETURNING "Id" AS "Value"
+        """;
+
+    private const string WaitingSql = $$"""
+        WITH waiting AS (
+            SELECT "Id", row_number() OVER (PARTITION BY "UserId" ORDER BY "Sequence") AS turn
+            FROM "Jobs" WHERE "Status" = 'Queued')
+        SELECT c."Id", c."UserId", c."Sequence" FROM "Jobs" c JOIN waiting w ON w."Id" = c."Id"
+        ORDER BY {{FairOrder}}
         """;
 
     private static readonly string PostgresClaimSql = ClaimSqlHead
@@ -122,4 +177,11 @@ public sealed class JobClaims(IDbContextFactory<AppDbContext> dbFactory, ClaimSe
     private static readonly string SqliteClaimSql = ClaimSqlHead
         .Replace("{MODELS}", "SELECT value FROM json_each({0})", StringComparison.Ordinal)
         .Replace("{LOCK}", "", StringComparison.Ordinal);
+
+    private sealed class WaitingRow
+    {
+        public Guid Id { get; init; }
+        public string UserId { get; init; } = "";
+        public long Sequence { get; init; }
+    }
 }

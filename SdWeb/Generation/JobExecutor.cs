@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 using SdWeb.Data;
 using SdWeb.Engine.Loading;
@@ -22,18 +23,28 @@ public sealed class JobExecutor(
     IImageSaver images,
     JobNotifier notifier,
     JobCancellations cancellations,
+    JobClaims claims,
     ImagePaths paths,
     GenerationLimits limits,
     TimeProvider time,
     ILogger<JobExecutor> logger)
 {
-    public void Run(Guid jobId, CancellationToken stopping)
+    /// <summary>Runs a job taken from this process's <see cref="JobQueue"/>.</summary>
+    public void Run(Guid jobId, CancellationToken stopping) => Run(jobId, workerId: null, stopping);
+
+    /// <summary>
+    /// Runs a job this worker claimed from the shared queue (<see cref="JobClaims"/>): it is already running under the
+    /// worker's lease, and it ends (succeeded, failed, cancelled) only while the lease is still the worker's.
+    /// </summary>
+    public void RunClaimed(Guid jobId, string workerId, CancellationToken stopping) => Run(jobId, workerId, stopping);
+
+    private void Run(Guid jobId, string? workerId, CancellationToken stopping)
     {
         // Registered before the job is marked running, so a cancel that finds it running always finds its token.
         using var cancellation = cancellations.Register(jobId, stopping);
         try
         {
-            RunRegistered(jobId, cancellation.Token, stopping);
+            RunRegistered(jobId, workerId, cancellation.Token, stopping);
         }
         finally
         {
@@ -41,15 +52,10 @@ public sealed class JobExecutor(
         }
     }
 
-    private void RunRegistered(Guid jobId, CancellationToken cancellation, CancellationToken stopping)
+    private void RunRegistered(Guid jobId, string? workerId, CancellationToken cancellation, CancellationToken stopping)
     {
         using var db = dbFactory.CreateDbContext();
-        var startedAt = Now();
-        var started = db.Jobs.Where(j => j.Id == jobId && j.Status == JobStatus.Queued).ExecuteUpdate(s => s
-            .SetProperty(j => j.Status, JobStatus.Running)
-            .SetProperty(j => j.StartedAt, startedAt)
-            .SetProperty(j => j.Attempts, j => j.Attempts + 1));
-        if (started == 0) return; // cancelled while it waited
+        if (!Start(db, jobId, workerId)) return; // cancelled while it waited, or no longer this worker's
 
         var job = db.Jobs.Single(j => j.Id == jobId);
         job.Seed ??= Seeds.Random();
@@ -94,6 +100,12 @@ public sealed class JobExecutor(
                 try
                 {
                     using var result = pipeline.Generate(request, progress, image.Token);
+                    // A claimed job's image is saved only while the lease holds, so no image is made twice when another worker took over.
+                    if (workerId is not null && !claims.RenewAsync(job.Id, workerId, CancellationToken.None).GetAwaiter().GetResult())
+                    {
+                        cancellations.Cancel(job.Id);
+                        cancellation.ThrowIfCancellationRequested();
+                    }
                     // Saved on this thread, synchronously: an image the engine finished is kept whole, never cancelled half-way.
                     imageIds.AddRange(images.Save(run, result, plot is null ? null : i).Select(r => r.Id));
                     if (plot is not null) cellImages[i] = result.Images[0].Image.Clone();
@@ -113,24 +125,20 @@ public sealed class JobExecutor(
                 using var grid = XyzGridImage.Draw(plot, Enumerable.Range(0, plot.CellCount).Select(c => cellImages[c]).ToList());
                 job.PlotGridPath = images.SaveGrid(job, grid);
             }
-            Finish(db, job, JobStatus.Succeeded, null, imageIds);
+            Finish(db, job, workerId, JobStatus.Succeeded, null, imageIds);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
-            // The app is stopping, not the user: the job waits again and runs after the restart.
-            job.Status = JobStatus.Queued;
-            job.StartedAt = null;
-            job.Attempts--;
-            db.SaveChanges();
+            GiveBack(db, job, workerId);
         }
         catch (OperationCanceledException)
         {
-            Finish(db, job, JobStatus.Cancelled, null, imageIds);
+            Finish(db, job, workerId, JobStatus.Cancelled, null, imageIds);
         }
-        catch (Exception e)
+        catch (Exception e) when (workerId is null || !IsDatabaseAway(e))
         {
             logger.LogError(e, "Job {JobId} failed", job.Id);
-            Finish(db, job, JobStatus.Failed, Describe(e), imageIds);
+            Finish(db, job, workerId, JobStatus.Failed, Describe(e), imageIds);
         }
         finally
         {
@@ -163,12 +171,56 @@ public sealed class JobExecutor(
         _ => $"The engine failed: {e.Message}",
     };
 
-    private void Finish(AppDbContext db, GenerationJob job, JobStatus status, string? error, IReadOnlyList<Guid> imageIds)
+    /// <summary>
+    /// A shared database that did not answer (a restart, a network cut) does not fail a claimed job: the error goes up to
+    /// the worker, the lease runs out, and the job runs again with the images already saved.
+    /// </summary>
+    private static bool IsDatabaseAway(Exception e) => e is DbException || e.InnerException is DbException;
+
+    /// <summary>Marks a queued job running (the single box), or checks that a claimed one is still this worker's.</summary>
+    private bool Start(AppDbContext db, Guid jobId, string? workerId)
     {
-        job.Status = status;
-        job.Error = error;
-        job.FinishedAt = Now();
+        if (workerId is not null)
+            return db.Jobs.Any(j => j.Id == jobId && j.Status == JobStatus.Running && j.WorkerId == workerId);
+        var startedAt = Now();
+        return db.Jobs.Where(j => j.Id == jobId && j.Status == JobStatus.Queued).ExecuteUpdate(s => s
+            .SetProperty(j => j.Status, JobStatus.Running)
+            .SetProperty(j => j.StartedAt, startedAt)
+            .SetProperty(j => j.Attempts, j => j.Attempts + 1)) == 1;
+    }
+
+    /// <summary>The app is stopping, not the user: the job waits again, its start not counted, and runs after the restart or elsewhere.</summary>
+    private void GiveBack(AppDbContext db, GenerationJob job, string? workerId)
+    {
+        if (workerId is not null)
+        {
+            claims.ReleaseAsync(job.Id, workerId, CancellationToken.None).GetAwaiter().GetResult();
+            return;
+        }
+        job.Status = JobStatus.Queued;
+        job.StartedAt = null;
+        job.Attempts--;
         db.SaveChanges();
+    }
+
+    private void Finish(AppDbContext db, GenerationJob job, string? workerId, JobStatus status, string? error, IReadOnlyList<Guid> imageIds)
+    {
+        if (workerId is not null)
+        {
+            // Only while the lease holds: a job another worker took over is that worker's to finish.
+            if (!claims.FinishAsync(job.Id, workerId, status, error, job.PlotGridPath, CancellationToken.None).GetAwaiter().GetResult())
+            {
+                logger.LogWarning("Job {JobId}: the lease was lost before it ended; another worker finishes it", job.Id);
+                return;
+            }
+        }
+        else
+        {
+            job.Status = status;
+            job.Error = error;
+            job.FinishedAt = Now();
+            db.SaveChanges();
+        }
         notifier.Publish(new JobUpdate(job.Id, job.UserId, status, Error: error, ImageIds: imageIds));
     }
 

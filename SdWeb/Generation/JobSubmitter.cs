@@ -16,7 +16,7 @@ namespace SdWeb.Generation;
 /// stored with their hashes, and prompt styles are applied. Each user's valid submissions are rate-limited. The Generate page and the API both submit through here.
 /// </summary>
 public sealed class JobSubmitter(
-    IDbContextFactory<AppDbContext> dbFactory, IModelLibrary library, JobQueue queue, GenerationLimits limits,
+    IDbContextFactory<AppDbContext> dbFactory, IModelLibrary library, IJobDispatch dispatch, GenerationLimits limits,
     SubmissionRateLimiter rateLimiter, JobNetworks networks, PromptStyleLibrary styles)
 {
     public async Task<SubmitResult> SubmitAsync(JobRequest request, string userId, CancellationToken cancellationToken)
@@ -116,7 +116,7 @@ public sealed class JobSubmitter(
 
         db.Jobs.Add(job);
         await db.SaveChangesAsync(cancellationToken);
-        queue.Enqueue(new QueuedJob(job.Id, job.UserId, job.Sequence));
+        dispatch.Accepted(new QueuedJob(job.Id, job.UserId, job.Sequence));
         return SubmitResult.Queued(job.Id);
     }
 

@@ -43,7 +43,8 @@ public sealed class RedisProgressRelay(IConnectionMultiplexer redis, JobNotifier
 
     private async Task SendAsync(JobUpdate update)
     {
-        if (update.FromAnotherNode) return;
+        // Queue positions are not relayed: every node reads them from the shared jobs table (SharedQueuePositions).
+        if (update.FromAnotherNode || update.QueuePosition is not null) return;
         try
         {
             await redis.GetSubscriber().PublishAsync(Channel, ProgressMessage.From(_node, update).ToUtf8());

@@ -23,7 +23,7 @@ public static class WorkerHost
         builder.Services.AddSdWebOptions(builder.Configuration);
         builder.Services.AddSdWebData(builder.Configuration);
         builder.Services.AddSdWebStorage();
-        builder.Services.AddSdWebGeneration(builder.Configuration);
+        builder.Services.AddSdWebGeneration(builder.Configuration, servesPages: false);
         builder.Services.AddSdWebRedisProgress(builder.Configuration);
 
         using var host = builder.Build();

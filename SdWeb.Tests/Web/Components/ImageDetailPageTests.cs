@@ -34,7 +34,7 @@ public sealed class ImageDetailPageTests : MudComponentTest
         Services.AddSingleton(new ImageDetails(_bed.Database));
         Services.AddSingleton(_bed.Store);
         Services.AddSingleton(_bed.Paths);
-        Services.AddSingleton(new JobSubmitter(_bed.Database, new FakeModelLibrary("model-a"), new JobQueue(),
+        Services.AddSingleton(new JobSubmitter(_bed.Database, new FakeModelLibrary("model-a"), new LocalJobDispatch(new JobQueue(), new JobCancellations()),
             GenerationLimits.Default, new SubmissionRateLimiter(new SdWebOptions()),
             new JobNetworks(NetworkLibrary.InModelsFolder(_bed.Paths.Full("models"))), new PromptStyleLibrary(_bed.Database, TimeProvider.System)));
         Services.AddSingleton(_notifier);

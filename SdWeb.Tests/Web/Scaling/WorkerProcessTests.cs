@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -42,7 +40,7 @@ public sealed class WorkerProcessTests : IDisposable
         var received = Channel.CreateUnbounded<JobUpdate>();
         using var _ = notifier.SubscribeToJob(job.Id, u => received.Writer.WriteAsync(u).AsTask());
 
-        using var worker = StartWorker(database.Dir.Path, out var output);
+        using var worker = WorkerProcess.Start(database.Dir.Path, _models.Path, $"--SdWeb:Redis={_redis.Connection}");
         var updates = new List<JobUpdate>();
         try
         {
@@ -51,12 +49,11 @@ public sealed class WorkerProcessTests : IDisposable
         }
         catch (TimeoutException)
         {
-            Assert.Fail($"No result from the worker within {Patience}. Its output:\n{output}");
+            Assert.Fail($"No result from the worker within {Patience}. Its output:\n{worker.Output}");
         }
         finally
         {
-            worker.Kill(entireProcessTree: true);
-            await worker.WaitForExitAsync();
+            worker.Kill();
         }
         await relay.StopAsync(CancellationToken.None);
 
@@ -67,23 +64,6 @@ public sealed class WorkerProcessTests : IDisposable
         Assert.Equal(
             await check.Images.Where(i => i.JobId == job.Id).Select(i => i.Id).ToListAsync(),
             done.ImageIds);
-    }
-
-    private Process StartWorker(string dataDir, out StringBuilder output)
-    {
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = AppContext.BaseDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
-        string[] args = [Path.Combine(AppContext.BaseDirectory, "SdWeb.dll"), WorkerHost.Verb, $"--SdWeb:DataDir={dataDir}",
-            $"--SdWeb:ModelsDir={_models.Path}", $"--SdWeb:Redis={_redis.Connection}", "--SdWeb:Device=cpu", "--SdWeb:Threads=1"];
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
-        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        var log = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        output = log;
-        return process;
     }
 
     public void Dispose()

@@ -25,10 +25,12 @@ public sealed class GenerationHarness : IDisposable
         Paths = new ImagePaths(Options);
         Images = new ImageStore(Database, Paths, files, TimeProvider.System, NullLogger<ImageStore>.Instance);
         Networks = new JobNetworks(NetworkLibrary.InModelsFolder(Options.ModelsDir));
-        Executor = new JobExecutor(Database, Host, Networks, Images, Notifier, Cancellations, Paths, GenerationLimits.Default, TimeProvider.System, NullLogger<JobExecutor>.Instance);
+        Claims = new JobClaims(Database, ClaimSettings.Default, TimeProvider.System);
+        Dispatch = new LocalJobDispatch(Queue, Cancellations);
+        Executor = new JobExecutor(Database, Host, Networks, Images, Notifier, Cancellations, Claims, Paths, GenerationLimits.Default, TimeProvider.System, NullLogger<JobExecutor>.Instance);
         Styles = new PromptStyleLibrary(Database, TimeProvider.System);
-        Submitter = new JobSubmitter(Database, Library, Queue, GenerationLimits.Default, new SubmissionRateLimiter(Options), Networks, Styles);
-        Canceller = new JobCanceller(Database, Queue, Cancellations, Notifier, TimeProvider.System);
+        Submitter = new JobSubmitter(Database, Library, Dispatch, GenerationLimits.Default, new SubmissionRateLimiter(Options), Networks, Styles);
+        Canceller = new JobCanceller(Database, Dispatch, Notifier, TimeProvider.System);
     }
 
     public TestDatabase Database { get; }
@@ -40,6 +42,8 @@ public sealed class GenerationHarness : IDisposable
     public ImageStore Images { get; }
     public JobQueue Queue { get; } = new();
     public JobCancellations Cancellations { get; } = new();
+    public JobClaims Claims { get; }
+    public LocalJobDispatch Dispatch { get; }
     public JobNotifier Notifier { get; }
     public QueuePositions Positions { get; }
     public PipelineHost Host { get; }
@@ -54,6 +58,11 @@ public sealed class GenerationHarness : IDisposable
 
     public GenerationWorker Worker() =>
         new(Database, Queue, Executor, Positions, new DemoModel(Options, NullLogger<DemoModel>.Instance), Host, NullLogger<GenerationWorker>.Instance);
+
+    /// <summary>A worker that claims from the jobs table (the scaled-out path), on this harness's engine and executor.</summary>
+    public ClaimingWorker ClaimingWorker() =>
+        new(Claims, new WorkerRegistry(Database, ClaimSettings.Default, TimeProvider.System), Executor, Cancellations, new JobArrivals(), Library,
+            new DemoModel(Options, NullLogger<DemoModel>.Instance), Host, Options, ClaimSettings.Default, NullLogger<ClaimingWorker>.Instance);
 
     /// <summary>Submits a valid small job (2 steps, 64²) with the given changes and returns its id.</summary>
     public async Task<Guid> SubmitAsync(string user = "alice", Func<JobRequest, JobRequest>? change = null)

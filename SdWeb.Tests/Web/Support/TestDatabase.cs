@@ -20,6 +20,9 @@ public sealed class TestDatabase : IDbContextFactory<AppDbContext>, IDisposable
     public TempDir Dir { get; } = new();
     public DatabaseProvider Provider { get; }
 
+    /// <summary>This database's PostgreSQL connection string, for app and worker processes (null on SQLite).</summary>
+    public string? PostgresConnection => _postgresName is { } name ? TestPostgres.On(name) : null;
+
     private TestDatabase(DatabaseProvider provider)
     {
         Provider = provider;

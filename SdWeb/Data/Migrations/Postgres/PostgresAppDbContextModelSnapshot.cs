@@ -300,6 +300,9 @@ namespace SdWeb.Data.Migrations.Postgres
                     b.Property<int>("Attempts")
                         .HasColumnType("integer");
 
+                    b.Property<bool>("CancelRequested")
+                        .HasColumnType("boolean");
+
                     b.Property<double>("CfgScale")
                         .HasColumnType("double precision");
 

@@ -291,6 +291,9 @@ namespace SdWeb.Data.Migrations.Sqlite
                     b.Property<int>("Attempts")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool>("CancelRequested")
+                        .HasColumnType("INTEGER");
+
                     b.Property<double>("CfgScale")
                         .HasColumnType("REAL");
 
