@@ -426,6 +426,9 @@ namespace SdWeb.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("Vae")
+                        .HasColumnType("text");
+
                     b.Property<int>("Width")
                         .HasColumnType("integer");
 
@@ -575,6 +578,9 @@ namespace SdWeb.Data.Migrations.Postgres
 
                     b.Property<string>("UserId")
                         .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Vae")
                         .HasColumnType("text");
 
                     b.Property<int>("Width")

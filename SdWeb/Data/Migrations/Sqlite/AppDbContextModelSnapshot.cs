@@ -414,6 +414,9 @@ namespace SdWeb.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Vae")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Width")
                         .HasColumnType("INTEGER");
 
@@ -563,6 +566,9 @@ namespace SdWeb.Data.Migrations.Sqlite
 
                     b.Property<string>("UserId")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Vae")
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Width")
