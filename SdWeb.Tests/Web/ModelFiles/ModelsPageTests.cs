@@ -46,7 +46,11 @@ public sealed class ModelsPageTests : MudComponentTest
         Render<MudPopoverProvider>();
         var page = Render<ModelsPage>();
 
-        page.WaitForAssertion(() => Assert.DoesNotContain("hashing…", page.Find("#model-files").TextContent, StringComparison.Ordinal));
+        page.WaitForAssertion(() =>
+        {
+            Assert.Equal(4, page.FindAll("tr.model-file").Count);
+            Assert.DoesNotContain("hashing…", page.Find("#model-files").TextContent, StringComparison.Ordinal);
+        }, TimeSpan.FromSeconds(30));
         string Cell(string name, string cell) => page.Find($"tr.model-file[data-name='{name}'] .model-{cell}").TextContent.Trim();
         Assert.Equal(["tiny.safetensors", "tiny-vae", "tiny-detail", "tiny-style"], page.FindAll("tr.model-file .model-name").Select(e => e.TextContent));
         Assert.Equal("safetensors", Cell("tiny.safetensors", "format"));
