@@ -36,9 +36,11 @@ public sealed class NetworkLibrary(string loraFolder, string embeddingsFolder)
         Read(path, p => NetworkHashes.Short(NetworkHashes.Lora(p)), NetworkTextWidth.OfLora);
 
     /// <summary>One embedding as <see cref="Embeddings"/> lists it, with its number of vectors (tokens).</summary>
-    public static NetworkFile ReadEmbedding(string path) =>
-        Read(path, p => NetworkHashes.Short(NetworkHashes.WholeFile(p)), NetworkTextWidth.OfEmbedding)
-            with { Vectors = NetworkTextWidth.Read(path, NetworkTextWidth.VectorsOfEmbedding) };
+    public static NetworkFile ReadEmbedding(string path)
+    {
+        var embedding = Read(path, p => NetworkHashes.Short(NetworkHashes.WholeFile(p)), NetworkTextWidth.OfEmbedding);
+        return embedding with { Vectors = NetworkTextWidth.Read(path, NetworkTextWidth.VectorsOfEmbedding) };
+    }
 
     /// <summary>The LoRA a <c>&lt;lora:name:multiplier&gt;</c> tag names.</summary>
     /// <exception cref="ModelLoadException">No such LoRA; the message lists the available ones.</exception>
