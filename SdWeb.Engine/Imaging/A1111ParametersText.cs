@@ -26,6 +26,8 @@ public static partial class A1111ParametersText
             ("Model hash", p.ModelHash),
             ("Model", p.ModelName),
         };
+        if (p.VaeHash is { } vaeHash) settings.Add(("VAE hash", vaeHash));
+        if (p.Vae is { } vae) settings.Add(("VAE", vae));
         if (p.Subseed is { } subseed)
         {
             settings.Add(("Variation seed", Num(subseed)));

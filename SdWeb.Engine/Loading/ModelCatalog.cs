@@ -35,6 +35,8 @@ public static class ModelCatalog
         {
             if (Path.GetFileName(sub).StartsWith('.')) continue; // hidden, and the downloader's partial files
             if (depth == 0 && NetworkFolders.Contains(Path.GetFileName(sub))) continue;
+            // A hub download in progress (its model_index.json waits under a dot name): its finished weights are no checkpoints.
+            if (File.Exists(Path.Combine(sub, "." + DiffusersFolder.ModelIndexFileName))) continue;
             if (DiffusersFolder.IsDiffusersFolder(sub)) found.Add(Entry(root, sub, ModelFormat.DiffusersFolder));
             else if (depth + 1 < MaxDepth) Walk(root, sub, depth + 1, found);
         }
@@ -53,6 +55,12 @@ public static class ModelCatalog
     public static string Sha256(ModelEntry model) => ModelHash.Sha256(model.Format == ModelFormat.DiffusersFolder
         ? DiffusersFolder.ChooseWeightsFile(Path.Combine(model.Path, "unet"), DiffusersFolder.UNetWeightsBaseName, torch.ScalarType.Float32)
         : model.Path);
+
+    /// <summary>
+    /// The SHA-256 (hex) of one whole file, such as a VAE (A1111's "VAE hash" is its first 10 digits); cached per file,
+    /// size and write time, as <see cref="Sha256(ModelEntry)"/>.
+    /// </summary>
+    public static string FileSha256(string path) => ModelHash.Sha256(path);
 
     /// <summary>The full path of a model named relative to the models folder; names that lead outside it are refused.</summary>
     public static string Resolve(string modelsDir, string name)

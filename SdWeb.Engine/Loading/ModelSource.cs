@@ -44,6 +44,9 @@ internal sealed class ModelSource : IDisposable
     /// <summary>The separate VAE in use instead of the model's own, if any.</summary>
     public string? VaeOverridePath { get; private set; }
 
+    /// <summary>A1111's "VAE hash" of the separate VAE (AutoV2 of its weights file); null without one. Reads the whole file once.</summary>
+    public string? VaeOverrideHash => VaeOverridePath is null ? null : ModelHash.AutoV2(VaeOverride.WeightsFile(VaeOverridePath));
+
     /// <summary>The file <see cref="Hash"/> covers: the checkpoint itself, or a diffusers folder's UNet weights.</summary>
     public string HashedFile { get; }
 

@@ -30,4 +30,9 @@ internal static class VaeOverride
             throw new ModelLoadException($"{path}: not a VAE: it has no decoder.* tensors.");
         return new ModelComponent<AutoencoderKLConfig>(ConfigInference.Vae(weights, LdmConfigFile.FindBeside(path)), weights);
     }
+
+    /// <summary>The file a VAE's hash covers: the file itself, or a diffusers vae folder's full-precision weights.</summary>
+    public static string WeightsFile(string path) => Directory.Exists(path)
+        ? DiffusersFolder.ChooseWeightsFile(path, DiffusersFolder.UNetWeightsBaseName, TorchSharp.torch.ScalarType.Float32)
+        : path;
 }

@@ -8,6 +8,9 @@ namespace SdWeb.Engine.Networks;
 /// </param>
 public sealed record NetworkFile(string Name, string Path, string ShortHash, int? TextWidth = null)
 {
+    /// <summary>An embedding's number of vectors (the tokens its trigger word stands for); null for LoRAs and unreadable files.</summary>
+    public int? Vectors { get; init; }
+
     /// <summary>The model family a width belongs to, as the picker names it.</summary>
     public static string FamilyOf(int textWidth) => textWidth switch
     {

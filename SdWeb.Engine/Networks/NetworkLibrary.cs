@@ -20,11 +20,26 @@ public sealed class NetworkLibrary(string loraFolder, string embeddingsFolder)
     public string LoraFolder { get; } = loraFolder;
     public string EmbeddingsFolder { get; } = embeddingsFolder;
 
-    public IReadOnlyList<NetworkFile> Loras() =>
-        Scan(LoraFolder, path => NetworkHashes.Short(NetworkHashes.Lora(path)), NetworkTextWidth.OfLoraFile);
+    public IReadOnlyList<NetworkFile> Loras() => LoraFiles().Select(ReadLora).ToList();
 
-    public IReadOnlyList<NetworkFile> Embeddings() =>
-        Scan(EmbeddingsFolder, path => NetworkHashes.Short(NetworkHashes.WholeFile(path)), NetworkTextWidth.OfEmbeddingFile);
+    public IReadOnlyList<NetworkFile> Embeddings() => EmbeddingFiles().Select(ReadEmbedding).ToList();
+
+    /// <summary>The LoRA files by name, found without opening them (a listing can show them before <see cref="ReadLora"/> hashes them).</summary>
+    public IReadOnlyList<string> LoraFiles() => Files(LoraFolder);
+
+    /// <summary>The embedding files by name, found without opening them.</summary>
+    public IReadOnlyList<string> EmbeddingFiles() => Files(EmbeddingsFolder);
+
+    /// <summary>One LoRA as <see cref="Loras"/> lists it: its header read and its hash computed (cached per path, size and write time).</summary>
+    public static NetworkFile ReadLora(string path) =>
+        Read(path, p => NetworkHashes.Short(NetworkHashes.Lora(p)), NetworkTextWidth.OfLoraFile);
+
+    /// <summary>One embedding as <see cref="Embeddings"/> lists it, with its number of vectors (tokens).</summary>
+    public static NetworkFile ReadEmbedding(string path)
+    {
+        var embedding = Read(path, p => NetworkHashes.Short(NetworkHashes.WholeFile(p)), NetworkTextWidth.OfEmbeddingFile);
+        return embedding with { Vectors = NetworkTextWidth.VectorsOfEmbeddingFile(path) };
+    }
 
     /// <summary>The LoRA a <c>&lt;lora:name:multiplier&gt;</c> tag names.</summary>
     /// <exception cref="ModelLoadException">No such LoRA; the message lists the available ones.</exception>
@@ -68,18 +83,19 @@ public sealed class NetworkLibrary(string loraFolder, string embeddingsFolder)
             : $"No {kind} named \"{name}\" in {folder}. Available: {string.Join(", ", files.Select(f => f.Name))}.");
 
     /// <summary>Every network file by name (first in path order when two subfolders hold the same name).</summary>
-    private static IReadOnlyList<NetworkFile> Scan(string folder, Func<string, string> shortHash, Func<string, int?> textWidth)
+    private static IReadOnlyList<string> Files(string folder)
     {
         if (!Directory.Exists(folder)) return [];
         return Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
             .Where(path => Extensions.Contains(Path.GetExtension(path), StringComparer.OrdinalIgnoreCase))
             .Order(StringComparer.Ordinal)
             .DistinctBy(path => Path.GetFileNameWithoutExtension(path))
-            .Select(path => new NetworkFile(Path.GetFileNameWithoutExtension(path), path, HashOrEmpty(path, shortHash),
-                textWidth(path)))
-            .OrderBy(f => f.Name, StringComparer.OrdinalIgnoreCase)
+            .OrderBy(path => Path.GetFileNameWithoutExtension(path), StringComparer.OrdinalIgnoreCase)
             .ToList();
     }
+
+    private static NetworkFile Read(string path, Func<string, string> shortHash, Func<string, int?> textWidth) =>
+        new(Path.GetFileNameWithoutExtension(path), path, HashOrEmpty(path, shortHash), textWidth(path));
 
     /// <summary>Pickles are listed (so using one explains why it is refused) but never opened; a corrupt file lists without a hash.</summary>
     private static string HashOrEmpty(string path, Func<string, string> shortHash)

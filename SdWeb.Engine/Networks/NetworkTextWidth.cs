@@ -9,12 +9,18 @@ namespace SdWeb.Engine.Networks;
 /// </summary>
 internal static class NetworkTextWidth
 {
-    public static int? OfEmbedding(SafeTensorsFile file)
+    public static int? OfEmbedding(SafeTensorsFile file) => EmbeddingShape(file) is { } shape ? (int)shape[^1] : null;
+
+    /// <summary>How many token vectors an embedding holds (A1111's <c>vectors</c>): a single vector is one.</summary>
+    public static int? VectorsOfEmbedding(SafeTensorsFile file) => EmbeddingShape(file) is { } shape ? shape.Length == 1 ? 1 : (int)shape[0] : null;
+
+    /// <summary>The shape of an embedding's vectors as <see cref="TextualInversionFile"/> picks them, when it is 1- or 2-D.</summary>
+    private static long[]? EmbeddingShape(SafeTensorsFile file)
     {
         var tensors = file.Tensors.Values.ToList();
         var vectors = tensors.Count == 1 ? tensors[0]
             : tensors.FirstOrDefault(t => t.Name.StartsWith("string_to_param.", StringComparison.Ordinal));
-        return vectors?.Shape is { Length: 1 or 2 } shape ? (int)shape[^1] : null;
+        return vectors?.Shape is { Length: 1 or 2 } shape ? shape : null;
     }
 
     public static int? OfLora(SafeTensorsFile file)
@@ -39,6 +45,9 @@ internal static class NetworkTextWidth
 
     /// <summary>The width of an embedding file, or null when it cannot be read (pickles are never opened).</summary>
     public static int? OfEmbeddingFile(string path) => Read(path, nameof(OfEmbeddingFile), OfEmbedding);
+
+    /// <summary>How many vectors an embedding file holds, or null when it cannot be read.</summary>
+    public static int? VectorsOfEmbeddingFile(string path) => Read(path, nameof(VectorsOfEmbeddingFile), VectorsOfEmbedding);
 
     /// <summary>Read once per version of the file (<see cref="NetworkFileCache"/>): a header that cannot be read is kept as null too.</summary>
     private static int? Read(string path, string fact, Func<SafeTensorsFile, int?> width)

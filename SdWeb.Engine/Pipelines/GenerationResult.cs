@@ -56,6 +56,11 @@ public sealed record GenerationParameters(
     /// <summary>AUTOMATIC1111's tiling (circular convolutions).</summary>
     public bool Tiling { get; init; }
 
+    /// <summary>A1111's "VAE" and "VAE hash": the separate VAE that decoded the images; null when the model's own did.</summary>
+    public string? Vae { get; init; }
+
+    public string? VaeHash { get; init; }
+
     /// <summary>How the prompts were read.</summary>
     public PromptSyntax PromptSyntax { get; init; } = PromptSyntax.Plain;
 

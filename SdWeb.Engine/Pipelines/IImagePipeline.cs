@@ -15,4 +15,11 @@ public interface IImagePipeline : IDisposable
 }
 
 /// <summary>What a loaded model is: its name, a content hash (A1111-style short hash), where it runs.</summary>
-public sealed record ModelDescriptor(string Name, string Path, string Hash, string Device, string DType);
+public sealed record ModelDescriptor(string Name, string Path, string Hash, string Device, string DType)
+{
+    /// <summary>The separate VAE in use instead of the model's own (its file or folder name, as A1111's "VAE"); null: the model's.</summary>
+    public string? VaeName { get; init; }
+
+    /// <summary>A1111's "VAE hash" of that VAE: the first 10 hex digits of its weights file's SHA-256.</summary>
+    public string? VaeHash { get; init; }
+}

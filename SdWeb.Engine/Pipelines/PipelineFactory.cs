@@ -40,7 +40,11 @@ public sealed class PipelineFactory(EngineOptions options, GenerationLimits? lim
                 ["text"] = ParameterCount(textEncoder), ["unet"] = ParameterCount(unet), ["vae"] = ParameterCount(autoencoder),
             };
 
-            var model = new ModelDescriptor(source.Name, modelPath, source.Hash, DeviceName(placement), placement.ModeName);
+            var model = new ModelDescriptor(source.Name, modelPath, source.Hash, DeviceName(placement), placement.ModeName)
+            {
+                VaeName = source.VaeOverridePath is { } overridePath ? Path.GetFileName(Path.TrimEndingDirectorySeparator(overridePath)) : null,
+                VaeHash = source.VaeOverrideHash,
+            };
             var promptEncoder = owned.Add(new ClipPromptEncoder(tokenizer, textEncoder));
             return new StableDiffusionComponents(model, placement, promptEncoder,
                 new UNetNoisePredictor(unet), vae, source.Scheduler.Config, owned)

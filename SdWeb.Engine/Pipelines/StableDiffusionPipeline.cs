@@ -327,6 +327,8 @@ internal sealed partial class StableDiffusionPipeline : IImagePipeline
         PromptSyntax = request.PromptSyntax,
         Tiling = request.Tiling,
         Hires = request.Hires,
+        Vae = _components.Model.VaeName,
+        VaeHash = _components.Model.VaeHash,
         MaskBlur = request.Mask is null ? null : request.MaskBlur,
         InvertMask = request.Mask is not null && request.InvertMask,
         InpaintOnlyMaskedPadding = request.Mask is not null && request.InpaintOnlyMasked ? request.InpaintPadding : null,

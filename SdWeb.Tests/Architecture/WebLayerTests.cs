@@ -10,7 +10,7 @@ namespace SdWeb.Tests.Architecture;
 public class WebLayerTests
 {
     private static readonly string[] Features =
-        ["Generation", "Storage", "Data", "Api", "Hubs", "Gallery", "Auth", "Components", "Cli", "Options"];
+        ["Generation", "Storage", "Data", "Api", "Hubs", "Gallery", "Auth", "Components", "Cli", "Options", "ModelFiles"];
 
     [Fact]
     public void FeatureNamespacesHaveNoDependencyCycle()

@@ -72,6 +72,9 @@ public sealed class GenerationJob
     /// <summary>Model as the catalog names it (a folder or file name inside ModelsDir, never a path).</summary>
     public required string ModelName { get; set; }
 
+    /// <summary>The separate VAE (its name in models/VAE) that decodes the images; null = the model's own.</summary>
+    public string? Vae { get; set; }
+
     /// <summary>Set when the job re-runs a stored image's parameters, so the new image can be compared with it.</summary>
     public Guid? ReproducesImageId { get; set; }
 

@@ -57,6 +57,9 @@ public sealed class ImageRecord
     public List<EmbeddingUse> Embeddings { get; set; } = [];
 
     public required string ModelName { get; set; }
+
+    /// <summary>The separate VAE (its name in models/VAE) that decoded the image; null = the model's own.</summary>
+    public string? Vae { get; set; }
     public string ModelHash { get; set; } = "";
     public string DType { get; set; } = "";
     public string Device { get; set; } = "";

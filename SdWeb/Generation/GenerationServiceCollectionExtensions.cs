@@ -28,6 +28,7 @@ public static class GenerationServiceCollectionExtensions
         services.AddSingleton<JobCancellations>();
         services.AddSingleton<IModelLibrary, ModelLibrary>();
         services.AddSingleton<DemoModel>();
+        services.AddSingleton<VaeLibrary>();
         services.AddSingleton<IPipelineFactory>(sp =>
         {
             var options = sp.GetRequiredService<SdWebOptions>();

@@ -73,7 +73,7 @@ public sealed class JobExecutor(
         {
             var plot = job.Plot is null ? null : XyzPlotLayout.Read(XyzPlot.FromJson(job.Plot), job.ImageCount).Layout
                 ?? throw new InvalidOperationException("The job's stored X/Y/Z plot cannot be read.");
-            var pipeline = pipelines.Get(job.ModelName);
+            var pipeline = pipelines.Get(job.ModelName, job.Vae);
             using var source = LoadSource(db, job);
             using var mask = job.Mask is null ? null : MaskImage.Decode(job.Mask, limits);
             // Checked before the first image: a file replaced since the job was submitted fails the job instead of changing its images.

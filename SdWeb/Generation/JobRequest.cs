@@ -35,6 +35,9 @@ public sealed record JobRequest
     /// <summary>Model name from the catalog; null = the default model.</summary>
     public string? Model { get; init; }
 
+    /// <summary>A VAE in models/VAE (A1111's <c>sd_vae</c>) to decode with instead of the model's own; null = the model's.</summary>
+    public string? Vae { get; init; }
+
     /// <summary>Img2img: a gallery image to start from, and how much of the schedule runs (0…1].</summary>
     public Guid? SourceImageId { get; init; }
     public double Strength { get; init; } = 0.75;

@@ -17,7 +17,7 @@ namespace SdWeb.Generation;
 /// </summary>
 public sealed class JobSubmitter(
     IDbContextFactory<AppDbContext> dbFactory, IModelLibrary library, IJobDispatch dispatch, GenerationLimits limits,
-    SubmissionRateLimiter rateLimiter, JobNetworks networks, PromptStyleLibrary styles)
+    SubmissionRateLimiter rateLimiter, JobNetworks networks, PromptStyleLibrary styles, VaeLibrary vaes)
 {
     public async Task<SubmitResult> SubmitAsync(JobRequest request, string userId, CancellationToken cancellationToken)
     {
@@ -32,6 +32,8 @@ public sealed class JobSubmitter(
         var models = library.Names();
         if (!models.Contains(model))
             Fail(nameof(JobRequest.Model), $"Unknown model '{model}'. Available: {string.Join(", ", models)}.");
+        if (request.Vae is { } vae && !vaes.All().Any(v => v.Name == vae))
+            Fail(nameof(JobRequest.Vae), $"Unknown VAE '{vae}'. Available: {string.Join(", ", vaes.All().Select(v => v.Name).DefaultIfEmpty("none"))}; leave it empty for the model's own.");
 
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         Size? sourceSize = null;

@@ -29,6 +29,9 @@ public sealed record SdWebOptions
     /// <summary>Holds the models (diffusers folders or single .safetensors files).</summary>
     public string ModelsDir { get; init; } = "./models";
 
+    /// <summary>The Hugging Face hub the Models page downloads from (as HF_ENDPOINT, which applies when this is unset; else huggingface.co).</summary>
+    public string? HuggingFaceEndpoint { get; init; }
+
     /// <summary>auto | cpu | cuda | cuda:N</summary>
     public string Device { get; init; } = "auto";
 

@@ -169,6 +169,7 @@ public sealed class ImageStore(
             Subseed = p.Subseed,
             SubseedStrength = p.SubseedStrength,
             ModelName = job.ModelName,
+            Vae = job.Vae,
             ModelHash = p.ModelHash,
             DType = p.DType,
             Device = p.Device,

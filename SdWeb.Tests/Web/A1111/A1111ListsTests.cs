@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using SdWeb.Tests.Support;
 using SdWeb.Tests.Web.Hardening;
 using SdWeb.Tests.Web.Support;
 using SixLabors.ImageSharp;
@@ -36,6 +37,36 @@ public sealed class A1111ListsTests(SdWebApp app)
         Assert.True(memory.GetProperty("ram").GetProperty("used").GetInt64() > 0);
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/sdapi/v1/refresh-checkpoints", null)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/sdapi/v1/refresh-loras", null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task EmbeddingsListTheirShapeAndVectorsFromTheFileHeader()
+    {
+        // The golden embedding is documented as emb_params [2, 32]: two vectors of the tiny text encoder's width.
+        var folder = Directory.CreateDirectory(Path.Combine(app.Dir["models"], "embeddings")).FullName;
+        File.Copy(Golden.PathOf("features", "embeddings", "tiny-style.safetensors"), Path.Combine(folder, "tiny-style.safetensors"), overwrite: true);
+        var (_, key) = await ApiKeyClients.UserWithKeyAsync(app.Services, "embeddings-reader");
+        var client = ApiKeyClients.Bearer(app.NewClient(), key);
+
+        var embedding = (await client.GetFromJsonAsync<JsonElement>("/sdapi/v1/embeddings")).GetProperty("loaded").GetProperty("tiny-style");
+
+        Assert.Equal(32, embedding.GetProperty("shape").GetInt32());
+        Assert.Equal(2, embedding.GetProperty("vectors").GetInt32());
+    }
+
+    [Fact]
+    public async Task SdVaeListsTheVaeFolderAndTheOptionTakesItsNames()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(app.Dir["models"], "VAE")).FullName;
+        File.Copy(Golden.PathOf("tiny-sd", "vae", "diffusion_pytorch_model.safetensors"), Path.Combine(folder, "tiny-vae.safetensors"), overwrite: true);
+        var (_, key) = await ApiKeyClients.UserWithKeyAsync(app.Services, "vae-chooser");
+        var client = ApiKeyClients.Bearer(app.NewClient(), key);
+
+        var vaes = await client.GetFromJsonAsync<JsonElement>("/sdapi/v1/sd-vae");
+        Assert.Contains(vaes.EnumerateArray(), v => v.GetProperty("model_name").GetString() == "tiny-vae.safetensors"
+                                                   && v.GetProperty("filename").GetString() == Path.Combine(folder, "tiny-vae.safetensors"));
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsJsonAsync("/sdapi/v1/options", new Dictionary<string, string> { ["sd_vae"] = "tiny-vae.safetensors" })).StatusCode);
+        Assert.Equal("tiny-vae.safetensors", (await client.GetFromJsonAsync<JsonElement>("/sdapi/v1/options")).GetProperty("sd_vae").GetString());
     }
 
     [Fact]

@@ -58,7 +58,7 @@ public sealed class A1111OptionsTests(SdWebApp app)
     {
         { """{"CLIP_stop_at_last_layers": 99, "kept_if_accepted": 1}""", "CLIP_stop_at_last_layers", "from 1 (the last layer) to 12" },
         { """{"CLIP_stop_at_last_layers": "two"}""", "CLIP_stop_at_last_layers", "whole number" },
-        { """{"sd_vae": "vae-ft-mse-840000.safetensors"}""", "sd_vae", "each model's own VAE" },
+        { """{"sd_vae": "vae-ft-mse-840000.safetensors"}""", "sd_vae", "Unknown VAE 'vae-ft-mse-840000.safetensors'. Available: Automatic, None" },
         { """{"samples_format": "tiff"}""", "samples_format", "png, jpg, jpeg, webp" },
         { """{"send_seed": "yes"}""", "send_seed", "true or false" },
         { """{"sd_model_checkpoint": "no-such-model [0123456789]"}""", "sd_model_checkpoint", "Unknown model 'no-such-model [0123456789]'" },

@@ -29,6 +29,7 @@ public sealed class GeneratePageTests : MudComponentTest
         Services.AddSingleton(_h.Options);
         Services.AddSingleton<IModelLibrary>(_h.Library);
         Services.AddSingleton(NetworkLibrary.InModelsFolder(_h.Options.ModelsDir));
+        Services.AddSingleton(new VaeLibrary(_h.Options));
         Services.AddSingleton(_h.Submitter);
         Services.AddSingleton(_h.Styles);
         Services.AddSingleton(_h.Images);

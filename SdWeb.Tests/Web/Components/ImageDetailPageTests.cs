@@ -36,7 +36,8 @@ public sealed class ImageDetailPageTests : MudComponentTest
         Services.AddSingleton(_bed.Paths);
         Services.AddSingleton(new JobSubmitter(_bed.Database, new FakeModelLibrary("model-a"), new LocalJobDispatch(new JobQueue(), new JobCancellations()),
             GenerationLimits.Default, new SubmissionRateLimiter(new SdWebOptions()),
-            new JobNetworks(NetworkLibrary.InModelsFolder(_bed.Paths.Full("models"))), new PromptStyleLibrary(_bed.Database, TimeProvider.System)));
+            new JobNetworks(NetworkLibrary.InModelsFolder(_bed.Paths.Full("models"))), new PromptStyleLibrary(_bed.Database, TimeProvider.System),
+            new VaeLibrary(new SdWebOptions { ModelsDir = _bed.Paths.Full("models") })));
         Services.AddSingleton(_notifier);
         _auth = AddAuthorization();
     }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using SdWeb.Engine.Loading;
 using SdWeb.Generation;
+using SdWeb.Options;
 using SdWeb.Tests.Web.Support;
 
 namespace SdWeb.Tests.Web.Generation;
@@ -10,7 +11,7 @@ public class PipelineHostTests
 {
     private readonly FakePipelineFactory _factory = new();
 
-    private PipelineHost Host() => new(_factory, new FakeModelLibrary("model-a", "model-b"), NullLogger<PipelineHost>.Instance);
+    private PipelineHost Host() => new(_factory, new FakeModelLibrary("model-a", "model-b"), new VaeLibrary(new SdWebOptions()), NullLogger<PipelineHost>.Instance);
 
     [Fact]
     public void TheModelStaysLoadedAndSwitchingFreesThePreviousOne()

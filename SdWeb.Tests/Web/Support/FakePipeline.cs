@@ -49,6 +49,9 @@ public sealed class FakePipeline(string modelName) : IImagePipeline
 public sealed class FakePipelineFactory : IPipelineFactory
 {
     public List<FakePipeline> Loaded { get; } = [];
+
+    /// <summary>The VAE path each load was given (null: the model's own), in order.</summary>
+    public List<string?> VaePaths { get; } = [];
     public HashSet<string> Broken { get; } = [];
     public Action<FakePipeline>? Configure { get; set; }
 
@@ -59,6 +62,7 @@ public sealed class FakePipelineFactory : IPipelineFactory
         var pipeline = new FakePipeline(Path.GetFileName(modelPath));
         Configure?.Invoke(pipeline);
         Loaded.Add(pipeline);
+        VaePaths.Add(vaePath);
         return pipeline;
     }
 }

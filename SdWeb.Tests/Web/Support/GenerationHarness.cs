@@ -21,7 +21,7 @@ public sealed class GenerationHarness : IDisposable
         File.WriteAllBytes(Path.Combine(Options.ModelsDir, "model-a.safetensors"), []);
         Notifier = new JobNotifier(1000, TimeProvider.System, NullLogger<JobNotifier>.Instance);
         Positions = new QueuePositions(Queue, Notifier);
-        Host = new PipelineHost(Factory, Library, NullLogger<PipelineHost>.Instance);
+        Host = new PipelineHost(Factory, Library, new VaeLibrary(Options), NullLogger<PipelineHost>.Instance);
         Paths = new ImagePaths(Options);
         Images = new ImageStore(Database, Paths, files, TimeProvider.System, NullLogger<ImageStore>.Instance);
         Networks = new JobNetworks(NetworkLibrary.InModelsFolder(Options.ModelsDir));
@@ -29,7 +29,7 @@ public sealed class GenerationHarness : IDisposable
         Dispatch = new LocalJobDispatch(Queue, Cancellations);
         Executor = new JobExecutor(Database, Host, Networks, Images, Notifier, Cancellations, Claims, Paths, GenerationLimits.Default, TimeProvider.System, NullLogger<JobExecutor>.Instance);
         Styles = new PromptStyleLibrary(Database, TimeProvider.System);
-        Submitter = new JobSubmitter(Database, Library, Dispatch, GenerationLimits.Default, new SubmissionRateLimiter(Options), Networks, Styles);
+        Submitter = new JobSubmitter(Database, Library, Dispatch, GenerationLimits.Default, new SubmissionRateLimiter(Options), Networks, Styles, new VaeLibrary(Options));
         Canceller = new JobCanceller(Database, Dispatch, Notifier, TimeProvider.System);
     }
 

@@ -21,7 +21,7 @@ public static class A1111Lists
         }));
         api.MapGet("/schedulers", () => A1111Translation.Schedulers.Select(s => new { name = s.ToLowerInvariant(), label = s }));
         api.MapGet("/sd-models", SdModels);
-        api.MapGet("/sd-vae", () => Array.Empty<object>()); // jobs use each model's own VAE
+        api.MapGet("/sd-vae", (VaeLibrary vaes) => vaes.All().Select(v => new { model_name = v.Name, filename = v.Path }));
         api.MapGet("/loras", (NetworkLibrary networks) => networks.Loras().Select(l => new
         {
             name = l.Name, alias = l.Name, path = l.Path, metadata = new Dictionary<string, string>(),
@@ -74,13 +74,16 @@ public static class A1111Lists
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ModelLoadException) { return null; }
     }
 
-    /// <summary>Readable embeddings are "loaded"; pickles and damaged files (no hash) are "skipped", as A1111 skips what it cannot load.</summary>
+    /// <summary>
+    /// Readable embeddings are "loaded"; pickles and damaged files (no hash) are "skipped", as A1111 skips what it cannot
+    /// load. As A1111, <c>shape</c> is the vectors' width and <c>vectors</c> their number, both from the file's header.
+    /// </summary>
     private static object Embeddings(NetworkLibrary networks)
     {
         var all = networks.Embeddings();
         static Dictionary<string, object?> Items(IEnumerable<NetworkFile> files) => files.ToDictionary(f => f.Name, f => (object?)new
         {
-            step = (int?)null, sd_checkpoint = (string?)null, sd_checkpoint_name = (string?)null, shape = (int?)null, vectors = (int?)null, hash = f.ShortHash,
+            step = (int?)null, sd_checkpoint = (string?)null, sd_checkpoint_name = (string?)null, shape = f.TextWidth, vectors = f.Vectors, hash = f.ShortHash,
         });
         return new { loaded = Items(all.Where(f => f.ShortHash.Length > 0)), skipped = Items(all.Where(f => f.ShortHash.Length == 0)) };
     }

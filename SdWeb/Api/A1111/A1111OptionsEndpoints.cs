@@ -17,13 +17,13 @@ public static class A1111OptionsEndpoints
             foreach (var (key, value) in await options.OfAsync(JobAccess.Of(http.User).UserId, ct)) all[key] = value;
             return Results.Json(all);
         });
-        api.MapPost("/options", async (HttpContext http, A1111UserOptions options, IModelLibrary library, CancellationToken ct) =>
+        api.MapPost("/options", async (HttpContext http, A1111UserOptions options, IModelLibrary library, VaeLibrary vaes, CancellationToken ct) =>
         {
             Dictionary<string, JsonElement>? values;
             try { values = await JsonSerializer.DeserializeAsync<Dictionary<string, JsonElement>>(http.Request.Body, A1111Json.Options, ct); }
             catch (JsonException) { values = null; }
             if (values is null) return Results.Problem("The body must be a JSON object of option names and values.", statusCode: 422);
-            var errors = A1111KnownOptions.Check(values, library.Names());
+            var errors = A1111KnownOptions.Check(values, library.Names(), vaes.All().Select(v => v.Name).ToList());
             if (errors.Count > 0) return A1111Problems.Fields(errors);
             await options.SetAsync(JobAccess.Of(http.User).UserId, values, ct);
             return Results.Json<object?>(null);

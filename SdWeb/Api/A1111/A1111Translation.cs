@@ -31,7 +31,7 @@ public sealed record A1111Translation(
 
         // override_settings: the options SdWeb knows apply to this call only (checked like POST options); others are ignored.
         var overrides = payload.OverrideSettings ?? [];
-        foreach (var (field, problem) in A1111KnownOptions.Check(overrides, models: null, prefix: "override_settings.")) errors[field] = problem;
+        foreach (var (field, problem) in A1111KnownOptions.Check(overrides, models: null, vaes: null, prefix: "override_settings.")) errors[field] = problem;
         foreach (var key in overrides.Keys.Where(k => !A1111KnownOptions.Honoured.Contains(k)).Order(StringComparer.Ordinal))
             warnings.Add($"override_settings.{key}: ignored.");
         var defaults = A1111UserDefaults.From(new Dictionary<string, JsonElement>(userOptions.Concat(overrides).GroupBy(o => o.Key).Select(g => g.Last())));
@@ -49,6 +49,7 @@ public sealed record A1111Translation(
             ImageCount = (int)Math.Clamp(imageCount, 1, int.MaxValue),
             ClipSkip = defaults.ClipSkip,
             Model = defaults.Model,
+            Vae = defaults.Vae,
             Strength = payload.DenoisingStrength,
             Tiling = payload.Tiling,
             Styles = payload.Styles ?? [],
@@ -71,6 +72,7 @@ public sealed record A1111Translation(
         nameof(JobRequest.ImageCount) => "batch_size × n_iter",
         nameof(JobRequest.Model) => "sd_model_checkpoint",
         nameof(JobRequest.ClipSkip) => "CLIP_stop_at_last_layers",
+        nameof(JobRequest.Vae) => "sd_vae",
         nameof(JobRequest.SourceImageId) => "init_images",
         nameof(JobRequest.Strength) => "denoising_strength",
         nameof(JobRequest.Styles) => "styles",

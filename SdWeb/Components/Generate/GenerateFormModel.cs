@@ -27,6 +27,9 @@ public sealed class GenerateFormModel
     public int ImageCount { get; set; } = Defaults.ImageCount;
     public string? Model { get; set; }
 
+    /// <summary>A VAE in models/VAE; null = the model's own.</summary>
+    public string? Vae { get; set; }
+
     public Guid? SourceImageId { get; set; }
     public double Strength { get; set; } = Defaults.Strength;
 
@@ -51,6 +54,7 @@ public sealed class GenerateFormModel
         Height = Height,
         ImageCount = ImageCount,
         Model = Model,
+        Vae = Vae,
         SourceImageId = SourceImageId,
         Strength = Strength,
         Plot = Plot.ToPlot(),
@@ -76,6 +80,7 @@ public sealed class GenerateFormModel
         Height = request.Height;
         ImageCount = request.ImageCount;
         Model = request.Model ?? Model;
+        Vae = request.Vae;
         SourceImageId = request.SourceImageId;
         Strength = request.Strength;
         Inpaint.Load(request);

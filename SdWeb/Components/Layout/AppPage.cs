@@ -10,6 +10,7 @@ public sealed record AppPage(string Href, string Title, string Icon, bool AdminO
         new("gallery", "Gallery", MudBlazor.Icons.Material.Filled.PhotoLibrary),
         new("styles", "Styles", MudBlazor.Icons.Material.Filled.Style),
         new("profile", "API keys", MudBlazor.Icons.Material.Filled.Key),
+        new("models", "Models", MudBlazor.Icons.Material.Filled.Storage, AdminOnly: true),
         new("Account/Users", "Users", MudBlazor.Icons.Material.Filled.People, AdminOnly: true, StaticRendered: true),
     ];
 }

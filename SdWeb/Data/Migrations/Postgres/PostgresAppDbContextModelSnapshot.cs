@@ -429,6 +429,9 @@ namespace SdWeb.Data.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("Vae")
+                        .HasColumnType("text");
+
                     b.Property<int>("Width")
                         .HasColumnType("integer");
 
@@ -582,6 +585,9 @@ namespace SdWeb.Data.Migrations.Postgres
 
                     b.Property<string>("UserId")
                         .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Vae")
                         .HasColumnType("text");
 
                     b.Property<int>("Width")

@@ -417,6 +417,9 @@ namespace SdWeb.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Vae")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Width")
                         .HasColumnType("INTEGER");
 
@@ -570,6 +573,9 @@ namespace SdWeb.Data.Migrations.Sqlite
 
                     b.Property<string>("UserId")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Vae")
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Width")
