@@ -24,6 +24,7 @@ public static class CliApp
         new BenchCommand(options => new Engine.Pipelines.PipelineFactory(options), output),
         new UsersCommand(Console.In, output),
         new ApiKeysCommand(output),
+        new TrainDemoCommand(output, error),
     ];
 
     /// <summary>
