@@ -36,6 +36,7 @@ public static class DemoModelTraining
         using var trainer = resume ? DemoTrainer.Resume(checkpointDir) : new DemoTrainer(seed);
         var state = trainer.State;
         log(resume ? $"resuming seed {state.Seed} at VAE step {state.VaeSteps}, diffusion step {state.DiffusionSteps}" : $"seed {seed}");
+        log($"parameters: VAE {Count(trainer.Model.Vae):N0}, text encoder {Count(trainer.Model.TextEncoder):N0}, UNet {Count(trainer.Model.UNet):N0}");
         var budget = new TrainingBudget(time, vaeSteps, diffusionSteps);
         var lastCheckpoint = Stopwatch.StartNew();
         void Checkpoint()
@@ -80,6 +81,8 @@ public static class DemoModelTraining
                 WeightsSha256 = hash, Threads, Scores = scores, state.Losses },
             Indented));
     }
+
+    private static long Count(torch.nn.Module module) => module.parameters().Sum(p => p.numel());
 
     private static string Line(string stage, int step, double loss, TimeSpan remaining) => string.Create(CultureInfo.InvariantCulture,
         $"stage {stage}  step {step}  loss {loss:0.00000}  ETA {remaining:hh\\:mm\\:ss}");

@@ -2,11 +2,12 @@ using SdWeb.Engine.Training.Evaluation;
 using SdWeb.Engine.Training.Scenes;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using Xunit.Abstractions;
 
 namespace SdWeb.Tests.Training;
 
 [Layer(Layer.Engine)]
-public class SceneCheckerTests
+public class SceneCheckerTests(ITestOutputHelper output)
 {
     [Fact]
     public void ReadsTheGeneratorsOwnHeldOutPicturesRight()
@@ -19,6 +20,7 @@ public class SceneCheckerTests
             return SceneChecker.Judge(image, scene);
         }).ToList();
         var scores = SemanticScores.Of(judgements);
+        output.WriteLine($"rendered: {scores}");
         Assert.True(scores.Background >= 0.99 && scores.Object >= 0.99 && scores.Shape >= 0.99, scores.ToString());
     }
 
@@ -36,6 +38,7 @@ public class SceneCheckerTests
             return SceneChecker.Judge(image, sampler.NextHeldOut());
         }).ToList();
         var scores = SemanticScores.Of(judgements);
+        output.WriteLine($"noise: {scores}");
         // Chance: 1 in 8 backgrounds, 1 in 7·5 colour-and-position pairs, 1 in 5 shapes.
         Assert.True(scores.Background <= 0.25 && scores.Object <= 0.1 && scores.Shape <= 0.4, scores.ToString());
     }
