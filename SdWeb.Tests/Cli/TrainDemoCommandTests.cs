@@ -3,7 +3,9 @@ using SdWeb.Tests.Support;
 
 namespace SdWeb.Tests.Cli;
 
+/// <summary>In one collection with the other demo-training tests: training sets libtorch's thread count, which is process-wide.</summary>
 [Layer(Layer.Engine)]
+[Collection("DemoTraining")]
 public class TrainDemoCommandTests
 {
     private static async Task<(int Code, string Output, string Error)> Run(params string[] args)

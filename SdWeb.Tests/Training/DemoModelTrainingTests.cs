@@ -7,7 +7,9 @@ using SdWeb.Tests.Support;
 
 namespace SdWeb.Tests.Training;
 
+/// <summary>In one collection with the other demo-training tests: training sets libtorch's thread count, which is process-wide.</summary>
 [Layer(Layer.Engine)]
+[Collection("DemoTraining")]
 public class DemoModelTrainingTests
 {
     [Fact]

@@ -5,7 +5,9 @@ using static TorchSharp.torch;
 
 namespace SdWeb.Tests.Training;
 
+/// <summary>In one collection with the other demo-training tests: training sets libtorch's thread count, which is process-wide.</summary>
 [Layer(Layer.Engine)]
+[Collection("DemoTraining")]
 public class DemoTrainingTests
 {
     private const int Batch = 4;
