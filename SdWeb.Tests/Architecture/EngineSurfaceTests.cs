@@ -65,6 +65,7 @@ public class EngineSurfaceTests
         "SdWeb.Engine.Pipelines.Validation.ValidationError",
         "SdWeb.Engine.Prompts.PromptAnalyzer",
         "SdWeb.Engine.Prompts.PromptTokens",
+        "SdWeb.Engine.Training.DemoModelTraining",
     ];
 
     [Fact]

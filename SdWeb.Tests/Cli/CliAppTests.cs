@@ -61,6 +61,7 @@ public class CliAppTests
         { ["models", "inspect"], ["vae"] },
         { ["models", "download"], ["models-dir", "revision", "variant", "hub-url"] },
         { ["models", "create-random"], ["preset", "out", "seed"] },
+        { ["train-demo"], ["out", "minutes", "seed", "vae-steps", "unet-steps", "evaluate", "resume"] },
     };
 
     [Theory]

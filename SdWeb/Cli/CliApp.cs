@@ -25,6 +25,7 @@ public static class CliApp
         new UsersCommand(input, output),
         new ApiKeysCommand(output),
         new SimulateCapacityCommand(output, error),
+        new TrainDemoCommand(output, error),
     ];
 
     /// <summary>

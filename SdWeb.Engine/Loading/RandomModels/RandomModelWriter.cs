@@ -1,6 +1,4 @@
-using SdWeb.Engine.Loading.Configs;
 using SdWeb.Engine.Loading.Diffusers;
-using SdWeb.Engine.Loading.SafeTensors;
 using SdWeb.Engine.Models.Clip;
 using SdWeb.Engine.Models.Unet;
 using SdWeb.Engine.Models.Vae;
@@ -28,40 +26,23 @@ public static class RandomModelWriter
 
         progress?.Invoke("text_encoder");
         using (var clip = new ClipTextModel(preset.TextEncoder, WeightFit.ShapeOnly))
-            WriteComponent(Path.Combine(outDir, "text_encoder"), DiffusersFolder.TextEncoderWeightsBaseName, clip, generator, metadata,
-                () => ConfigJson.Write(Path.Combine(outDir, "text_encoder", DiffusersFolder.ConfigFileName), preset.TextEncoder,
-                    new Dictionary<string, object> { ["architectures"] = new[] { "CLIPTextModel" }, ["model_type"] = "clip_text_model" }));
+            DiffusersFolderWriter.WriteTextEncoder(outDir, preset.TextEncoder, clip, RandomWeights(clip, generator), metadata);
         progress?.Invoke("vae");
         using (var vae = new AutoencoderKL(preset.Vae, WeightFit.ShapeOnly))
-            WriteComponent(Path.Combine(outDir, "vae"), DiffusersFolder.UNetWeightsBaseName, vae, generator, metadata,
-                () => ConfigJson.Write(Path.Combine(outDir, "vae", DiffusersFolder.ConfigFileName), preset.Vae, ClassName("AutoencoderKL")));
+            DiffusersFolderWriter.WriteVae(outDir, preset.Vae, vae, RandomWeights(vae, generator), metadata);
         progress?.Invoke("unet");
         using (var unet = new UNet2DConditionModel(preset.UNet, WeightFit.ShapeOnly))
-            WriteComponent(Path.Combine(outDir, "unet"), DiffusersFolder.UNetWeightsBaseName, unet, generator, metadata,
-                () => ConfigJson.Write(Path.Combine(outDir, "unet", DiffusersFolder.ConfigFileName), preset.UNet, ClassName("UNet2DConditionModel")));
+            DiffusersFolderWriter.WriteUNet(outDir, preset.UNet, unet, RandomWeights(unet, generator), metadata);
 
         ByteLevelVocabulary.Write(Path.Combine(outDir, "tokenizer"));
-        Directory.CreateDirectory(Path.Combine(outDir, "scheduler"));
-        using (var scheduler = EmbeddedResources.Open(ModelSchedulerConfig.StandardV1ResourceName))
-        using (var file = File.Create(Path.Combine(outDir, "scheduler", "scheduler_config.json")))
-            scheduler.CopyTo(file);
-        // Last, so that an interrupted run never leaves something that looks like a model.
-        using (var index = EmbeddedResources.Open("sd-v1-model_index.json"))
-        using (var file = File.Create(Path.Combine(outDir, DiffusersFolder.ModelIndexFileName)))
-            index.CopyTo(file);
+        DiffusersFolderWriter.WriteScheduler(outDir);
+        DiffusersFolderWriter.WriteModelIndex(outDir);
     }
 
-    private static Dictionary<string, object> ClassName(string name) => new() { ["_class_name"] = name, ["_diffusers_version"] = "0.24.0" };
-
-    private static void WriteComponent(string dir, string weightsBaseName, torch.nn.Module module, torch.Generator generator,
-        IReadOnlyDictionary<string, string> metadata, Action writeConfig)
+    private static Func<string, torch.Tensor> RandomWeights(torch.nn.Module module, torch.Generator generator)
     {
-        Directory.CreateDirectory(dir);
-        writeConfig();
-        var parameters = module.named_parameters().ToDictionary(p => p.name, p => p.parameter.shape, StringComparer.Ordinal);
-        var entries = parameters.Select(p => new SafeTensorEntry(p.Key, torch.ScalarType.Float32, p.Value)).ToList();
-        SafeTensorsFile.Write(Path.Combine(dir, weightsBaseName + ".safetensors"), entries,
-            name => RandomWeight(name, parameters[name], generator), ownsTensors: true, metadata);
+        var shapes = module.named_parameters().ToDictionary(p => p.name, p => p.parameter.shape, StringComparer.Ordinal);
+        return name => RandomWeight(name, shapes[name], generator);
     }
 
     private static torch.Tensor RandomWeight(string name, long[] shape, torch.Generator generator)

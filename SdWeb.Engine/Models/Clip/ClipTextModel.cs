@@ -44,6 +44,14 @@ internal sealed class ClipTextModel : nn.Module<Tensor, Tensor>
         return text_model.forward(inputIds, outputHiddenStates, editTokenEmbeddings);
     }
 
+    /// <summary><see cref="forward"/> with autograd recording, for training.</summary>
+    public Tensor ForwardRecordingGradients(Tensor inputIds)
+    {
+        var output = text_model.forward(inputIds, outputHiddenStates: false);
+        output.PoolerOutput.Dispose();
+        return output.LastHiddenState;
+    }
+
     /// <summary>The final LayerNorm alone: clip skip applies it to an earlier layer's hidden state, as diffusers does.</summary>
     public Tensor ApplyFinalLayerNorm(Tensor hiddenStates)
     {

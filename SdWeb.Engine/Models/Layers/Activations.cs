@@ -19,10 +19,12 @@ internal static class Activations
 
     /// <summary>
     /// Applies <paramref name="activation"/> (one <see cref="Create"/> made) overwriting <paramref name="input"/>, which
-    /// must be the caller's own tensor; answers the result. Saves a feature map's worth of memory at the peak.
+    /// must be the caller's own tensor; answers the result. Saves a feature map's worth of memory at the peak. While
+    /// autograd records (training) it computes out of place: the activation's backward needs the input it would overwrite.
     /// </summary>
     public static Tensor ApplyInPlace(nn.Module<Tensor, Tensor> activation, Tensor input) => activation switch
     {
+        _ when is_grad_enabled() => activation.forward(input),
         TorchSharp.Modules.SiLU => input.silu_(),
         TorchSharp.Modules.ReLU => input.relu_(),
         _ => activation.forward(input),

@@ -95,8 +95,14 @@ internal sealed class UNet2DConditionModel : nn.Module<Tensor, Tensor, Tensor, T
     /// <returns>The predicted noise, shaped like <paramref name="sample"/>.</returns>
     public override Tensor forward(Tensor sample, Tensor timestep, Tensor encoderHiddenStates)
     {
-        UNetConfigValidation.CheckInputs(Config, Placement, sample, timestep, encoderHiddenStates);
         using var noGrad = no_grad();
+        return ForwardRecordingGradients(sample, timestep, encoderHiddenStates);
+    }
+
+    /// <summary><see cref="forward"/> with autograd recording, for training.</summary>
+    public Tensor ForwardRecordingGradients(Tensor sample, Tensor timestep, Tensor encoderHiddenStates)
+    {
+        UNetConfigValidation.CheckInputs(Config, Placement, sample, timestep, encoderHiddenStates);
         using var scope = NewDisposeScope();
 
         // Latent sizes that are not a multiple of 2^upsamplers make each upsampler interpolate to its skip's size.

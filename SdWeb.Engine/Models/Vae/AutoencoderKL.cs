@@ -41,8 +41,14 @@ internal sealed class AutoencoderKL : nn.Module
     /// <returns>The latent distribution; its tensors belong to the caller (dispose it).</returns>
     public DiagonalGaussianDistribution Encode(Tensor image)
     {
-        VaeConfigValidation.CheckInput(Config.InChannels, Placement, image, nameof(image));
         using var noGrad = no_grad();
+        return EncodeRecordingGradients(image);
+    }
+
+    /// <summary><see cref="Encode"/> with autograd recording, for training.</summary>
+    public DiagonalGaussianDistribution EncodeRecordingGradients(Tensor image)
+    {
+        VaeConfigValidation.CheckInput(Config.InChannels, Placement, image, nameof(image));
         using var scope = NewDisposeScope();
         var activations = image.to(MixedPrecision.ActivationDType(Placement));
         Tensor EncodeTile(Tensor tile) => quant_conv.RunInInputDType(encoder.forward(tile.ToChannelsLast())); // oneDNN's NHWC kernels
@@ -56,8 +62,14 @@ internal sealed class AutoencoderKL : nn.Module
     /// <returns>[B, out_channels, 8h, 8w] (for SD's four blocks), roughly in [-1, 1].</returns>
     public Tensor Decode(Tensor latents)
     {
-        VaeConfigValidation.CheckInput(Config.LatentChannels, Placement, latents, nameof(latents));
         using var noGrad = no_grad();
+        return DecodeRecordingGradients(latents);
+    }
+
+    /// <summary><see cref="Decode"/> with autograd recording, for training.</summary>
+    public Tensor DecodeRecordingGradients(Tensor latents)
+    {
+        VaeConfigValidation.CheckInput(Config.LatentChannels, Placement, latents, nameof(latents));
         using var scope = NewDisposeScope();
         var activations = latents.to(MixedPrecision.ActivationDType(Placement));
         Tensor DecodeTile(Tensor tile) => decoder.forward(post_quant_conv.RunInInputDType(tile.ToChannelsLast())); // oneDNN's NHWC kernels

@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using SdWeb.Engine.Training.Evaluation;
+using TorchSharp;
+
+namespace SdWeb.Engine.Training;
+
+/// <summary>
+/// Trains SdWeb's demo model from scratch on generated scenes (`SdWeb train-demo`): the VAE, then the text encoder and
+/// UNet, checkpointing every few minutes to OUT/checkpoint (resumable exactly), then writes the diffusers folder
+/// OUT/model and OUT/training.json (steps, time, loss curve, scaling factor, weights hash, and the held-out semantic
+/// scores when asked). Runs on <see cref="Threads"/> CPU threads, so the same seed and step counts give the same weights
+/// on the same machine.
+/// </summary>
+public static class DemoModelTraining
+{
+    public const int Threads = 2;
+    public const double VaeTimeShare = TrainingBudget.VaeShare;
+    private static readonly TimeSpan CheckpointInterval = TimeSpan.FromMinutes(3);
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <param name="time">The time budget split between the stages; ignored by a stage given a step count.</param>
+    /// <param name="evaluateCount">Held-out captions to generate and judge at the end (0: none).</param>
+    /// <param name="status">Told after each step: stage, step, loss and ETA (a progress line).</param>
+    /// <param name="log">Told of events: stages, checkpoints, results.</param>
+    public static void Run(string outDir, long seed, TimeSpan time, int? vaeSteps, int? diffusionSteps, bool resume, int evaluateCount,
+        Action<string> status, Action<string> log, CancellationToken cancellationToken)
+    {
+        var checkpointDir = Path.Combine(outDir, "checkpoint");
+        if (resume && !Directory.Exists(checkpointDir))
+            throw new IOException($"There is no checkpoint in {checkpointDir} to resume from.");
+        if (!resume && Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any())
+            throw new IOException($"{outDir} is not empty; choose a new folder, or pass --resume to continue its training.");
+        torch.set_num_threads(Threads);
+        using var trainer = resume ? DemoTrainer.Resume(checkpointDir) : new DemoTrainer(seed);
+        var state = trainer.State;
+        log(resume ? $"resuming seed {state.Seed} at VAE step {state.VaeSteps}, diffusion step {state.DiffusionSteps}" : $"seed {seed}");
+        log($"parameters: VAE {Count(trainer.Model.Vae):N0}, text encoder {Count(trainer.Model.TextEncoder):N0}, UNet {Count(trainer.Model.UNet):N0}");
+        var budget = new TrainingBudget(time, vaeSteps, diffusionSteps);
+        var lastCheckpoint = Stopwatch.StartNew();
+        void Checkpoint()
+        {
+            trainer.SaveCheckpoint(checkpointDir);
+            lastCheckpoint.Restart();
+        }
+
+        while (!budget.VaeDone(state))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var loss = trainer.VaeStep();
+            status(Line("1/2 vae", state.VaeSteps, loss, budget.Remaining(vae: true, state)));
+            if (lastCheckpoint.Elapsed > CheckpointInterval) Checkpoint();
+        }
+        if (state.ScalingFactor is null)
+        {
+            trainer.MeasureScalingFactor();
+            log($"VAE trained: {state.VaeSteps} steps in {state.VaeSeconds:0} s; scaling factor {state.ScalingFactor:0.#####}");
+            Checkpoint();
+        }
+        while (!budget.DiffusionDone(state))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var loss = trainer.DiffusionStep();
+            status(Line("2/2 text encoder + unet", state.DiffusionSteps, loss, budget.Remaining(vae: false, state)));
+            if (lastCheckpoint.Elapsed > CheckpointInterval) Checkpoint();
+        }
+        Checkpoint();
+        log($"text encoder and UNet trained: {state.DiffusionSteps} steps in {state.DiffusionSeconds:0} s");
+
+        var modelDir = Path.Combine(outDir, "model");
+        if (Directory.Exists(modelDir)) Directory.Delete(modelDir, recursive: true);
+        var hash = trainer.WeightsHash();
+        trainer.Model.WriteDiffusers(modelDir, state.ScalingFactor!.Value,
+            new Dictionary<string, string> { ["format"] = "pt", ["sdweb"] = $"demo model, seed {state.Seed}, weights sha256 {hash}" });
+        log($"wrote {modelDir} (weights sha256 {hash})");
+        var scores = evaluateCount > 0 ? HeldOutEvaluation.Score(modelDir, evaluateCount, state.Seed, cancellationToken) : null;
+        if (scores is not null) log($"held-out semantic scores: {scores}");
+        File.WriteAllText(Path.Combine(outDir, "training.json"), JsonSerializer.Serialize(
+            new { state.Seed, state.VaeSteps, state.VaeSeconds, state.DiffusionSteps, state.DiffusionSeconds, state.ScalingFactor,
+                WeightsSha256 = hash, Threads, Scores = scores, state.Losses },
+            Indented));
+    }
+
+    private static long Count(torch.nn.Module module) => module.parameters().Sum(p => p.numel());
+
+    private static string Line(string stage, int step, double loss, TimeSpan remaining) => string.Create(CultureInfo.InvariantCulture,
+        $"stage {stage}  step {step}  loss {loss:0.00000}  ETA {remaining:hh\\:mm\\:ss}");
+}

@@ -1,0 +1,198 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text.Json;
+using SdWeb.Engine.Loading;
+using SdWeb.Engine.Schedulers;
+using SdWeb.Engine.Tokenization;
+using SdWeb.Engine.Training.Model;
+using SdWeb.Engine.Training.Scenes;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SdWeb.Engine.Training;
+
+/// <summary>
+/// One training step at a time for the demo model. Stage 1 trains the VAE (reconstruction MSE + a small KL term);
+/// then the scaling factor is measured (1 / std of the latents); stage 2 trains the text encoder and the UNet together
+/// to predict the noise added at a random timestep of SD v1's scaled-linear schedule, with 10 % empty captions so that
+/// classifier-free guidance has an unconditional prediction. All randomness comes from the seed: scenes from a
+/// <see cref="ScenePrng"/>, noise and timesteps from one torch generator; both are in the checkpoints.
+/// </summary>
+internal sealed class DemoTrainer : IDisposable
+{
+    public const int DefaultBatchSize = 16;
+    public const int LossWindow = 25;
+    private const double VaeLearningRate = 1e-3, DiffusionLearningRate = 5e-4, WeightDecay = 0.01, MaxGradNorm = 1.0;
+    private const double KlWeight = 1e-4, EmptyCaptionShare = 0.1;
+    private const int ScalingSampleBatches = 8;
+
+    private readonly DemoModel _model;
+    private readonly SceneSampler _scenes;
+    private readonly Generator _noise;
+    private readonly ClipTokenizer _tokenizer;
+    private readonly NoiseSchedule _schedule = new(ModelSchedulerConfig.StandardV1.Config);
+    private readonly OptimizerHelper _vaeOptimizer;
+    private readonly OptimizerHelper _diffusionOptimizer;
+
+    public DemoTrainer(long seed, int batchSize = DefaultBatchSize)
+    {
+        _model = new DemoModel(seed);
+        _scenes = new SceneSampler((ulong)seed);
+        _noise = new Generator((ulong)seed + 1);
+        _tokenizer = _model.Vocabulary.Tokenizer();
+        _vaeOptimizer = optim.AdamW(_model.Vae.parameters(), VaeLearningRate, weight_decay: WeightDecay);
+        _diffusionOptimizer = optim.AdamW(_model.TextEncoder.parameters().Concat(_model.UNet.parameters()), DiffusionLearningRate,
+            weight_decay: WeightDecay);
+        State = new TrainingState { Seed = seed, BatchSize = batchSize };
+    }
+
+    public TrainingState State { get; private set; }
+
+    public DemoModel Model => _model;
+
+    /// <summary>One VAE step on fresh scenes.</summary>
+    /// <returns>The step's loss.</returns>
+    public double VaeStep()
+    {
+        using var images = SceneBatch.Images(NextScenes());
+        return TrainVaeOn(images);
+    }
+
+    /// <summary>One VAE step on the given pictures [B, 3, 64, 64] in [-1, 1].</summary>
+    public double TrainVaeOn(Tensor images)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var scope = NewDisposeScope();
+        using var latents = _model.Vae.EncodeRecordingGradients(images);
+        var reconstruction = _model.Vae.DecodeRecordingGradients(latents.Sample(_noise));
+        // KL(q || N(0, 1)) per latent element; small, so that the latents stay near unit scale without blurring.
+        var kl = (latents.Mean.pow(2) + latents.Std.pow(2) - 1 - latents.LogVar).mean() * 0.5;
+        var loss = nn.functional.mse_loss(reconstruction, images) + kl * KlWeight;
+        Optimise(_vaeOptimizer, _model.Vae.parameters(), loss);
+        State.VaeSeconds += Stopwatch.GetElapsedTime(started).TotalSeconds;
+        return Record("vae", loss, ++State.VaeSteps);
+    }
+
+    /// <summary>Sets the VAE's scaling factor from the std of latents sampled from fresh training scenes.</summary>
+    public void MeasureScalingFactor()
+    {
+        using var scope = NewDisposeScope();
+        var latents = Enumerable.Range(0, ScalingSampleBatches).Select(_ =>
+        {
+            using var distribution = _model.Vae.Encode(SceneBatch.Images(NextScenes()));
+            return distribution.Sample(_noise);
+        }).ToList();
+        State.ScalingFactor = 1.0 / cat(latents, 0).std().item<float>();
+    }
+
+    /// <summary>One text encoder + UNet step on fresh scenes, noise and timesteps.</summary>
+    /// <returns>The step's loss.</returns>
+    public double DiffusionStep()
+    {
+        var scale = State.ScalingFactor ?? throw new InvalidOperationException("Measure the VAE's scaling factor before stage 2.");
+        using var scope = NewDisposeScope();
+        var scenes = NextScenes();
+        var captions = scenes.Select(s => _scenes.Random.NextDouble() < EmptyCaptionShare ? "" : s.Caption).ToList();
+        Tensor latents;
+        using (var distribution = _model.Vae.Encode(SceneBatch.Images(scenes)))
+            latents = distribution.Sample(_noise) * scale;
+        var timesteps = randint(0, _schedule.AlphasCumprodValues.Length, [scenes.Count], ScalarType.Int64, generator: _noise);
+        var noise = randn(latents.shape, generator: _noise);
+        return TrainDiffusionOn(latents, SceneBatch.TokenIds(_tokenizer, captions), timesteps, noise);
+    }
+
+    /// <summary>One text encoder + UNet step: predict <paramref name="noise"/> added to scaled latents at the timesteps.</summary>
+    public double TrainDiffusionOn(Tensor latents, Tensor tokenIds, Tensor timesteps, Tensor noise)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var scope = NewDisposeScope();
+        var alphaBar = _schedule.AlphasCumprod.index_select(0, timesteps).view(-1, 1, 1, 1);
+        var noisy = alphaBar.sqrt() * latents + (1 - alphaBar).sqrt() * noise;
+        var context = _model.TextEncoder.ForwardRecordingGradients(tokenIds);
+        var predicted = _model.UNet.ForwardRecordingGradients(noisy, timesteps, context);
+        var loss = nn.functional.mse_loss(predicted, noise);
+        Optimise(_diffusionOptimizer, _model.TextEncoder.parameters().Concat(_model.UNet.parameters()), loss);
+        State.DiffusionSeconds += Stopwatch.GetElapsedTime(started).TotalSeconds;
+        return Record("diffusion", loss, ++State.DiffusionSteps);
+    }
+
+    /// <summary>SHA-256 of every weight's float32 bytes, in a fixed order: equal hashes, equal models.</summary>
+    public string WeightsHash()
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var (_, weight) in _model.Weights)
+        {
+            using var values = weight.detach().contiguous();
+            sha.AppendData(MemoryMarshal.AsBytes(values.data<float>().ToArray().AsSpan()));
+        }
+        return Convert.ToHexString(sha.GetHashAndReset()).ToLowerInvariant();
+    }
+
+    /// <summary>Writes weights, optimizer states and <see cref="State"/> (with both random streams) to a new folder, then swaps it in.</summary>
+    public void SaveCheckpoint(string dir)
+    {
+        var writing = dir + ".writing";
+        if (Directory.Exists(writing)) Directory.Delete(writing, recursive: true);
+        Directory.CreateDirectory(writing);
+        _model.Vae.save(Path.Combine(writing, "vae.bin"));
+        _model.TextEncoder.save(Path.Combine(writing, "text_encoder.bin"));
+        _model.UNet.save(Path.Combine(writing, "unet.bin"));
+        _vaeOptimizer.save_state_dict(Path.Combine(writing, "vae-optimizer.bin"));
+        _diffusionOptimizer.save_state_dict(Path.Combine(writing, "diffusion-optimizer.bin"));
+        State.SceneState = _scenes.Random.State;
+        using (var generatorState = _noise.get_state())
+            State.NoiseGeneratorState = Convert.ToBase64String(generatorState.data<byte>().ToArray());
+        File.WriteAllText(Path.Combine(writing, "state.json"), JsonSerializer.Serialize(State));
+        if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        Directory.Move(writing, dir);
+    }
+
+    public static DemoTrainer Resume(string dir)
+    {
+        var state = JsonSerializer.Deserialize<TrainingState>(File.ReadAllText(Path.Combine(dir, "state.json")))
+            ?? throw new IOException($"{dir}/state.json is empty.");
+        var trainer = new DemoTrainer(state.Seed, state.BatchSize) { State = state };
+        trainer._model.Vae.load(Path.Combine(dir, "vae.bin"));
+        trainer._model.TextEncoder.load(Path.Combine(dir, "text_encoder.bin"));
+        trainer._model.UNet.load(Path.Combine(dir, "unet.bin"));
+        trainer._vaeOptimizer.load_state_dict(Path.Combine(dir, "vae-optimizer.bin"));
+        trainer._diffusionOptimizer.load_state_dict(Path.Combine(dir, "diffusion-optimizer.bin"));
+        trainer._scenes.Random.State = state.SceneState;
+        using (var generatorState = tensor(Convert.FromBase64String(state.NoiseGeneratorState)))
+            trainer._noise.set_state(generatorState);
+        return trainer;
+    }
+
+    public void Dispose()
+    {
+        _model.Dispose();
+        _noise.Dispose();
+        _schedule.Dispose();
+    }
+
+    private List<Scene> NextScenes() => [.. Enumerable.Range(0, State.BatchSize).Select(_ => _scenes.NextTraining())];
+
+    private static void Optimise(OptimizerHelper optimizer, IEnumerable<Parameter> parameters, Tensor loss)
+    {
+        optimizer.zero_grad();
+        loss.backward();
+        nn.utils.clip_grad_norm_(parameters, MaxGradNorm);
+        optimizer.step();
+    }
+
+    /// <summary>Keeps the loss curve: one point per <see cref="LossWindow"/> steps.</summary>
+    private double Record(string stage, Tensor loss, int step)
+    {
+        double value = loss.item<float>();
+        State.RecentLosses.Add(value);
+        if (step % LossWindow == 0)
+        {
+            var seconds = stage == "vae" ? State.VaeSeconds : State.DiffusionSeconds;
+            State.Losses.Add(new LossPoint(stage, step, State.RecentLosses.Average(), seconds));
+            State.RecentLosses.Clear();
+        }
+        return value;
+    }
+}

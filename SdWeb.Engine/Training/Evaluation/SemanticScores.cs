@@ -1,0 +1,14 @@
+namespace SdWeb.Engine.Training.Evaluation;
+
+/// <summary>The share of pictures whose background, object (colour at the named position) and shape match their captions.</summary>
+internal sealed record SemanticScores(int Count, double Background, double Object, double Shape)
+{
+    public static SemanticScores Of(IReadOnlyCollection<SceneJudgement> judgements) => new(judgements.Count,
+        Share(judgements, j => j.BackgroundRight), Share(judgements, j => j.ObjectRight), Share(judgements, j => j.ShapeRight));
+
+    public override string ToString() =>
+        $"background {Background:P0}, object colour at position {Object:P0}, shape {Shape:P0} (over {Count} held-out captions)";
+
+    private static double Share(IReadOnlyCollection<SceneJudgement> judgements, Func<SceneJudgement, bool> right) =>
+        judgements.Count == 0 ? 0 : judgements.Count(right) / (double)judgements.Count;
+}

@@ -1,0 +1,25 @@
+namespace SdWeb.Engine.Training;
+
+/// <summary>
+/// When each stage stops: after a number of steps (reproducible: same seed, same weights) or, without one, after its
+/// share of a time budget (the VAE <see cref="VaeShare"/>, the text encoder and UNet the rest).
+/// </summary>
+internal sealed record TrainingBudget(TimeSpan Time, int? VaeSteps = null, int? DiffusionSteps = null)
+{
+    public const double VaeShare = 0.3;
+
+    public bool VaeDone(TrainingState s) => VaeSteps is int n ? s.VaeSteps >= n : s.VaeSeconds >= Time.TotalSeconds * VaeShare;
+
+    public bool DiffusionDone(TrainingState s) =>
+        DiffusionSteps is int n ? s.DiffusionSteps >= n : s.DiffusionSeconds >= Time.TotalSeconds * (1 - VaeShare);
+
+    /// <summary>The stage's expected remaining time, from its pace so far.</summary>
+    public TimeSpan Remaining(bool vae, TrainingState s)
+    {
+        var (steps, seconds, limit) = vae ? (s.VaeSteps, s.VaeSeconds, VaeSteps) : (s.DiffusionSteps, s.DiffusionSeconds, DiffusionSteps);
+        double left = limit is int n
+            ? (n - steps) * (steps == 0 ? 0 : seconds / steps)
+            : Time.TotalSeconds * (vae ? VaeShare : 1 - VaeShare) - seconds;
+        return TimeSpan.FromSeconds(Math.Max(0, left));
+    }
+}

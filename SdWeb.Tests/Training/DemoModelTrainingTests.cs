@@ -1,0 +1,44 @@
+using System.Text.Json;
+using SdWeb.Engine.Devices;
+using SdWeb.Engine.Loading;
+using SdWeb.Engine.Pipelines;
+using SdWeb.Engine.Training;
+using SdWeb.Tests.Support;
+
+namespace SdWeb.Tests.Training;
+
+/// <summary>In one collection with the other demo-training tests: training sets libtorch's thread count, which is process-wide.</summary>
+[Layer(Layer.Engine)]
+[Collection("DemoTraining")]
+public class DemoModelTrainingTests
+{
+    [Fact]
+    public void WritesADiffusersFolderThePipelineGeneratesFrom()
+    {
+        using var dir = new TempDir();
+        var events = new List<string>();
+        DemoModelTraining.Run(dir["run"], seed: 2, TimeSpan.FromHours(1), vaeSteps: 2, diffusionSteps: 2, resume: false, evaluateCount: 1,
+            status: _ => { }, log: events.Add, CancellationToken.None);
+
+        using var source = ModelSource.Open(dir["run/model"], ModelPlacement.CpuFloat32);
+        WeightFit.Check(source);
+        using var training = JsonDocument.Parse(File.ReadAllText(dir["run/training.json"]));
+        var scaling = training.RootElement.GetProperty("ScalingFactor").GetDouble();
+        Assert.Equal(scaling, source.Vae.Config.ScalingFactor, 6);
+        Assert.Contains(events, e => e.StartsWith("held-out semantic scores", StringComparison.Ordinal));
+
+        using var pipeline = new PipelineFactory(new EngineOptions { Device = "cpu", DType = "fp32" }).Load(dir["run/model"]);
+        using var result = pipeline.Generate(new GenerationRequest { Prompts = ["a red circle at the left on a blue background"], Width = 64, Height = 64, Steps = 2, Seed = 1 },
+            null, CancellationToken.None);
+        Assert.Equal(64, result.Images[0].Image.Width);
+    }
+
+    [Fact]
+    public void ResumingNeedsACheckpointAndANewRunNeedsAnEmptyFolder()
+    {
+        using var dir = new TempDir();
+        Assert.Throws<IOException>(() => DemoModelTraining.Run(dir["none"], 0, TimeSpan.FromMinutes(1), 1, 1, resume: true, 0, _ => { }, _ => { }, CancellationToken.None));
+        File.WriteAllText(dir["file"], "");
+        Assert.Throws<IOException>(() => DemoModelTraining.Run(dir.Path, 0, TimeSpan.FromMinutes(1), 1, 1, resume: false, 0, _ => { }, _ => { }, CancellationToken.None));
+    }
+}

@@ -1,0 +1,45 @@
+using SdWeb.Engine.Training.Evaluation;
+using SdWeb.Engine.Training.Scenes;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.PixelFormats;
+using Xunit.Abstractions;
+
+namespace SdWeb.Tests.Training;
+
+[Layer(Layer.Engine)]
+public class SceneCheckerTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void ReadsTheGeneratorsOwnHeldOutPicturesRight()
+    {
+        var sampler = new SceneSampler(11);
+        var judgements = Enumerable.Range(0, 500).Select(_ =>
+        {
+            var scene = sampler.NextHeldOut();
+            using var image = SceneRenderer.Render(scene);
+            return SceneChecker.Judge(image, scene);
+        }).ToList();
+        var scores = SemanticScores.Of(judgements);
+        output.WriteLine($"rendered: {scores}");
+        Assert.True(scores.Background >= 0.99 && scores.Object >= 0.99 && scores.Shape >= 0.99, scores.ToString());
+    }
+
+    [Fact]
+    public void IsNearChanceOnNoise()
+    {
+        var sampler = new SceneSampler(12);
+        var noise = new ScenePrng(99);
+        var judgements = Enumerable.Range(0, 200).Select(_ =>
+        {
+            using var image = new Image<Rgb24>(64, 64);
+            for (int y = 0; y < 64; y++)
+                for (int x = 0; x < 64; x++)
+                    image[x, y] = new Rgb24((byte)noise.NextInt(256), (byte)noise.NextInt(256), (byte)noise.NextInt(256));
+            return SceneChecker.Judge(image, sampler.NextHeldOut());
+        }).ToList();
+        var scores = SemanticScores.Of(judgements);
+        output.WriteLine($"noise: {scores}");
+        // Chance: 1 in 8 backgrounds, 1 in 7·5 colour-and-position pairs, 1 in 5 shapes.
+        Assert.True(scores.Background <= 0.25 && scores.Object <= 0.1 && scores.Shape <= 0.4, scores.ToString());
+    }
+}
