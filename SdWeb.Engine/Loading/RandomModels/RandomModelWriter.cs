@@ -64,7 +64,7 @@ public static class RandomModelWriter
             name => RandomWeight(name, parameters[name], generator), ownsTensors: true, metadata);
     }
 
-    private static torch.Tensor RandomWeight(string name, long[] shape, torch.Generator generator)
+    internal static torch.Tensor RandomWeight(string name, long[] shape, torch.Generator generator)
     {
         if (name.EndsWith(".bias", StringComparison.Ordinal)) return torch.zeros(shape);
         if (shape.Length == 1) return torch.ones(shape); // GroupNorm/LayerNorm scale
