@@ -45,7 +45,7 @@ public static class RandomModelWriter
         return name => RandomWeight(name, shapes[name], generator);
     }
 
-    private static torch.Tensor RandomWeight(string name, long[] shape, torch.Generator generator)
+    internal static torch.Tensor RandomWeight(string name, long[] shape, torch.Generator generator)
     {
         if (name.EndsWith(".bias", StringComparison.Ordinal)) return torch.zeros(shape);
         if (shape.Length == 1) return torch.ones(shape); // GroupNorm/LayerNorm scale

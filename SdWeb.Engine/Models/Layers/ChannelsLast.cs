@@ -17,4 +17,7 @@ internal static class ChannelsLast
         using var packed = nhwc.contiguous();
         return packed.permute(0, 3, 1, 2);
     }
+
+    /// <summary>Whether a 4-d tensor's channels are innermost in memory (and there is more than one).</summary>
+    public static bool IsChannelsLast(this Tensor tensor) => tensor.dim() == 4 && tensor.shape[1] > 1 && tensor.stride(1) == 1;
 }

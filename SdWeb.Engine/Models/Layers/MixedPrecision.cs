@@ -25,11 +25,15 @@ internal static class MixedPrecision
     /// </summary>
     private const int MinBFloat16ConvOutputs = 16;
 
+    /// <summary>The dtype <paramref name="conv"/> computes in: the input's, but see <see cref="MinBFloat16ConvOutputs"/>.</summary>
+    public static ScalarType ConvDType(Conv2d conv, Tensor input) =>
+        input.dtype == ScalarType.BFloat16 && input.device.type == DeviceType.CPU && conv.weight!.shape[0] < MinBFloat16ConvOutputs
+            ? ScalarType.Float32 : input.dtype;
+
     /// <summary>A convolution or linear layer (or any other module) applied in its input's dtype.</summary>
     public static Tensor RunInInputDType(this nn.Module<Tensor, Tensor> layer, Tensor input) => layer switch
     {
-        Conv2d conv when input.dtype == ScalarType.BFloat16 && input.device.type == DeviceType.CPU
-            && conv.weight!.shape[0] < MinBFloat16ConvOutputs => InFloat32(conv, input),
+        Conv2d conv when ConvDType(conv, input) != input.dtype => InFloat32(conv, input),
         Conv2d conv when conv.weight!.dtype != input.dtype => Widened(conv.weight, conv.bias, input, (w, b) => Convolve(conv, input, w, b)),
         Linear linear when linear.weight!.dtype != input.dtype => Widened(linear.weight, linear.bias, input, (w, b) =>
             nn.functional.linear(input, w, b)),

@@ -35,7 +35,10 @@ internal sealed class AutoencoderKL : nn.Module
     }
 
     /// <summary>A 512² image tile in latents: 64² for SD's ×8 VAE.</summary>
-    private int LatentTile => VaeTiling.ImageTile >> (Config.BlockOutChannels.Count - 1);
+    private int LatentTile => VaeTiling.ImageTile / ImageScale;
+
+    /// <summary>Image pixels per latent: 8 for SD's four blocks.</summary>
+    private int ImageScale => 1 << (Config.BlockOutChannels.Count - 1);
 
     /// <param name="image">[B, in_channels, H, W] in [-1, 1], on the model's device and dtype.</param>
     /// <returns>The latent distribution; its tensors belong to the caller (dispose it).</returns>
@@ -60,7 +63,10 @@ internal sealed class AutoencoderKL : nn.Module
 
     /// <param name="latents">[B, latent_channels, h, w], already divided by the scaling factor.</param>
     /// <returns>[B, out_channels, 8h, 8w] (for SD's four blocks), roughly in [-1, 1].</returns>
-    public Tensor Decode(Tensor latents)
+    public Tensor Decode(Tensor latents) => Decode(latents, LatentTile);
+
+    /// <param name="latentTile">Tiles of this many latents above it (<see cref="VaeTiling"/>); int.MaxValue decodes whole.</param>
+    internal Tensor Decode(Tensor latents, int latentTile)
     {
         using var noGrad = no_grad();
         return DecodeRecordingGradients(latents);
@@ -73,8 +79,8 @@ internal sealed class AutoencoderKL : nn.Module
         using var scope = NewDisposeScope();
         var activations = latents.to(MixedPrecision.ActivationDType(Placement));
         Tensor DecodeTile(Tensor tile) => decoder.forward(post_quant_conv.RunInInputDType(tile.ToChannelsLast())); // oneDNN's NHWC kernels
-        var image = VaeTiling.Needed(activations, LatentTile)
-            ? VaeTiling.Map(activations, LatentTile, VaeTiling.ImageTile, DecodeTile) : DecodeTile(activations);
+        var image = VaeTiling.Needed(activations, latentTile)
+            ? VaeTiling.Map(activations, latentTile, latentTile * ImageScale, DecodeTile) : DecodeTile(activations);
         return image.to(Placement.DType).contiguous().MoveToOuterDisposeScope();
     }
 }

@@ -21,11 +21,13 @@ internal static class VaeTiling
     /// <paramref name="run"/> on every tile of <paramref name="input"/> ([B, C, H, W], tiles of <paramref name="inputTile"/>),
     /// its outputs (tiles of <paramref name="outputTile"/>) blended and stitched into one tensor.
     /// </summary>
-    public static Tensor Map(Tensor input, int inputTile, int outputTile, Func<Tensor, Tensor> run)
+    public static Tensor Map(Tensor input, int inputTile, int outputTile, Func<Tensor, Tensor> run) =>
+        Stitch(RunTiles(input, inputTile, run), outputTile);
+
+    /// <summary>Rows of <paramref name="run"/>'s outputs on the overlapping tiles of <paramref name="input"/>, top-left first.</summary>
+    internal static List<List<Tensor>> RunTiles(Tensor input, int inputTile, Func<Tensor, Tensor> run)
     {
         var stride = (long)(inputTile * (1 - Overlap));
-        var blend = (long)(outputTile * Overlap);
-        var keep = outputTile - blend;
         var rows = new List<List<Tensor>>();
         for (long top = 0; top < input.shape[2]; top += stride)
         {
@@ -38,7 +40,13 @@ internal static class VaeTiling
             }
             rows.Add(row);
         }
+        return rows;
+    }
 
+    /// <summary>Output tiles (<see cref="RunTiles"/>) cross-faded in place into their neighbours, cropped and stitched.</summary>
+    internal static Tensor Stitch(List<List<Tensor>> rows, int outputTile)
+    {
+        var blend = (long)(outputTile * Overlap);
         // In place and in this order, as diffusers does: a tile blends with neighbours that are already blended.
         for (var i = 0; i < rows.Count; i++)
             for (var j = 0; j < rows[i].Count; j++)
@@ -46,7 +54,15 @@ internal static class VaeTiling
                 if (i > 0) CrossFade(rows[i - 1][j], rows[i][j], dim: 2, blend);
                 if (j > 0) CrossFade(rows[i][j - 1], rows[i][j], dim: 3, blend);
             }
-        var stitchedRows = rows.Select(row => cat(row.Select(t => Crop(t, keep)).ToList(), 3)).ToList();
+        return Crop(rows, outputTile);
+    }
+
+    /// <summary>Each tile cut to the stride of the tiling (its part of the image), the parts concatenated.</summary>
+    internal static Tensor Crop(List<List<Tensor>> rows, int outputTile)
+    {
+        var keep = outputTile - (long)(outputTile * Overlap);
+        Tensor Part(Tensor tile) => tile.narrow(2, 0, Math.Min(keep, tile.shape[2])).narrow(3, 0, Math.Min(keep, tile.shape[3]));
+        var stitchedRows = rows.Select(row => cat(row.Select(Part).ToList(), 3)).ToList();
         return cat(stitchedRows, 2);
     }
 
@@ -60,7 +76,4 @@ internal static class VaeTiling
         var overlap = next.narrow(dim, 0, extent);
         overlap.mul_(weight).add_(previous.narrow(dim, previous.shape[dim] - extent, extent) * (1 - weight));
     }
-
-    private static Tensor Crop(Tensor tile, long keep) =>
-        tile.narrow(2, 0, Math.Min(keep, tile.shape[2])).narrow(3, 0, Math.Min(keep, tile.shape[3]));
 }
