@@ -69,11 +69,13 @@ internal sealed class AutoencoderKL : nn.Module
     internal Tensor Decode(Tensor latents, int latentTile)
     {
         using var noGrad = no_grad();
-        return DecodeRecordingGradients(latents);
+        return DecodeRecordingGradients(latents, latentTile);
     }
 
     /// <summary><see cref="Decode"/> with autograd recording, for training.</summary>
-    public Tensor DecodeRecordingGradients(Tensor latents)
+    public Tensor DecodeRecordingGradients(Tensor latents) => DecodeRecordingGradients(latents, LatentTile);
+
+    private Tensor DecodeRecordingGradients(Tensor latents, int latentTile)
     {
         VaeConfigValidation.CheckInput(Config.LatentChannels, Placement, latents, nameof(latents));
         using var scope = NewDisposeScope();
