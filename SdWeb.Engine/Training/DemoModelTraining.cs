@@ -77,8 +77,11 @@ public static class DemoModelTraining
         var scores = evaluateCount > 0 ? HeldOutEvaluation.Score(modelDir, evaluateCount, state.Seed, cancellationToken) : null;
         if (scores is not null) log($"held-out semantic scores: {scores}");
         File.WriteAllText(Path.Combine(outDir, "training.json"), JsonSerializer.Serialize(
-            new { state.Seed, state.VaeSteps, state.VaeSeconds, state.DiffusionSteps, state.DiffusionSeconds, state.ScalingFactor,
-                WeightsSha256 = hash, Threads, Scores = scores, state.Losses },
+            new
+            {
+                state.Seed, state.VaeSteps, state.VaeSeconds, state.DiffusionSteps, state.DiffusionSeconds, state.ScalingFactor,
+                WeightsSha256 = hash, Threads, Scores = scores, state.Losses
+            },
             Indented));
     }
 
