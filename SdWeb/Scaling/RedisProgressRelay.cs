@@ -16,29 +16,56 @@ public sealed class RedisProgressRelay(IConnectionMultiplexer redis, JobNotifier
     public static readonly RedisChannel Channel = RedisChannel.Literal("sdweb:progress");
 
     private readonly string _node = Guid.NewGuid().ToString("N");
+    private static readonly TimeSpan RetryInterval = TimeSpan.FromSeconds(2);
+    private readonly CancellationTokenSource _stopping = new();
     private ChannelMessageQueue? _incoming;
+    private Task? _retrying;
     private IDisposable? _outgoing;
     private long _publishFailures;
 
     public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _outgoing = notifier.SubscribeToAll(SendAsync);
+        if (await TrySubscribeAsync()) return;
+        logger.LogWarning("Redis is not reachable yet; other nodes' progress shows once it is (retrying every {Interval})", RetryInterval);
+        _retrying = RetrySubscribeAsync(_stopping.Token);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        if (_retrying is not null) await _retrying;
+        _outgoing?.Dispose();
+        if (_incoming is not null) await _incoming.UnsubscribeAsync();
+    }
+
+    private async Task<bool> TrySubscribeAsync()
     {
         try
         {
             // A queue, not a handler: messages arrive in the order they were sent, so an older update never overtakes a newer one.
             _incoming = await redis.GetSubscriber().SubscribeAsync(Channel);
             _incoming.OnMessage(Receive);
+            return true;
         }
-        catch (RedisException e)
+        catch (RedisException)
         {
-            logger.LogError(e, "Could not subscribe to job progress in Redis; other nodes' progress is not shown until restart");
+            return false; // not connected yet (a node started before Redis, or while it restarts)
         }
-        _outgoing = notifier.SubscribeToAll(SendAsync);
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    private async Task RetrySubscribeAsync(CancellationToken stopping)
     {
-        _outgoing?.Dispose();
-        if (_incoming is not null) await _incoming.UnsubscribeAsync();
+        try
+        {
+            do await Task.Delay(RetryInterval, stopping);
+            while (!await TrySubscribeAsync());
+            logger.LogInformation("Subscribed to job progress in Redis");
+        }
+        catch (OperationCanceledException)
+        {
+            // stopping
+        }
     }
 
     private async Task SendAsync(JobUpdate update)

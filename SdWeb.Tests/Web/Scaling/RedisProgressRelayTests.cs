@@ -111,9 +111,13 @@ public sealed class RedisProgressRelayTests : IDisposable
     private static JobUpdate Step(Guid jobId, int step) =>
         new(jobId, "alice", JobStatus.Running, Progress: new JobProgress(1, 1, step, 10_000, TimeSpan.Zero, null));
 
+    /// <summary>A connection that is up: the app's options don't fail on a slow first connect, so under load it may still be connecting.</summary>
     private async Task<ConnectionMultiplexer> ConnectAsync()
     {
-        return await ConnectionMultiplexer.ConnectAsync(ScalingServiceCollectionExtensions.RedisOptions(_redis.Connection));
+        var redis = await ConnectionMultiplexer.ConnectAsync(ScalingServiceCollectionExtensions.RedisOptions(_redis.Connection));
+        for (var waited = 0; !redis.IsConnected && waited < 300; waited++) await Task.Delay(100);
+        Assert.True(redis.IsConnected, $"could not connect to the test redis-server at {_redis.Connection} within 30 s");
+        return redis;
     }
 
     private async Task<Node> NodeAsync()
