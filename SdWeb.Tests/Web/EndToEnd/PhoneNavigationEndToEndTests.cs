@@ -32,7 +32,7 @@ public sealed class PhoneNavigationEndToEndTests
 
             var links = page.Locator("#static-nav a");
             Assert.True(await page.Locator("#static-nav").IsVisibleAsync(), "the app bar's page links show on a phone");
-            Assert.Equal(["Generate", "Gallery", "Styles", "API keys", "Users"],
+            Assert.Equal(["Generate", "Gallery", "Styles", "API keys", "Models", "Users"],
                 await links.EvaluateAllAsync<string[]>("links => links.map(l => l.getAttribute('aria-label'))"));
             var axe = await page.RunAxe();
             Assert.Empty(axe.Violations.Where(v => v.Impact is "critical" or "serious").Select(v => $"{v.Id}: {v.Help}"));
