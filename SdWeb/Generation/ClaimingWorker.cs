@@ -36,8 +36,10 @@ public sealed class ClaimingWorker(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Seen before it claims: a node must never show a job running on a worker the workers table does not know.
+        await AdvertiseOnceAsync(stoppingToken);
         var engine = EngineThread.Start(() => RunJobs(stoppingToken), pipelines);
-        await AdvertiseAsync(stoppingToken);
+        await KeepAdvertisingAsync(stoppingToken);
         await engine;
         try
         {
@@ -49,21 +51,25 @@ public sealed class ClaimingWorker(
         }
     }
 
-    private async Task AdvertiseAsync(CancellationToken stopping)
+    private async Task KeepAdvertisingAsync(CancellationToken stopping)
     {
         using var timer = new PeriodicTimer(settings.Lease / 3);
-        do
+        while (await WaitAsync(timer, stopping))
         {
-            try
-            {
-                await registry.AdvertiseAsync(new WorkerAdvert(WorkerId, Environment.MachineName, options.Device, library.Names(), null), stopping);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                logger.LogWarning(e, "Worker {WorkerId} could not advertise itself; trying again", WorkerId);
-            }
+            await AdvertiseOnceAsync(stopping);
         }
-        while (await WaitAsync(timer, stopping));
+    }
+
+    private async Task AdvertiseOnceAsync(CancellationToken stopping)
+    {
+        try
+        {
+            await registry.AdvertiseAsync(new WorkerAdvert(WorkerId, Environment.MachineName, options.Device, library.Names(), null), stopping);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Worker {WorkerId} could not advertise itself; trying again", WorkerId);
+        }
     }
 
     private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken stopping)
