@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using SdWeb.Data;
@@ -32,6 +33,10 @@ public class ClaimingWorkerTests
             var advertised = Assert.Single(await new WorkerRegistry(h.Database, ClaimSettings.Default, TimeProvider.System).LiveAsync(CancellationToken.None));
             Assert.Equal(worker.WorkerId, advertised.Id);
             Assert.Equal(["model-a", "model-b"], advertised.Models);
+            // On CPU the machine's available memory: something, and no more than the machine has.
+            var total = long.Parse(File.ReadLines("/proc/meminfo").Single(l => l.StartsWith("MemTotal:", StringComparison.Ordinal))
+                .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+            Assert.InRange(advertised.FreeMemoryBytes!.Value, 1, total);
         }
         finally
         {
@@ -66,6 +71,39 @@ public class ClaimingWorkerTests
 
             var job = await FinishedAsync(h, id);
             Assert.Equal((JobStatus.Cancelled, worker.WorkerId), (job.Status, job.WorkerId));
+        }
+        finally
+        {
+            await worker.StopAsync(CancellationToken.None);
+        }
+    }
+
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.Postgres)]
+    public async Task ASkipMadeOnAnotherNodeDropsTheImageBeingMadeThroughTheRow(DatabaseProvider provider)
+    {
+        using var h = await GenerationHarness.CreateAsync(provider: provider);
+        using var firstImageStepping = new SemaphoreSlim(0);
+        h.Factory.Configure = p => p.BeforeStep = (request, _, ct) =>
+        {
+            if (request.Seed != 100) return;
+            firstImageStepping.Release();
+            ct.WaitHandle.WaitOne(Patience); // the first image's step lasts until it is skipped
+        };
+        var worker = h.ClaimingWorker();
+        await worker.StartAsync(CancellationToken.None);
+        try
+        {
+            var id = await h.SubmitAsync(change: r => r with { ImageCount = 2 });
+            Assert.True(await firstImageStepping.WaitAsync(Patience), "the first image never reached its first step");
+            // Another node: its own cancellations know nothing of this worker's run; only the row connects them.
+            using var positions = new SharedQueuePositions(h.Claims, h.Notifier, NullLogger<SharedQueuePositions>.Instance);
+            await new SharedJobDispatch(h.Claims, new JobCancellations(), new JobArrivals(), positions).SkipImageAsync(id, CancellationToken.None);
+
+            var job = await FinishedAsync(h, id);
+            Assert.Equal(JobStatus.Succeeded, job.Status);
+            Assert.Equal([101L], (await h.SavedAsync()).Select(i => i.Seed));
         }
         finally
         {
