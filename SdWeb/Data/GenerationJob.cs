@@ -103,12 +103,6 @@ public sealed class GenerationJob
     /// <summary>Someone cancelled the job while a worker (maybe in another process) runs it; the worker's heartbeat reads this and stops it.</summary>
     public bool CancelRequested { get; set; }
 
-    /// <summary>
-    /// AUTOMATIC1111's skips asked for while a worker (maybe in another process) runs the job: each one the worker's
-    /// heartbeat sees drops the image being made. Zeroed by each claim, so only skips of this run count.
-    /// </summary>
-    public int SkipRequests { get; set; }
-
     public List<ImageRecord> Images { get; set; } = [];
 
     /// <summary>A detached copy with every setting (each plot cell starts from one); not tracked by any context.</summary>

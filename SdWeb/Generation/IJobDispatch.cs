@@ -2,8 +2,7 @@ namespace SdWeb.Generation;
 
 /// <summary>
 /// Where an accepted job waits and how a cancel reaches it: the in-process queue of the single box
-/// (<see cref="LocalJobDispatch"/>), or the jobs table shared by workers in other processes (<see cref="SharedJobDispatch"/>),
-/// and how a cancel or a skip reaches it.
+/// (<see cref="LocalJobDispatch"/>), or the jobs table shared by workers in other processes (<see cref="SharedJobDispatch"/>).
 /// The job is already stored when either is told.
 /// </summary>
 public interface IJobDispatch
@@ -16,7 +15,4 @@ public interface IJobDispatch
 
     /// <summary>Asks the worker running the job to stop it; false when it is not running.</summary>
     Task<bool> StopAsync(Guid jobId, CancellationToken cancellationToken);
-
-    /// <summary>Asks the worker running the job to drop the image it is making and go on with the next (AUTOMATIC1111's skip).</summary>
-    Task SkipImageAsync(Guid jobId, CancellationToken cancellationToken);
 }

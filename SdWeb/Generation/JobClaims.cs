@@ -108,25 +108,14 @@ public sealed class JobClaims(IDbContextFactory<AppDbContext> dbFactory, ClaimSe
             .SetProperty(j => j.LeaseExpiresAt, (DateTime?)null), cancellationToken) == 1;
     }
 
-    /// <summary>
-    /// What the worker running a job should do now: go on, stop because someone cancelled it, or stop because it is no
-    /// longer its job; and how many skips were asked for in this run.
-    /// </summary>
-    public async Task<LeaseCheck> CheckAsync(Guid jobId, string workerId, CancellationToken cancellationToken)
+    /// <summary>What the worker running a job should do now: go on, stop because someone cancelled it, or stop because it is no longer its job.</summary>
+    public async Task<LeaseState> CheckAsync(Guid jobId, string workerId, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
         var row = await db.Jobs.AsNoTracking().Where(j => j.Id == jobId)
-            .Select(j => new { j.Status, j.WorkerId, j.CancelRequested, j.SkipRequests }).FirstOrDefaultAsync(cancellationToken);
-        if (row is null || row.Status != JobStatus.Running || row.WorkerId != workerId) return new LeaseCheck(LeaseState.Lost, 0);
-        return new LeaseCheck(row.CancelRequested ? LeaseState.CancelRequested : LeaseState.Held, row.SkipRequests);
-    }
-
-    /// <summary>Asks whichever worker runs the job, in any process, to drop the image it is making (its heartbeat reads the count); false when it is not running.</summary>
-    public async Task<bool> RequestSkipAsync(Guid jobId, CancellationToken cancellationToken)
-    {
-        await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        return await db.Jobs.Where(j => j.Id == jobId && j.Status == JobStatus.Running)
-            .ExecuteUpdateAsync(s => s.SetProperty(j => j.SkipRequests, j => j.SkipRequests + 1), cancellationToken) == 1;
+            .Select(j => new { j.Status, j.WorkerId, j.CancelRequested }).FirstOrDefaultAsync(cancellationToken);
+        if (row is null || row.Status != JobStatus.Running || row.WorkerId != workerId) return LeaseState.Lost;
+        return row.CancelRequested ? LeaseState.CancelRequested : LeaseState.Held;
     }
 
     /// <summary>Asks whichever worker runs the job, in any process, to stop it (its heartbeat reads the flag); false when it is not running.</summary>
@@ -165,8 +154,7 @@ public sealed class JobClaims(IDbContextFactory<AppDbContext> dbFactory, ClaimSe
         WITH waiting AS (
             SELECT "Id", row_number() OVER (PARTITION BY "UserId" ORDER BY "Sequence") AS turn
             FROM "Jobs" WHERE "Status" = 'Queued' AND "ModelName" IN ({MODELS}))
-        UPDATE "Jobs" SET "Status" = 'Running', "WorkerId" = {1}, "LeaseExpiresAt" = {2}, "StartedAt" = {NOW}, "Attempts" = "Attempts" + 1,
-            "SkipRequests" = 0
+        UPDATE "Jobs" SET "Status" = 'Running', "WorkerId" = {1}, "LeaseExpiresAt" = {2}, "StartedAt" = {NOW}, "Attempts" = "Attempts" + 1
         WHERE "Status" = 'Queued' AND "Id" = (
             SELECT c."Id" FROM "Jobs" c JOIN waiting w ON w."Id" = c."Id"
             WHERE c."Status" = 'Queued'

@@ -3,8 +3,7 @@ namespace SdWeb.Generation;
 /// <summary>
 /// Keeps a claimed job's lease from another thread while the engine runs it: renews it every third of the lease, and
 /// every <see cref="CheckInterval"/> reads the job's row, so a cancel made on any node, or the loss of the lease (this
-/// worker was cut off long enough for another to take the job over), stops the run at its next step, and a skip made on
-/// any node drops the image being made. Asked again at
+/// worker was cut off long enough for another to take the job over), stops the run at its next step. Asked again at
 /// every check, because the engine registers the job's cancellation only as it starts. A database that does not answer
 /// is tried again; the lease runs out on its own if it stays away.
 /// </summary>
@@ -27,7 +26,6 @@ public sealed class LeaseHeartbeat : IAsyncDisposable
         var renewedAt = DateTime.UtcNow; // the claim itself started the lease
         var failing = false;
         var lostReported = false;
-        var skipsSeen = 0;
         using var timer = new PeriodicTimer(CheckInterval);
         try
         {
@@ -41,17 +39,7 @@ public sealed class LeaseHeartbeat : IAsyncDisposable
                         if (await claims.RenewAsync(jobId, workerId, stop)) renewedAt = DateTime.UtcNow;
                         else state = LeaseState.Lost;
                     }
-                    if (state == LeaseState.Held)
-                    {
-                        var check = await claims.CheckAsync(jobId, workerId, stop);
-                        state = check.State;
-                        // The claim zeroed the count; each new skip drops the image being made, as a local skip does.
-                        if (check.SkipRequests > skipsSeen)
-                        {
-                            skipsSeen = check.SkipRequests;
-                            cancellations.SkipImage(jobId);
-                        }
-                    }
+                    if (state == LeaseState.Held) state = await claims.CheckAsync(jobId, workerId, stop);
                     if (state == LeaseState.Lost && !lostReported)
                     {
                         logger.LogWarning("Job {JobId}: this worker lost its lease; stopping without recording it", jobId);

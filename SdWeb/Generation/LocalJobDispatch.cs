@@ -8,10 +8,4 @@ public sealed class LocalJobDispatch(JobQueue queue, JobCancellations cancellati
     public void Withdrawn(Guid jobId) => queue.Remove(jobId);
 
     public Task<bool> StopAsync(Guid jobId, CancellationToken cancellationToken) => Task.FromResult(cancellations.Cancel(jobId));
-
-    public Task SkipImageAsync(Guid jobId, CancellationToken cancellationToken)
-    {
-        cancellations.SkipImage(jobId);
-        return Task.CompletedTask;
-    }
 }

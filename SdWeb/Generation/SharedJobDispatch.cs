@@ -3,8 +3,7 @@ namespace SdWeb.Generation;
 /// <summary>
 /// Scaled out: the jobs table is the queue (<see cref="JobClaims"/>). An accepted job wakes this process's worker, if it
 /// has one, and its positions; a cancel of a running job is a flag on its row that the running worker's
-/// <see cref="LeaseHeartbeat"/> reads, in whatever process it is (and a job running here stops at once); a skip is a
-/// count on the row that the heartbeat reads the same way.
+/// <see cref="LeaseHeartbeat"/> reads, in whatever process it is (and a job running here stops at once).
 /// </summary>
 public sealed class SharedJobDispatch(JobClaims claims, JobCancellations cancellations, JobArrivals arrivals, SharedQueuePositions positions)
     : IJobDispatch
@@ -23,7 +22,4 @@ public sealed class SharedJobDispatch(JobClaims claims, JobCancellations cancell
         cancellations.Cancel(jobId);
         return running;
     }
-
-    /// <summary>Only through the row, even for a job running here: its heartbeat skips once per request, so a local skip too would skip twice.</summary>
-    public Task SkipImageAsync(Guid jobId, CancellationToken cancellationToken) => claims.RequestSkipAsync(jobId, cancellationToken);
 }

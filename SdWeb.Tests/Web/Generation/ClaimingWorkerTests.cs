@@ -81,39 +81,6 @@ public class ClaimingWorkerTests
     [Theory]
     [InlineData(DatabaseProvider.Sqlite)]
     [InlineData(DatabaseProvider.Postgres)]
-    public async Task ASkipMadeOnAnotherNodeDropsTheImageBeingMadeThroughTheRow(DatabaseProvider provider)
-    {
-        using var h = await GenerationHarness.CreateAsync(provider: provider);
-        using var firstImageStepping = new SemaphoreSlim(0);
-        h.Factory.Configure = p => p.BeforeStep = (request, _, ct) =>
-        {
-            if (request.Seed != 100) return;
-            firstImageStepping.Release();
-            ct.WaitHandle.WaitOne(Patience); // the first image's step lasts until it is skipped
-        };
-        var worker = h.ClaimingWorker();
-        await worker.StartAsync(CancellationToken.None);
-        try
-        {
-            var id = await h.SubmitAsync(change: r => r with { ImageCount = 2 });
-            Assert.True(await firstImageStepping.WaitAsync(Patience), "the first image never reached its first step");
-            // Another node: its own cancellations know nothing of this worker's run; only the row connects them.
-            using var positions = new SharedQueuePositions(h.Claims, h.Notifier, NullLogger<SharedQueuePositions>.Instance);
-            await new SharedJobDispatch(h.Claims, new JobCancellations(), new JobArrivals(), positions).SkipImageAsync(id, CancellationToken.None);
-
-            var job = await FinishedAsync(h, id);
-            Assert.Equal(JobStatus.Succeeded, job.Status);
-            Assert.Equal([101L], (await h.SavedAsync()).Select(i => i.Seed));
-        }
-        finally
-        {
-            await worker.StopAsync(CancellationToken.None);
-        }
-    }
-
-    [Theory]
-    [InlineData(DatabaseProvider.Sqlite)]
-    [InlineData(DatabaseProvider.Postgres)]
     public async Task AWorkerThatLostItsLeaseStopsTheJobAndRecordsNothing(DatabaseProvider provider)
     {
         using var h = await GenerationHarness.CreateAsync(provider: provider);

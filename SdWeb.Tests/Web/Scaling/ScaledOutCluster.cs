@@ -56,9 +56,9 @@ public sealed class ScaledOutCluster(TestDatabase database, TestRedisServer redi
         return client;
     }
 
-    public static async Task<Guid> SubmitAsync(HttpClient client, string prompt, long seed, int steps = 2, int size = 64, int imageCount = 1)
+    public static async Task<Guid> SubmitAsync(HttpClient client, string prompt, long seed, int steps = 2, int size = 64)
     {
-        var response = await client.PostAsJsonAsync("/api/jobs", new { prompt, steps, width = size, height = size, seed, imageCount, model = Model });
+        var response = await client.PostAsJsonAsync("/api/jobs", new { prompt, steps, width = size, height = size, seed, model = Model });
         Assert.True(response.IsSuccessStatusCode, $"{response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         return (await response.Content.ReadFromJsonAsync<Accepted>())!.Id;
     }

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -132,32 +131,6 @@ public sealed class ScaledOutTests : IDisposable
             for (var x = 0; x < expected.Width; x++)
                 if (!expected[x, y].Equals(actual[x, y])) differing++;
         Assert.Equal(0, differing);
-    }
-
-    [Fact]
-    public async Task ASkipThroughANodeDropsTheImageAWorkerProcessIsMaking()
-    {
-        using var database = await TestDatabase.CreateAsync(DatabaseProvider.Postgres, "alice");
-        using var cluster = new ScaledOutCluster(database, _redis, TimeSpan.FromSeconds(20));
-        var secret = (await new ApiKeyService(database, TimeProvider.System).CreateAsync("alice", "tests", CancellationToken.None)).Secret;
-        var modelsDir = Path.GetDirectoryName(cluster.Dir.CopyFrom(Golden.TinySdFolder, Path.Combine("models", Model)))!;
-        var node = await cluster.StartNodeAsync(modelsDir);
-        cluster.StartWorker(modelsDir);
-        var client = Client(node, secret);
-        var id = await SubmitAsync(client, "two lighthouses", seed: 500, steps: 200, size: 128, imageCount: 2);
-        await cluster.WaitAsync(async () => (await ReadAsync(client, id)) is { Status: "Running", Image: 1, Step: > 0 }, "the first image under way");
-
-        // AUTOMATIC1111's skip, through the node; the job runs in the worker process.
-        var skip = await client.PostAsync("/sdapi/v1/skip", null);
-        Assert.Equal(HttpStatusCode.OK, skip.StatusCode);
-        await cluster.WaitAsync(async db => await db.Jobs.AnyAsync(j => j.Id == id && j.Status != JobStatus.Queued && j.Status != JobStatus.Running),
-            "the job finished");
-
-        var job = await JobAsync(database, id);
-        Assert.Equal((JobStatus.Succeeded, (string?)null), (job.Status, job.Error));
-        await using var check = database.CreateDbContext();
-        // Only the second image (seed + 1) was made: the first was dropped half-way.
-        Assert.Equal([501L], await check.Images.Where(i => i.JobId == id).Select(i => i.Seed).ToListAsync());
     }
 
     public void Dispose() => _redis.Dispose();

@@ -134,12 +134,12 @@ public static class A1111Endpoints
 
     /// <summary>
     /// AUTOMATIC1111's skip: the image being made is dropped and the job goes on with its next image (the job ends with
-    /// fewer images). Acts on the caller's running job, in whatever process it runs; an admin's call on every running job.
+    /// fewer images). Acts on the caller's running job; an admin's call on every running job.
     /// </summary>
     private static async Task<IResult> SkipAsync(
-        HttpContext http, IDbContextFactory<AppDbContext> dbFactory, IJobDispatch dispatch, CancellationToken ct)
+        HttpContext http, IDbContextFactory<AppDbContext> dbFactory, JobCancellations cancellations, CancellationToken ct)
     {
-        foreach (var id in await RunningJobsAsync(JobAccess.Of(http.User), dbFactory, ct)) await dispatch.SkipImageAsync(id, ct);
+        foreach (var id in await RunningJobsAsync(JobAccess.Of(http.User), dbFactory, ct)) cancellations.SkipImage(id);
         return Results.Json(new { });
     }
 
