@@ -57,7 +57,8 @@ public sealed class ClaimingWorker(
         {
             try
             {
-                await registry.AdvertiseAsync(new WorkerAdvert(WorkerId, Environment.MachineName, options.Device, library.Names(), FreeMemory.Bytes(options.Device)), stopping);
+                var advert = new WorkerAdvert(WorkerId, Environment.MachineName, options.Device, library.Names(), FreeMemory.Bytes(options.Device));
+                await registry.AdvertiseAsync(advert, stopping);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
