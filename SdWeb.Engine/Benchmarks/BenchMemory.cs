@@ -12,4 +12,7 @@ public sealed record BenchMemory(long Parameters, double WeightsMiB, string DTyp
 {
     /// <summary>Why <see cref="GpuUsedMiB"/> is the peak, for printing beside it.</summary>
     public const string GpuMemoryNote = "libtorch's caching allocator keeps its peak reservation";
+
+    /// <summary>Bytes free now on CUDA GPU <paramref name="index"/> (NVML); null without an NVIDIA driver.</summary>
+    public static long? GpuFreeBytes(int index) => GpuMemory.FreeBytes(index);
 }

@@ -27,13 +27,18 @@ internal static class GpuMemory
     private static extern int GetMemory(nint device, out NvmlMemory memory);
 
     /// <summary>MiB in use on GPU <paramref name="index"/>; null without NVML (no NVIDIA driver).</summary>
-    public static double? UsedMiB(int index)
+    public static double? UsedMiB(int index) => Read(index) is { } memory ? memory.Used / (1024.0 * 1024.0) : null;
+
+    /// <summary>Bytes free on GPU <paramref name="index"/>; null without NVML (no NVIDIA driver).</summary>
+    public static long? FreeBytes(int index) => Read(index) is { } memory ? (long)memory.Free : null;
+
+    private static NvmlMemory? Read(int index)
     {
         try
         {
             if (Init() != 0 || GetHandle((uint)Math.Max(index, 0), out var device) != 0 || GetMemory(device, out var memory) != 0)
                 return null;
-            return memory.Used / (1024.0 * 1024.0);
+            return memory;
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {

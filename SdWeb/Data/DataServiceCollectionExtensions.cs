@@ -19,7 +19,7 @@ public static class DataServiceCollectionExtensions
         if (provider == DatabaseProvider.Postgres)
         {
             services.AddDbContextFactory<PostgresAppDbContext>((sp, db) =>
-                db.UseNpgsql(sp.GetRequiredService<SdWebOptions>().PostgresConnection));
+                db.UseNpgsql(sp.GetRequiredService<SdWebOptions>().PostgresConnection, PostgresRetry.Configure));
             services.AddSingleton<IDbContextFactory<AppDbContext>, ProviderDbContextFactory<PostgresAppDbContext>>();
         }
         else

@@ -7,7 +7,8 @@ namespace SdWeb.Generation;
 /// its own thread it claims the next job for the models in its folder (fair between users, <see cref="JobClaims"/>),
 /// runs it while a <see cref="LeaseHeartbeat"/> keeps the lease, and claims again. Idle, it asks again every
 /// <see cref="IdlePoll"/>, or at once when this process accepts a job. Beside it, it advertises itself (models, device)
-/// every third of a lease. A database that does not answer (a restart) is asked again after a pause.
+/// every third of a lease, with its free memory (<see cref="FreeMemory"/>). A database that does not answer (a restart)
+/// is asked again after a pause.
 /// </summary>
 public sealed class ClaimingWorker(
     JobClaims claims,
@@ -64,7 +65,8 @@ public sealed class ClaimingWorker(
     {
         try
         {
-            await registry.AdvertiseAsync(new WorkerAdvert(WorkerId, Environment.MachineName, options.Device, library.Names(), null), stopping);
+            var advert = new WorkerAdvert(WorkerId, Environment.MachineName, options.Device, library.Names(), FreeMemory.Bytes(options.Device));
+            await registry.AdvertiseAsync(advert, stopping);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

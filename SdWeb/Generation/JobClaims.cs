@@ -22,12 +22,11 @@ public sealed class JobClaims(IDbContextFactory<AppDbContext> dbFactory, ClaimSe
     public async Task<JobClaim?> ClaimNextAsync(string workerId, IReadOnlyCollection<string> models, CancellationToken cancellationToken)
     {
         await using var db = await dbFactory.CreateDbContextAsync(cancellationToken);
-        var now = Now();
-        var leaseExpiresAt = now + settings.Lease;
+        var leaseExpiresAt = Now() + settings.Lease;
         var postgres = db is PostgresAppDbContext;
         object modelList = postgres ? models.ToArray() : JsonSerializer.Serialize(models);
         var claimed = await db.Database
-            .SqlQueryRaw<Guid>(postgres ? PostgresClaimSql : SqliteClaimSql, modelList, workerId, leaseExpiresAt, now)
+            .SqlQueryRaw<Guid>(postgres ? PostgresClaimSql : SqliteClaimSql, modelList, workerId, leaseExpiresAt)
             .ToListAsync(cancellationToken);
         if (claimed.Count == 0) return null;
         var job = await db.Jobs.AsNoTracking().Where(j => j.Id == claimed[0])
@@ -148,12 +147,14 @@ public sealed class JobClaims(IDbContextFactory<AppDbContext> dbFactory, ClaimSe
         w.turn, (SELECT max(s."StartedAt") FROM "Jobs" s WHERE s."UserId" = c."UserId") NULLS FIRST, c."Sequence"
         """;
 
-    // {0} the worker's models, {1} its id, {2} the lease's end, {3} now. The turn counts only jobs this worker can run.
+    // {0} the worker's models, {1} its id, {2} the lease's end. The turn counts only jobs this worker can run. StartedAt
+    // is the database's clock as the row is claimed, not the worker's: the order of starts, which "served longest ago"
+    // reads, is then the order the claims took their rows, whatever the workers' clocks or delays.
     private const string ClaimSqlHead = $$"""
         WITH waiting AS (
             SELECT "Id", row_number() OVER (PARTITION BY "UserId" ORDER BY "Sequence") AS turn
             FROM "Jobs" WHERE "Status" = 'Queued' AND "ModelName" IN ({MODELS}))
-        UPDATE "Jobs" SET "Status" = 'Running', "WorkerId" = {1}, "LeaseExpiresAt" = {2}, "StartedAt" = {3}, "Attempts" = "Attempts" + 1
+        UPDATE "Jobs" SET "Status" = 'Running', "WorkerId" = {1}, "LeaseExpiresAt" = {2}, "StartedAt" = {NOW}, "Attempts" = "Attempts" + 1
         WHERE "Status" = 'Queued' AND "Id" = (
             SELECT c."Id" FROM "Jobs" c JOIN waiting w ON w."Id" = c."Id"
             WHERE c."Status" = 'Queued'
@@ -172,10 +173,12 @@ public sealed class JobClaims(IDbContextFactory<AppDbContext> dbFactory, ClaimSe
 
     private static readonly string PostgresClaimSql = ClaimSqlHead
         .Replace("{MODELS}", "SELECT unnest({0}::text[])", StringComparison.Ordinal)
+        .Replace("{NOW}", "clock_timestamp()", StringComparison.Ordinal)
         .Replace("{LOCK}", "FOR UPDATE OF c SKIP LOCKED", StringComparison.Ordinal);
 
     private static readonly string SqliteClaimSql = ClaimSqlHead
         .Replace("{MODELS}", "SELECT value FROM json_each({0})", StringComparison.Ordinal)
+        .Replace("{NOW}", "strftime('%Y-%m-%d %H:%M:%f', 'now')", StringComparison.Ordinal) // UTC, EF Core's text form
         .Replace("{LOCK}", "", StringComparison.Ordinal);
 
     private sealed class WaitingRow

@@ -173,9 +173,15 @@ public sealed class JobExecutor(
 
     /// <summary>
     /// A shared database that did not answer (a restart, a network cut) does not fail a claimed job: the error goes up to
-    /// the worker, the lease runs out, and the job runs again with the images already saved.
+    /// the worker, the lease runs out, and the job runs again with the images already saved. The database error may sit
+    /// under EF Core's own (a failed save, retries used up), so the whole chain is looked at.
     /// </summary>
-    private static bool IsDatabaseAway(Exception e) => e is DbException || e.InnerException is DbException;
+    private static bool IsDatabaseAway(Exception e)
+    {
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+            if (inner is DbException) return true;
+        return false;
+    }
 
     /// <summary>Marks a queued job running (the single box), or checks that a claimed one is still this worker's.</summary>
     private bool Start(AppDbContext db, Guid jobId, string? workerId)

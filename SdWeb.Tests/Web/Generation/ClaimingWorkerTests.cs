@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using SdWeb.Data;
@@ -32,6 +33,10 @@ public class ClaimingWorkerTests
             var advertised = Assert.Single(await new WorkerRegistry(h.Database, ClaimSettings.Default, TimeProvider.System).LiveAsync(CancellationToken.None));
             Assert.Equal(worker.WorkerId, advertised.Id);
             Assert.Equal(["model-a", "model-b"], advertised.Models);
+            // On CPU the machine's available memory: something, and no more than the machine has.
+            var total = long.Parse(File.ReadLines("/proc/meminfo").Single(l => l.StartsWith("MemTotal:", StringComparison.Ordinal))
+                .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+            Assert.InRange(advertised.FreeMemoryBytes!.Value, 1, total);
         }
         finally
         {
