@@ -24,7 +24,11 @@ namespace SdWeb.Tests.Web.Scaling;
 [Layer(Layer.Hardening)]
 public sealed class ScaledOutTests : IDisposable
 {
-    private const string Model = "tiny-sd";
+    private const string Model = ClusterProcesses.Model;
+
+    /// <summary>A short lease so a killed worker's job waits seconds, not a minute.</summary>
+    private const string ShortLease = "--SdWeb:Claims:Lease=00:00:06";
+
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(10);
     private static readonly string[] Users = ["alice", "bob", "carol"];
 
@@ -134,23 +138,17 @@ public sealed class ScaledOutTests : IDisposable
 
     private async Task<AppProcess> StartNodeAsync(TestDatabase database)
     {
-        var node = await AppProcess.StartAsync(database.Dir.Path, _dir["node-models"], TimeSpan.FromMinutes(3),
-            [.. Shared(database), "--SdWeb:Worker:Enabled=false", "--SdWeb:SubmissionsPerMinute=1000"]);
+        var node = await ClusterProcesses.StartNodeAsync(database, _redis.Connection, _dir["node-models"], ShortLease);
         lock (_processes) _processes.Add(node);
         return node;
     }
 
     private WorkerProcess StartWorker(TestDatabase database, string modelsDir)
     {
-        var worker = WorkerProcess.Start(database.Dir.Path, modelsDir, Shared(database));
+        var worker = ClusterProcesses.StartWorker(database, _redis.Connection, modelsDir, ShortLease);
         _processes.Add(worker);
         return worker;
     }
-
-    /// <summary>What every process of the cluster shares; a short lease so a killed worker's job waits seconds, not a minute.</summary>
-    private string[] Shared(TestDatabase database) =>
-        ["--SdWeb:Database=postgres", $"--SdWeb:PostgresConnection={database.PostgresConnection}", $"--SdWeb:Redis={_redis.Connection}",
-            "--SdWeb:Claims:Lease=00:00:06"];
 
     private static HttpClient Client(AppProcess node, string key)
     {
