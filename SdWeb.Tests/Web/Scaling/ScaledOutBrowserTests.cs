@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
@@ -59,7 +60,7 @@ public sealed partial class ScaledOutBrowserTests : IDisposable
             await image.WaitForAsync(new() { Timeout = 300_000 });
 
             var steps = (await page.EvaluateAsync<string[]>("() => [...window.sdwebSteps]"))
-                .Select(text => StepCount().Match(text)).Where(m => m.Success).Select(m => int.Parse(m.Groups[1].Value)).Distinct().ToList();
+                .Select(text => StepCount().Match(text)).Where(m => m.Success).Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).Distinct().ToList();
             Assert.True(steps.Count >= 2, $"node A's page showed the step counts [{string.Join(", ", steps)}]; it should follow the job");
             Assert.All(steps, step => Assert.InRange(step, 1, 40));
             // The finished image, read by node A from the shared data folder, shows.
@@ -70,7 +71,7 @@ public sealed partial class ScaledOutBrowserTests : IDisposable
             await using var db = database.CreateDbContext();
             var job = await db.Jobs.AsNoTracking().SingleAsync(j => j.Id == jobId);
             var workerId = await db.Workers.Select(w => w.Id).SingleAsync(); // the worker process is the only engine
-            Assert.Equal((JobStatus.Succeeded, 1, workerId), (job.Status, job.Attempts, job.WorkerId));
+            Assert.Equal((JobStatus.Succeeded, 1, (string?)workerId), (job.Status, job.Attempts, job.WorkerId));
         });
     }
 
