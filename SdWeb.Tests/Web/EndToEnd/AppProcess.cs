@@ -75,10 +75,16 @@ public sealed class AppProcess : IDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public void Dispose()
+    /// <summary>SIGKILL, as a crash or a pulled plug: the process closes nothing cleanly.</summary>
+    public void Kill()
     {
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);
         _process.WaitForExit();
+    }
+
+    public void Dispose()
+    {
+        Kill();
         _process.Dispose();
     }
 }

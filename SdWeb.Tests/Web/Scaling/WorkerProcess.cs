@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
 using SdWeb.Scaling;
 
@@ -45,6 +46,22 @@ public sealed class WorkerProcess : IDisposable
     {
         if (!_process.HasExited) _process.Kill(entireProcessTree: true);
         _process.WaitForExit();
+    }
+
+    /// <summary>
+    /// SIGSTOP: the process freezes where it is, its job claimed and its lease held (until the lease runs out), so a test
+    /// can order events around a running job instead of racing it. <see cref="Resume"/> lets it go on.
+    /// </summary>
+    public void Suspend() => Signal("STOP");
+
+    /// <summary>SIGCONT after <see cref="Suspend"/>.</summary>
+    public void Resume() => Signal("CONT");
+
+    private void Signal(string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString(CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+        if (kill.ExitCode != 0) throw new InvalidOperationException($"kill -{signal} {_process.Id} failed ({kill.ExitCode})");
     }
 
     public void Dispose()
