@@ -8,7 +8,8 @@ namespace SdWeb.Engine.Models.Layers;
 /// <summary>
 /// An affine GroupNorm whose statistics and affine transform run in float32 whatever the model's dtype, its result cast
 /// back to the input's dtype. In bf16, a norm computed in bf16 doubles the error against fp32. Its weights are float32
-/// (a few KiB per norm); parameter names are PyTorch's <c>weight</c> and <c>bias</c>.
+/// (a few KiB per norm); parameter names are PyTorch's <c>weight</c> and <c>bias</c>. A bf16 input on the CPU goes to
+/// libtorch's mixed-dtype kernel (<see cref="MixedPrecision.NormsInFloat32Natively"/>).
 /// </summary>
 internal sealed class Float32GroupNorm : nn.Module<Tensor, Tensor>
 {
@@ -28,7 +29,8 @@ internal sealed class Float32GroupNorm : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input)
     {
-        if (input.dtype == ScalarType.Float32) return nn.functional.group_norm(input, _numGroups, weight, bias, _eps);
+        if (input.dtype == ScalarType.Float32 || MixedPrecision.NormsInFloat32Natively(input))
+            return nn.functional.group_norm(input, _numGroups, weight, bias, _eps);
         using var wide = input.to(ScalarType.Float32);
         using var normed = nn.functional.group_norm(wide, _numGroups, weight, bias, _eps);
         return normed.to(input.dtype);

@@ -7,7 +7,8 @@ namespace SdWeb.Engine.Models.Layers;
 
 /// <summary>
 /// LayerNorm over the last dimension whose statistics and affine transform run in float32 whatever the model's dtype,
-/// the result cast back to the input's dtype (see <see cref="Float32GroupNorm"/>). Parameters: <c>weight</c>, <c>bias</c>.
+/// the result cast back to the input's dtype (see <see cref="Float32GroupNorm"/>, also for the mixed-dtype kernel).
+/// Parameters: <c>weight</c>, <c>bias</c>.
 /// </summary>
 internal sealed class Float32LayerNorm : nn.Module<Tensor, Tensor>
 {
@@ -27,7 +28,8 @@ internal sealed class Float32LayerNorm : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input)
     {
-        if (input.dtype == ScalarType.Float32) return nn.functional.layer_norm(input, _shape, weight, bias, _eps);
+        if (input.dtype == ScalarType.Float32 || MixedPrecision.NormsInFloat32Natively(input))
+            return nn.functional.layer_norm(input, _shape, weight, bias, _eps);
         using var wide = input.to(ScalarType.Float32);
         using var normed = nn.functional.layer_norm(wide, _shape, weight, bias, _eps);
         return normed.to(input.dtype);

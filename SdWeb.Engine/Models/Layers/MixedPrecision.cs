@@ -25,6 +25,15 @@ internal static class MixedPrecision
     /// </summary>
     private const int MinBFloat16ConvOutputs = 16;
 
+    /// <summary>
+    /// Whether libtorch's own GroupNorm and LayerNorm take <paramref name="input"/> with float32 weights and compute in
+    /// float32: its CPU kernels do for bf16 (mixed-dtype, the result rounded to bf16 once). That is the float32 norm
+    /// without the two float32 copies of the input a widening would make, each twice the bf16 map (at 512² the VAE's are
+    /// 64–128 MiB in bf16), the largest part of a bf16-compute decode's peak (docs/performance.md).
+    /// </summary>
+    public static bool NormsInFloat32Natively(Tensor input) =>
+        input.dtype == ScalarType.BFloat16 && input.device.type == DeviceType.CPU;
+
     /// <summary>The dtype <paramref name="conv"/> computes in: the input's, but see <see cref="MinBFloat16ConvOutputs"/>.</summary>
     public static ScalarType ConvDType(Conv2d conv, Tensor input) =>
         input.dtype == ScalarType.BFloat16 && input.device.type == DeviceType.CPU && conv.weight!.shape[0] < MinBFloat16ConvOutputs
