@@ -155,7 +155,6 @@ internal sealed partial class StableDiffusionPipeline : IImagePipeline
             throw new GenerationFailedException(
                 "The UNet produced NaN or infinite values while sampling (a known fp16 overflow of some models). Try fp32 or bf16.");
 
-        HostMemory.ReleaseFreed(); // before the decode's large activations, not on top of the steps' freed ones
         var decoded = DecodeChecked(latents);
         return new DiffusionRun(promptEmbeds, initialNoise, timesteps, latents, decoded, FinishImages(request, decoded));
     }
