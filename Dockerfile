@@ -3,6 +3,8 @@
 #   docker run --gpus all -p 8080:8080 -v sdweb-data:/data -v /path/to/models:/models sdweb
 # (The default `dotnet build` uses the CPU libtorch; -p:TorchBackend=cuda selects TorchSharp-cuda-linux.
 #  --build-arg TORCH_BACKEND=cpu builds the CPU libtorch instead, for docker-compose's cpu profile.)
+# SdWeb/DemoModel/ (the trained demo model, when the repository has it) is published with the app and installed into
+# /models on first run when /models holds no model.
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 ARG TORCH_BACKEND=cuda

@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text;
 
 namespace SdWeb.Engine.Loading;
 
@@ -8,11 +9,22 @@ internal sealed record TokenizerFiles(string Description, Func<Stream> OpenVocab
     public const string VocabFileName = "vocab.json";
     public const string MergesFileName = "merges.txt";
 
+    /// <summary>Where a single-file checkpoint whose model has its own vocabulary (SdWeb's demo model) keeps it: its metadata.</summary>
+    public const string VocabMetadataKey = "sdweb.tokenizer.vocab.json", MergesMetadataKey = "sdweb.tokenizer.merges.txt";
+
     /// <summary>The standard CLIP ViT-L/14 vocabulary every SD v1 model uses (the single-file checkpoints do not carry it).</summary>
     public static TokenizerFiles StandardClip { get; } = new(
         "built-in CLIP ViT-L/14 tokenizer",
         () => EmbeddedResources.Open("clip-vocab.json"),
         () => EmbeddedResources.Open("clip-merges.txt"));
+
+    /// <summary>The tokenizer a checkpoint's metadata carries, or null when it has none (it uses <see cref="StandardClip"/>).</summary>
+    public static TokenizerFiles? FromMetadata(IReadOnlyDictionary<string, string> metadata, string description) =>
+        metadata.TryGetValue(VocabMetadataKey, out var vocab) && metadata.TryGetValue(MergesMetadataKey, out var merges)
+            ? new TokenizerFiles($"tokenizer in {description}", () => Utf8(vocab), () => Utf8(merges))
+            : null;
+
+    private static MemoryStream Utf8(string text) => new(Encoding.UTF8.GetBytes(text), writable: false);
 
     public static TokenizerFiles FromFolder(string dir)
     {

@@ -1,7 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using SdWeb.Engine.Pipelines;
 using SdWeb.Engine.Training.Evaluation;
+using SdWeb.Engine.Training.Scenes;
+using SdWeb.Engine.Training.Shipping;
 using TorchSharp;
 
 namespace SdWeb.Engine.Training;
@@ -19,6 +22,37 @@ public static class DemoModelTraining
     public const double VaeTimeShare = TrainingBudget.VaeShare;
     private static readonly TimeSpan CheckpointInterval = TimeSpan.FromMinutes(3);
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <summary>How the demo model is meant to be run (and is judged): its native size, Euler a, 20 steps, CFG 7.</summary>
+    public const int ImageSize = SceneLayout.Size, Steps = 20;
+    public const double CfgScale = 7;
+    public const string Sampler = "euler_a";
+
+    /// <summary>In a packed demo model (`models pack-demo`): the diffusers folder the app installs, and the manifest.</summary>
+    public const string PackedModelFolder = "model", ManifestFileName = "demo-model.json";
+
+    /// <summary>What the demo model can draw: the words of its captions' grammar.</summary>
+    public static IReadOnlyList<string> Shapes { get; } = Enum.GetValues<SceneShape>().Select(SceneCaptions.ShapeWord).ToList();
+
+    public static IReadOnlyList<string> Colours { get; } = ScenePalette.Colours.Select(ScenePalette.Word).ToList();
+
+    public static IReadOnlyList<string> Positions { get; } = SceneLayout.Positions.Select(p => p.ToString().ToLowerInvariant()).ToList();
+
+    public static IReadOnlyList<string> Backgrounds { get; } = Enum.GetValues<BackgroundTexture>().Select(t => t.ToString().ToLowerInvariant()).ToList();
+
+    /// <summary>Prompts the demo model draws well: trained one-object captions, one per shape.</summary>
+    public static IReadOnlyList<string> SuggestedPrompts { get; } = SuggestedScenes.All.Select(s => s.Caption).ToList();
+
+    /// <summary>A generation of <paramref name="prompt"/> as the demo model is meant to be run.</summary>
+    public static GenerationRequest Request(string prompt, long seed) => new()
+    {
+        Prompts = [prompt], Sampler = Sampler, Steps = Steps, CfgScale = CfgScale, Width = ImageSize, Height = ImageSize, Seed = seed,
+    };
+
+    /// <summary>Packs a trained model for the repository (`models pack-demo`); see <see cref="DemoModelPackage"/>.</summary>
+    /// <param name="trainingJson">train-demo's training.json, whose essentials go into the manifest (null: none).</param>
+    public static void Pack(string modelDir, string? trainingJson, string outDir, Action<string> log, CancellationToken cancellationToken) =>
+        DemoModelPackage.Pack(modelDir, trainingJson, outDir, log, cancellationToken);
 
     /// <param name="time">The time budget split between the stages; ignored by a stage given a step count.</param>
     /// <param name="evaluateCount">Held-out captions to generate and judge at the end (0: none).</param>

@@ -152,13 +152,14 @@ public class ModelsCommandTests
     }
 
     [Theory]
-    [InlineData(new[] { "explode" }, "unknown models command 'explode'; use inspect, download or create-random.")]
-    [InlineData(new string[0], "say what to do: inspect, download or create-random.")]
+    [InlineData(new[] { "explode" }, "unknown models command 'explode'; use inspect, download, create-random or pack-demo.")]
+    [InlineData(new string[0], "say what to do: inspect, download, create-random or pack-demo.")]
     [InlineData(new[] { "inspect" }, "models inspect needs the model's PATH.")]
     [InlineData(new[] { "create-random", "--preset", "xl", "--out", "x" }, "unknown preset 'xl'; choose one of: tiny, sd15.")]
     [InlineData(new[] { "create-random", "--preset", "tiny" }, "--out is required.")]
     [InlineData(new[] { "create-random", "--preset", "tiny", "--out", "x", "--seed", "-1" }, "--seed must not be negative, not -1.")]
     [InlineData(new[] { "download", "org/x", "--variant", "bf16" }, "--variant can only be fp16, not 'bf16'.")]
+    [InlineData(new[] { "pack-demo", "--from", "/nonexistent/model", "--out", "x" }, "--from /nonexistent/model: no such model folder.")]
     public async Task UsageErrorsSayWhatToFix(string[] args, string message)
     {
         var e = await Assert.ThrowsAsync<CliUsageException>(() => Run(args));

@@ -1,23 +1,24 @@
 namespace SdWeb.Cli;
 
-/// <summary>`models inspect|download|create-random …`: look at, fetch or fabricate models.</summary>
+/// <summary>`models inspect|download|create-random|pack-demo …`: look at, fetch, fabricate or pack models.</summary>
 public sealed class ModelsCommand(TextWriter output, TextWriter error) : ICliCommand
 {
-    public CliSyntax Syntax { get; } = new("models", "Inspect, download or fabricate models.")
+    public CliSyntax Syntax { get; } = new("models", "Inspect, download, fabricate or pack models.")
     {
-        SubVerbs = [ModelsInspect.Syntax, ModelsDownload.Syntax, ModelsCreateRandom.Syntax],
+        SubVerbs = [ModelsInspect.Syntax, ModelsDownload.Syntax, ModelsCreateRandom.Syntax, ModelsPackDemo.Syntax],
     };
 
     public Task<int> RunAsync(CliArgs args, CancellationToken cancellationToken)
     {
-        if (args.Positional.Count == 0) throw new CliUsageException("say what to do: inspect, download or create-random.");
+        if (args.Positional.Count == 0) throw new CliUsageException("say what to do: inspect, download, create-random or pack-demo.");
         var rest = args.Positional.Skip(1).ToList();
         return args.Positional[0] switch
         {
             "inspect" => ModelsInspect.RunAsync(args, rest, output, cancellationToken),
             "download" => ModelsDownload.RunAsync(args, rest, output, error, cancellationToken),
             "create-random" => ModelsCreateRandom.RunAsync(args, output, cancellationToken),
-            var other => throw new CliUsageException($"unknown models command '{other}'; use inspect, download or create-random."),
+            "pack-demo" => ModelsPackDemo.RunAsync(args, output, cancellationToken),
+            var other => throw new CliUsageException($"unknown models command '{other}'; use inspect, download, create-random or pack-demo."),
         };
     }
 }

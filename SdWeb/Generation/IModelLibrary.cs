@@ -9,8 +9,11 @@ public interface IModelLibrary
     /// <summary>The model a job uses when it names none.</summary>
     string DefaultModel { get; }
 
-    /// <summary>True while the only model is the built-in demo with random weights.</summary>
+    /// <summary>True while the only model is the built-in demo model (trained or random).</summary>
     bool IsDemoOnly { get; }
+
+    /// <summary>True while the only model is the demo model and it is the trained one SdWeb ships (not random weights).</summary>
+    bool IsDemoTrained { get; }
 
     /// <summary>The full path of a model; refuses unknown names and names that lead outside ModelsDir.</summary>
     /// <exception cref="Engine.Loading.ModelLoadException">The name is not a model in the models folder.</exception>

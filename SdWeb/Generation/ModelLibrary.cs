@@ -19,6 +19,8 @@ public sealed class ModelLibrary(SdWebOptions options) : IModelLibrary
 
     public bool IsDemoOnly => Names() is [DemoModel.Name];
 
+    public bool IsDemoTrained => IsDemoOnly && DemoModel.IsTrainedModel(Path.Combine(options.ModelsPath, DemoModel.Name));
+
     public string ResolvePath(string name)
     {
         var path = ModelCatalog.Resolve(options.ModelsPath, name);

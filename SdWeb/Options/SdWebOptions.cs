@@ -29,6 +29,12 @@ public sealed record SdWebOptions
     /// <summary>Holds the models (diffusers folders or single .safetensors files).</summary>
     public string ModelsDir { get; init; } = "./models";
 
+    /// <summary>
+    /// The trained demo model the first run installs (a `models pack-demo` package); without one there, the first run
+    /// makes a random tiny model instead. The build copies the repository's SdWeb/DemoModel/ beside the app.
+    /// </summary>
+    public string DemoModelDir { get; init; } = Path.Combine(AppContext.BaseDirectory, "DemoModel");
+
     /// <summary>The Hugging Face hub the Models page downloads from (as HF_ENDPOINT, which applies when this is unset; else huggingface.co).</summary>
     public string? HuggingFaceEndpoint { get; init; }
 
@@ -62,6 +68,8 @@ public sealed record SdWebOptions
     public string DataPath => Path.GetFullPath(DataDir);
 
     public string ModelsPath => Path.GetFullPath(ModelsDir);
+
+    public string DemoModelPath => Path.GetFullPath(DemoModelDir);
 
     public string DatabasePath => Path.Combine(DataPath, "sdweb.db");
 }

@@ -4,7 +4,7 @@ namespace SdWeb.Engine.Loading.Checkpoints;
 /// Renames an original (CompVis/LDM openaimodel) UNet state-dict key, without its <c>model.diffusion_model.</c> prefix,
 /// to diffusers' UNet2DConditionModel name, as diffusers' convert_ldm_unet_checkpoint does. LDM numbers its blocks
 /// flatly (input_blocks.0 is conv_in; then per level <c>layers_per_block</c> resnet(+attention) blocks and one downsampler);
-/// diffusers nests them per level.
+/// diffusers nests them per level. <see cref="ToLdm"/> is the inverse, from the same tables, for writing single files.
 /// </summary>
 internal static class LdmUNetKeys
 {
@@ -63,6 +63,42 @@ internal static class LdmUNetKeys
         }
     }
 
+    /// <summary>The original name of a diffusers UNet weight: the inverse of <see cref="ToDiffusers"/>.</summary>
+    /// <param name="upLevelHasAttention">Whether an up level has cross-attention (its upsampler then sits third in its LDM block).</param>
+    /// <returns>The LDM name, or null for a name the original UNet has no place for.</returns>
+    public static string? ToLdm(string name, int layersPerBlock, Func<int, bool> upLevelHasAttention)
+    {
+        foreach (var (ldm, diffusers) in TopLevel)
+            if (name.StartsWith(diffusers, StringComparison.Ordinal)) return ldm + name[diffusers.Length..];
+
+        var p = name.Split('.', 5);
+        if (p is ["mid_block", var kind, var index, _, ..])
+        {
+            string rest = string.Join('.', p[3..]);
+            return (kind, index) switch
+            {
+                ("resnets", "0") => $"middle_block.0.{ResnetToLdm(rest)}",
+                ("attentions", "0") => $"middle_block.1.{rest}",
+                ("resnets", "1") => $"middle_block.2.{ResnetToLdm(rest)}",
+                _ => null,
+            };
+        }
+        if (p.Length < 5 || !int.TryParse(p[1], out int level) || !int.TryParse(p[3], out int layer)) return null;
+        string tail = p[4];
+        int perLevel = layersPerBlock + 1;
+        return (p[0], p[2]) switch
+        {
+            ("down_blocks", "resnets") => $"input_blocks.{1 + level * perLevel + layer}.0.{ResnetToLdm(tail)}",
+            ("down_blocks", "attentions") => $"input_blocks.{1 + level * perLevel + layer}.1.{tail}",
+            ("down_blocks", "downsamplers") when tail.StartsWith("conv.", StringComparison.Ordinal) =>
+                $"input_blocks.{1 + level * perLevel + layersPerBlock}.0.op.{tail[5..]}",
+            ("up_blocks", "resnets") => $"output_blocks.{level * perLevel + layer}.0.{ResnetToLdm(tail)}",
+            ("up_blocks", "attentions") => $"output_blocks.{level * perLevel + layer}.1.{tail}",
+            ("up_blocks", "upsamplers") => $"output_blocks.{level * perLevel + layersPerBlock}.{(upLevelHasAttention(level) ? 2 : 1)}.{tail}",
+            _ => null,
+        };
+    }
+
     private static string? MiddleBlock(string[] p) => p.Length < 3 ? null : p[1] switch
     {
         "0" => $"mid_block.resnets.0.{Resnet(p[2])}",
@@ -75,6 +111,13 @@ internal static class LdmUNetKeys
     {
         foreach (var (ldm, diffusers) in ResnetParts)
             if (rest.StartsWith(ldm, StringComparison.Ordinal)) return diffusers + rest[ldm.Length..];
+        return rest;
+    }
+
+    private static string ResnetToLdm(string rest)
+    {
+        foreach (var (ldm, diffusers) in ResnetParts)
+            if (rest.StartsWith(diffusers, StringComparison.Ordinal)) return ldm + rest[diffusers.Length..];
         return rest;
     }
 }

@@ -6,7 +6,8 @@ namespace SdWeb.Engine.Loading.Checkpoints;
 /// <summary>
 /// One original-format Stable Diffusion v1 .safetensors checkpoint (UNet, VAE and CLIP text encoder under their
 /// CompVis/LDM names), opened as diffusers-named views with configs inferred from its shapes and its .yaml, if any.
-/// Tokenizer and scheduler, which such files do not carry, are SD v1's standard ones.
+/// Tokenizer and scheduler, which such files do not carry, are SD v1's standard ones (a vocabulary of its own in the
+/// file's metadata, as <see cref="SingleFileWriter"/> stores the demo model's, is used instead).
 /// </summary>
 internal static class SingleFileCheckpoint
 {
@@ -24,7 +25,7 @@ internal static class SingleFileCheckpoint
                 new(ConfigInference.UNet(unet, yaml), unet),
                 new(ConfigInference.Clip(textEncoder), textEncoder),
                 new(ConfigInference.Vae(vae, yaml), vae),
-                TokenizerFiles.StandardClip, Scheduler(yaml), hashedFile: path, owned: [file]);
+                TokenizerFiles.FromMetadata(file.Metadata, path) ?? TokenizerFiles.StandardClip, Scheduler(yaml), hashedFile: path, owned: [file]);
         }
         catch
         {

@@ -10,9 +10,6 @@ namespace SdWeb.Engine.Training.Evaluation;
 /// </summary>
 internal static class HeldOutEvaluation
 {
-    public const int Steps = 20;
-    public const double CfgScale = 7;
-
     public static SemanticScores Score(string modelDir, int count, long seed, CancellationToken cancellationToken)
     {
         using var pipeline = new PipelineFactory(new EngineOptions { Device = "cpu", DType = "fp32" }).Load(modelDir);
@@ -21,12 +18,7 @@ internal static class HeldOutEvaluation
         for (int i = 0; i < count; i++)
         {
             var scene = sampler.NextHeldOut();
-            var request = new GenerationRequest
-            {
-                Prompts = [scene.Caption], Sampler = "euler_a", Steps = Steps, CfgScale = CfgScale,
-                Width = SceneLayout.Size, Height = SceneLayout.Size, Seed = seed + i,
-            };
-            using var result = pipeline.Generate(request, progress: null, cancellationToken);
+            using var result = pipeline.Generate(DemoModelTraining.Request(scene.Caption, seed + i), progress: null, cancellationToken);
             judgements.Add(SceneChecker.Judge(result.Images[0].Image, scene));
         }
         return SemanticScores.Of(judgements);

@@ -12,7 +12,8 @@ public sealed class ModelLibraryTests : IDisposable
 {
     private readonly TempDir _dir = new();
 
-    private SdWebOptions Options => new() { DataDir = _dir["data"], ModelsDir = _dir["models"] };
+    // No shipped demo model here: these tests are about the random fallback (DemoModelInstallTests has the shipped one).
+    private SdWebOptions Options => new() { DataDir = _dir["data"], ModelsDir = _dir["models"], DemoModelDir = _dir["no-shipped-demo"] };
 
     private void CreateDemo() => new DemoModel(Options, NullLogger<DemoModel>.Instance).EnsureAnyModel();
 
@@ -29,6 +30,7 @@ public sealed class ModelLibraryTests : IDisposable
         var library = new ModelLibrary(Options);
         Assert.Equal([DemoModel.Name], library.Names());
         Assert.True(library.IsDemoOnly);
+        Assert.False(library.IsDemoTrained);
         Assert.Equal(demoFolder, library.ResolvePath(DemoModel.Name));
         Assert.Empty(Directory.GetDirectories(Options.ModelsPath, ".*")); // no partial folder left
         // Its tokenizer loads, so the form can count tokens for it.

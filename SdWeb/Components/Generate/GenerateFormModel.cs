@@ -1,5 +1,6 @@
 using System.Globalization;
 using SdWeb.Engine.Imaging;
+using SdWeb.Engine.Training;
 using SdWeb.Generation;
 
 namespace SdWeb.Components.Generate;
@@ -32,6 +33,13 @@ public sealed class GenerateFormModel
 
     public Guid? SourceImageId { get; set; }
     public double Strength { get; set; } = Defaults.Strength;
+
+    /// <summary>While the demo model is the only one: the settings it is made for (its native 64×64, Euler a, 20 steps, CFG 7).</summary>
+    public void UseDemoModelSettings()
+    {
+        (Width, Height) = (DemoModelTraining.ImageSize, DemoModelTraining.ImageSize);
+        (Sampler, Steps, CfgScale) = (DemoModelTraining.Sampler, DemoModelTraining.Steps, DemoModelTraining.CfgScale);
+    }
 
     /// <summary>The X/Y/Z plot panel; kept when the form is refilled (Reuse, a dropped PNG), as AUTOMATIC1111 keeps its script.</summary>
     public XyzPlotFormModel Plot { get; } = new();
