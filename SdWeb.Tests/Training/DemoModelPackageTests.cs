@@ -46,7 +46,7 @@ public sealed class DemoModelPackageTests(ITestOutputHelper output)
             {
                 using var expected = golden.Read(key, dtype);
                 using var actual = packed.Read(key);
-                Assert.True(expected.equal(actual), $"{key} is not the golden weight in {precision}");
+                Assert.True(expected.equal(actual).all().item<bool>(), $"{key} is not the golden weight in {precision}");
             }
         }
 
@@ -60,7 +60,7 @@ public sealed class DemoModelPackageTests(ITestOutputHelper output)
             {
                 using var expected = folder.UNet.Weights.Read(name, torch.ScalarType.Float32, torch.CPU);
                 using var actual = single.UNet.Weights.Read(name, torch.ScalarType.Float32, torch.CPU);
-                Assert.True(expected.equal(actual), $"the single file's {name} differs from the folder's");
+                Assert.True(expected.equal(actual).all().item<bool>(), $"the single file's {name} differs from the folder's");
             }
         }
         Assert.True(File.Exists(Path.Combine(pack, Path.ChangeExtension(DemoModelPackage.SingleFileName, ".yaml"))));
