@@ -59,7 +59,12 @@ public static class DemoModelTraining
     /// <param name="status">Told after each step: stage, step, loss and ETA (a progress line).</param>
     /// <param name="log">Told of events: stages, checkpoints, results.</param>
     public static void Run(string outDir, long seed, TimeSpan time, int? vaeSteps, int? diffusionSteps, bool resume, int evaluateCount,
-        Action<string> status, Action<string> log, CancellationToken cancellationToken)
+        Action<string> status, Action<string> log, CancellationToken cancellationToken) =>
+        Run(outDir, seed, time, vaeSteps, diffusionSteps, resume, evaluateCount, new LearningRates(), status, log, cancellationToken);
+
+    /// <summary><see cref="Run(string, long, TimeSpan, int?, int?, bool, int, Action{string}, Action{string}, CancellationToken)"/> with other learning rates.</summary>
+    internal static void Run(string outDir, long seed, TimeSpan time, int? vaeSteps, int? diffusionSteps, bool resume, int evaluateCount,
+        LearningRates rates, Action<string> status, Action<string> log, CancellationToken cancellationToken)
     {
         var checkpointDir = Path.Combine(outDir, "checkpoint");
         if (resume && !Directory.Exists(checkpointDir))
@@ -67,11 +72,46 @@ public static class DemoModelTraining
         if (!resume && Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any())
             throw new IOException($"{outDir} is not empty; choose a new folder, or pass --resume to continue its training.");
         torch.set_num_threads(Threads);
-        using var trainer = resume ? DemoTrainer.Resume(checkpointDir) : new DemoTrainer(seed);
+        using var trainer = resume ? DemoTrainer.Resume(checkpointDir, rates) : new DemoTrainer(seed, rates: rates);
         var state = trainer.State;
         log(resume ? $"resuming seed {state.Seed} at VAE step {state.VaeSteps}, diffusion step {state.DiffusionSteps}" : $"seed {seed}");
         log($"parameters: VAE {Count(trainer.Model.Vae):N0}, text encoder {Count(trainer.Model.TextEncoder):N0}, UNet {Count(trainer.Model.UNet):N0}");
-        var budget = new TrainingBudget(time, vaeSteps, diffusionSteps);
+        try
+        {
+            Train(trainer, new TrainingBudget(time, vaeSteps, diffusionSteps), checkpointDir, status, log, cancellationToken);
+        }
+        catch (NotFiniteNumberException e)
+        {
+            // The refused step was not applied and no checkpoint is written after it: the one on disk is the last good one.
+            var saved = Directory.Exists(checkpointDir)
+                ? $"{checkpointDir} keeps the last good checkpoint; --resume continues from it."
+                : "No checkpoint was written yet.";
+            throw new NotFiniteNumberException($"{e.Message} {saved}", e.OffendingNumber, e);
+        }
+        if (state.RepeatedSteps > 0) log($"{state.RepeatedSteps} step(s) had a non-finite first attempt and were run again");
+
+        var modelDir = Path.Combine(outDir, "model");
+        if (Directory.Exists(modelDir)) Directory.Delete(modelDir, recursive: true);
+        var hash = trainer.WeightsHash();
+        trainer.Model.WriteDiffusers(modelDir, state.ScalingFactor!.Value,
+            new Dictionary<string, string> { ["format"] = "pt", ["sdweb"] = $"demo model, seed {state.Seed}, weights sha256 {hash}" });
+        log($"wrote {modelDir} (weights sha256 {hash})");
+        var scores = evaluateCount > 0 ? HeldOutEvaluation.Score(modelDir, evaluateCount, state.Seed, cancellationToken) : null;
+        if (scores is not null) log($"held-out semantic scores: {scores}");
+        File.WriteAllText(Path.Combine(outDir, "training.json"), JsonSerializer.Serialize(
+            new
+            {
+                state.Seed, state.VaeSteps, state.VaeSeconds, state.DiffusionSteps, state.DiffusionSeconds, state.ScalingFactor,
+                state.RepeatedSteps, WeightsSha256 = hash, Threads, Scores = scores, state.Losses
+            },
+            Indented));
+    }
+
+    /// <summary>Both stages, each until its budget is spent, with a checkpoint every few minutes and after each stage.</summary>
+    private static void Train(DemoTrainer trainer, TrainingBudget budget, string checkpointDir, Action<string> status, Action<string> log,
+        CancellationToken cancellationToken)
+    {
+        var state = trainer.State;
         var lastCheckpoint = Stopwatch.StartNew();
         void Checkpoint()
         {
@@ -101,22 +141,6 @@ public static class DemoModelTraining
         }
         Checkpoint();
         log($"text encoder and UNet trained: {state.DiffusionSteps} steps in {state.DiffusionSeconds:0} s");
-
-        var modelDir = Path.Combine(outDir, "model");
-        if (Directory.Exists(modelDir)) Directory.Delete(modelDir, recursive: true);
-        var hash = trainer.WeightsHash();
-        trainer.Model.WriteDiffusers(modelDir, state.ScalingFactor!.Value,
-            new Dictionary<string, string> { ["format"] = "pt", ["sdweb"] = $"demo model, seed {state.Seed}, weights sha256 {hash}" });
-        log($"wrote {modelDir} (weights sha256 {hash})");
-        var scores = evaluateCount > 0 ? HeldOutEvaluation.Score(modelDir, evaluateCount, state.Seed, cancellationToken) : null;
-        if (scores is not null) log($"held-out semantic scores: {scores}");
-        File.WriteAllText(Path.Combine(outDir, "training.json"), JsonSerializer.Serialize(
-            new
-            {
-                state.Seed, state.VaeSteps, state.VaeSeconds, state.DiffusionSteps, state.DiffusionSeconds, state.ScalingFactor,
-                WeightsSha256 = hash, Threads, Scores = scores, state.Losses
-            },
-            Indented));
     }
 
     private static long Count(torch.nn.Module module) => module.parameters().Sum(p => p.numel());

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -24,7 +25,7 @@ internal sealed class DemoTrainer : IDisposable
 {
     public const int DefaultBatchSize = 16;
     public const int LossWindow = 25;
-    private const double VaeLearningRate = 1e-3, DiffusionLearningRate = 5e-4, WeightDecay = 0.01, MaxGradNorm = 1.0;
+    private const double WeightDecay = 0.01, MaxGradNorm = 1.0;
     private const double KlWeight = 1e-4, EmptyCaptionShare = 0.1;
     private const int ScalingSampleBatches = 8;
 
@@ -36,14 +37,15 @@ internal sealed class DemoTrainer : IDisposable
     private readonly OptimizerHelper _vaeOptimizer;
     private readonly OptimizerHelper _diffusionOptimizer;
 
-    public DemoTrainer(long seed, int batchSize = DefaultBatchSize)
+    public DemoTrainer(long seed, int batchSize = DefaultBatchSize, LearningRates? rates = null)
     {
+        rates ??= new LearningRates();
         _model = new DemoModel(seed);
         _scenes = new SceneSampler((ulong)seed);
         _noise = new Generator((ulong)seed + 1);
         _tokenizer = _model.Vocabulary.Tokenizer();
-        _vaeOptimizer = optim.AdamW(_model.Vae.parameters(), VaeLearningRate, weight_decay: WeightDecay);
-        _diffusionOptimizer = optim.AdamW(_model.TextEncoder.parameters().Concat(_model.UNet.parameters()), DiffusionLearningRate,
+        _vaeOptimizer = optim.AdamW(_model.Vae.parameters(), rates.Vae, weight_decay: WeightDecay);
+        _diffusionOptimizer = optim.AdamW(_model.TextEncoder.parameters().Concat(_model.UNet.parameters()), rates.Diffusion,
             weight_decay: WeightDecay);
         State = new TrainingState { Seed = seed, BatchSize = batchSize };
     }
@@ -57,7 +59,7 @@ internal sealed class DemoTrainer : IDisposable
     public double VaeStep()
     {
         using var images = SceneBatch.Images(NextScenes());
-        return TrainVaeOn(images);
+        return RetriedOnce(() => TrainVaeOn(images));
     }
 
     /// <summary>One VAE step on the given pictures [B, 3, 64, 64] in [-1, 1].</summary>
@@ -70,7 +72,7 @@ internal sealed class DemoTrainer : IDisposable
         // KL(q || N(0, 1)) per latent element; small, so that the latents stay near unit scale without blurring.
         var kl = (latents.Mean.pow(2) + latents.Std.pow(2) - 1 - latents.LogVar).mean() * 0.5;
         var loss = nn.functional.mse_loss(reconstruction, images) + kl * KlWeight;
-        Optimise(_vaeOptimizer, _model.Vae.parameters(), loss);
+        Optimise("VAE", State.VaeSteps + 1, _vaeOptimizer, _model.Vae.parameters(), loss);
         State.VaeSeconds += Stopwatch.GetElapsedTime(started).TotalSeconds;
         return Record("vae", loss, ++State.VaeSteps);
     }
@@ -100,7 +102,8 @@ internal sealed class DemoTrainer : IDisposable
             latents = distribution.Sample(_noise) * scale;
         var timesteps = randint(0, _schedule.AlphasCumprodValues.Length, [scenes.Count], ScalarType.Int64, generator: _noise);
         var noise = randn(latents.shape, generator: _noise);
-        return TrainDiffusionOn(latents, SceneBatch.TokenIds(_tokenizer, captions), timesteps, noise);
+        var tokenIds = SceneBatch.TokenIds(_tokenizer, captions);
+        return RetriedOnce(() => TrainDiffusionOn(latents, tokenIds, timesteps, noise));
     }
 
     /// <summary>One text encoder + UNet step: predict <paramref name="noise"/> added to scaled latents at the timesteps.</summary>
@@ -113,7 +116,8 @@ internal sealed class DemoTrainer : IDisposable
         var context = _model.TextEncoder.ForwardRecordingGradients(tokenIds);
         var predicted = _model.UNet.ForwardRecordingGradients(noisy, timesteps, context);
         var loss = nn.functional.mse_loss(predicted, noise);
-        Optimise(_diffusionOptimizer, _model.TextEncoder.parameters().Concat(_model.UNet.parameters()), loss);
+        Optimise("text encoder + UNet", State.DiffusionSteps + 1, _diffusionOptimizer,
+            _model.TextEncoder.parameters().Concat(_model.UNet.parameters()), loss);
         State.DiffusionSeconds += Stopwatch.GetElapsedTime(started).TotalSeconds;
         return Record("diffusion", loss, ++State.DiffusionSteps);
     }
@@ -149,11 +153,11 @@ internal sealed class DemoTrainer : IDisposable
         Directory.Move(writing, dir);
     }
 
-    public static DemoTrainer Resume(string dir)
+    public static DemoTrainer Resume(string dir, LearningRates? rates = null)
     {
         var state = JsonSerializer.Deserialize<TrainingState>(File.ReadAllText(Path.Combine(dir, "state.json")))
             ?? throw new IOException($"{dir}/state.json is empty.");
-        var trainer = new DemoTrainer(state.Seed, state.BatchSize) { State = state };
+        var trainer = new DemoTrainer(state.Seed, state.BatchSize, rates) { State = state };
         trainer._model.Vae.load(Path.Combine(dir, "vae.bin"));
         trainer._model.TextEncoder.load(Path.Combine(dir, "text_encoder.bin"));
         trainer._model.UNet.load(Path.Combine(dir, "unet.bin"));
@@ -172,15 +176,45 @@ internal sealed class DemoTrainer : IDisposable
         _schedule.Dispose();
     }
 
+    /// <summary>
+    /// Runs a step; if it was refused as not finite, runs it once more on the same batch. A NaN seen once in a long run
+    /// (docs/demo-model.md) was not numerical: the same step from the same state came out finite when run again, so a
+    /// repeat gives exactly what an undisturbed run computes. A second refusal is a real divergence and stops training.
+    /// </summary>
+    private double RetriedOnce(Func<double> step)
+    {
+        try
+        {
+            return step();
+        }
+        catch (NotFiniteNumberException)
+        {
+            State.RepeatedSteps++;
+            return step();
+        }
+    }
+
     private List<Scene> NextScenes() => [.. Enumerable.Range(0, State.BatchSize).Select(_ => _scenes.NextTraining())];
 
-    private static void Optimise(OptimizerHelper optimizer, IEnumerable<Parameter> parameters, Tensor loss)
+    /// <summary>
+    /// Applies one step, unless its loss or gradient norm is not finite: one NaN update would make every weight NaN, so the
+    /// step is refused and the weights stay as they were.
+    /// </summary>
+    private static void Optimise(string stage, int step, OptimizerHelper optimizer, IEnumerable<Parameter> parameters, Tensor loss)
     {
         optimizer.zero_grad();
+        double lossValue = loss.item<float>();
+        if (!double.IsFinite(lossValue)) throw Diverged(stage, step, "loss", lossValue);
         loss.backward();
-        nn.utils.clip_grad_norm_(parameters, MaxGradNorm);
+        var gradientNorm = nn.utils.clip_grad_norm_(parameters, MaxGradNorm);
+        if (!double.IsFinite(gradientNorm))
+            throw Diverged(stage, step, string.Create(CultureInfo.InvariantCulture, $"gradient norm (loss {lossValue:G6})"), gradientNorm);
         optimizer.step();
     }
+
+    private static NotFiniteNumberException Diverged(string stage, int step, string what, double value) =>
+        new(string.Create(CultureInfo.InvariantCulture,
+            $"Training diverged: the {stage} stage's {what} was {value} at step {step}; that step was not applied."), value);
 
     /// <summary>Keeps the loss curve: one point per <see cref="LossWindow"/> steps.</summary>
     private double Record(string stage, Tensor loss, int step)

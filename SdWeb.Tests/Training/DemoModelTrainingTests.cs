@@ -34,6 +34,27 @@ public class DemoModelTrainingTests
     }
 
     [Fact]
+    public void ADivergingStepStopsTrainingWithTheLastGoodCheckpointOnDisk()
+    {
+        using var dir = new TempDir();
+        // An absurd learning rate: AdamW's decay factor 1 - lr·0.01 multiplies every weight by -1e10 per step, so within a
+        // few steps the activations overflow float32 and the loss is NaN.
+        var absurd = new LearningRates(Diffusion: 1e12);
+        var error = Assert.Throws<NotFiniteNumberException>(() => DemoModelTraining.Run(dir["run"], seed: 3, TimeSpan.FromHours(1), vaeSteps: 1,
+            diffusionSteps: 20, resume: false, evaluateCount: 0, absurd, _ => { }, _ => { }, CancellationToken.None));
+
+        Assert.Matches(@"^Training diverged: the text encoder \+ UNet stage's .+ was (NaN|-?Infinity) at step \d+; that step was not applied\. .+ keeps the last good checkpoint", error.Message);
+        Assert.False(File.Exists(dir["run/training.json"]));
+        using var state = JsonDocument.Parse(File.ReadAllText(dir["run/checkpoint/state.json"]));
+        Assert.Equal(0, state.RootElement.GetProperty("DiffusionSteps").GetInt32());
+        using var resumed = DemoTrainer.Resume(dir["run/checkpoint"]);
+        using var reference = new DemoTrainer(seed: 3);
+        reference.VaeStep();
+        reference.MeasureScalingFactor();
+        Assert.Equal(reference.WeightsHash(), resumed.WeightsHash());
+    }
+
+    [Fact]
     public void ResumingNeedsACheckpointAndANewRunNeedsAnEmptyFolder()
     {
         using var dir = new TempDir();

@@ -88,7 +88,8 @@ public static class CliApp
             return Cancelled;
         }
         catch (Exception e) when (e is Engine.Loading.ModelLoadException or Engine.Pipelines.GenerationFailedException
-                                      or ArgumentException or IOException or HttpRequestException)
+                                      or ArgumentException or IOException or HttpRequestException
+                                      or NotFiniteNumberException)
         {
             await error.WriteLineAsync($"error: {e.Message}");
             return Failed;
