@@ -13,7 +13,7 @@ namespace SdWeb.Tests.Training;
 
 /// <summary>
 /// `models pack-demo`'s packing, on the golden tiny-sd folder standing in for a trained demo model (the real one is
-/// trained by the coordinator and dropped into SdWeb/DemoModel/).
+/// trained with `train-demo` and packed into SdWeb/DemoModel/).
 /// </summary>
 [Layer(Layer.Engine)]
 public sealed class DemoModelPackageTests(ITestOutputHelper output)
