@@ -27,7 +27,7 @@ internal sealed class DemoTrainer : IDisposable
     public const int LossWindow = 25;
     private const double WeightDecay = 0.01, MaxGradNorm = 1.0;
     private const double KlWeight = 1e-4, EmptyCaptionShare = 0.1;
-    private const int ScalingSampleBatches = 8;
+    private const int ScalingSampleBatches = 8, MaxAttempts = 3;
 
     private readonly DemoModel _model;
     private readonly SceneSampler _scenes;
@@ -59,7 +59,7 @@ internal sealed class DemoTrainer : IDisposable
     public double VaeStep()
     {
         using var images = SceneBatch.Images(NextScenes());
-        return RetriedOnce(() => TrainVaeOn(images));
+        return Repeated(() => TrainVaeOn(images));
     }
 
     /// <summary>One VAE step on the given pictures [B, 3, 64, 64] in [-1, 1].</summary>
@@ -103,7 +103,7 @@ internal sealed class DemoTrainer : IDisposable
         var timesteps = randint(0, _schedule.AlphasCumprodValues.Length, [scenes.Count], ScalarType.Int64, generator: _noise);
         var noise = randn(latents.shape, generator: _noise);
         var tokenIds = SceneBatch.TokenIds(_tokenizer, captions);
-        return RetriedOnce(() => TrainDiffusionOn(latents, tokenIds, timesteps, noise));
+        return Repeated(() => TrainDiffusionOn(latents, tokenIds, timesteps, noise));
     }
 
     /// <summary>One text encoder + UNet step: predict <paramref name="noise"/> added to scaled latents at the timesteps.</summary>
@@ -177,20 +177,22 @@ internal sealed class DemoTrainer : IDisposable
     }
 
     /// <summary>
-    /// Runs a step; if it was refused as not finite, runs it once more on the same batch. A NaN seen once in a long run
-    /// (docs/demo-model.md) was not numerical: the same step from the same state came out finite when run again, so a
-    /// repeat gives exactly what an undisturbed run computes. A second refusal is a real divergence and stops training.
+    /// Runs a step; one refused as not finite runs again on the same batch, up to <see cref="MaxAttempts"/> in all. The
+    /// weights are untouched by a refused step, so a repeat computes exactly what an undisturbed run would. The fault seen
+    /// (docs/demo-model.md) comes and goes with the machine's load; a real divergence fails every attempt and stops training.
     /// </summary>
-    private double RetriedOnce(Func<double> step)
+    private double Repeated(Func<double> step)
     {
-        try
+        for (int attempt = 1; ; attempt++)
         {
-            return step();
-        }
-        catch (NotFiniteNumberException)
-        {
-            State.RepeatedSteps++;
-            return step();
+            try
+            {
+                return step();
+            }
+            catch (NotFiniteNumberException) when (attempt < MaxAttempts)
+            {
+                State.RepeatedSteps++;
+            }
         }
     }
 
