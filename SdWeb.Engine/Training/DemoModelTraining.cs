@@ -96,13 +96,17 @@ public static class DemoModelTraining
         trainer.Model.WriteDiffusers(modelDir, state.ScalingFactor!.Value,
             new Dictionary<string, string> { ["format"] = "pt", ["sdweb"] = $"demo model, seed {state.Seed}, weights sha256 {hash}" });
         log($"wrote {modelDir} (weights sha256 {hash})");
-        var scores = evaluateCount > 0 ? HeldOutEvaluation.Score(modelDir, evaluateCount, state.Seed, cancellationToken) : null;
-        if (scores is not null) log($"held-out semantic scores: {scores}");
+        var scores = evaluateCount > 0
+            ? HeldOutEvaluation.Score(modelDir, evaluateCount, state.Seed, Path.Combine(outDir, "samples-held-out.png"), cancellationToken)
+            : null;
+        if (scores is not null) log($"held-out captions: {scores}");
+        var suggestedScores = evaluateCount > 0 ? HeldOutEvaluation.ScoreSuggested(modelDir, Path.Combine(outDir, "samples-suggested.png"), cancellationToken) : null;
+        if (suggestedScores is not null) log($"suggested prompts, seeds 0-{HeldOutEvaluation.SuggestedSeeds - 1}: {suggestedScores}");
         File.WriteAllText(Path.Combine(outDir, "training.json"), JsonSerializer.Serialize(
             new
             {
                 state.Seed, state.VaeSteps, state.VaeSeconds, state.DiffusionSteps, state.DiffusionSeconds, state.ScalingFactor,
-                state.RepeatedSteps, WeightsSha256 = hash, Threads, Scores = scores, state.Losses
+                state.RepeatedSteps, WeightsSha256 = hash, Threads, Scores = scores, SuggestedScores = suggestedScores, state.Losses
             },
             Indented));
     }
@@ -122,7 +126,7 @@ public static class DemoModelTraining
         while (!budget.VaeDone(state))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var loss = trainer.VaeStep();
+            var loss = trainer.VaeStep(budget.Progress(vae: true, state));
             status(Line("1/2 vae", state.VaeSteps, loss, budget.Remaining(vae: true, state)));
             if (lastCheckpoint.Elapsed > CheckpointInterval) Checkpoint();
         }
@@ -135,7 +139,7 @@ public static class DemoModelTraining
         while (!budget.DiffusionDone(state))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var loss = trainer.DiffusionStep();
+            var loss = trainer.DiffusionStep(budget.Progress(vae: false, state));
             status(Line("2/2 text encoder + unet", state.DiffusionSteps, loss, budget.Remaining(vae: false, state)));
             if (lastCheckpoint.Elapsed > CheckpointInterval) Checkpoint();
         }

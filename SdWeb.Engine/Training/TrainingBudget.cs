@@ -13,6 +13,14 @@ internal sealed record TrainingBudget(TimeSpan Time, int? VaeSteps = null, int? 
     public bool DiffusionDone(TrainingState s) =>
         DiffusionSteps is int n ? s.DiffusionSteps >= n : s.DiffusionSeconds >= Time.TotalSeconds * (1 - VaeShare);
 
+    /// <summary>How far the stage is, 0…1: its steps over its step count, else its seconds over its share of the time.</summary>
+    public double Progress(bool vae, TrainingState s)
+    {
+        var (steps, seconds, limit) = vae ? (s.VaeSteps, s.VaeSeconds, VaeSteps) : (s.DiffusionSteps, s.DiffusionSeconds, DiffusionSteps);
+        double progress = limit is int n ? (double)steps / n : seconds / (Time.TotalSeconds * (vae ? VaeShare : 1 - VaeShare));
+        return Math.Clamp(progress, 0, 1);
+    }
+
     /// <summary>The stage's expected remaining time, from its pace so far.</summary>
     public TimeSpan Remaining(bool vae, TrainingState s)
     {

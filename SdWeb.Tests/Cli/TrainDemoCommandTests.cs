@@ -3,7 +3,7 @@ using SdWeb.Tests.Support;
 
 namespace SdWeb.Tests.Cli;
 
-/// <summary>In one collection with the other demo-training tests: training sets libtorch's thread count, which is process-wide.</summary>
+/// <summary>In the <see cref="DemoTrainingCollection"/>, which runs alone (training sets process-wide libtorch state).</summary>
 [Layer(Layer.Engine)]
 [Collection("DemoTraining")]
 public class TrainDemoCommandTests

@@ -7,7 +7,7 @@ using SdWeb.Tests.Support;
 
 namespace SdWeb.Tests.Training;
 
-/// <summary>In one collection with the other demo-training tests: training sets libtorch's thread count, which is process-wide.</summary>
+/// <summary>In the <see cref="DemoTrainingCollection"/>, which runs alone (training sets process-wide libtorch state).</summary>
 [Layer(Layer.Engine)]
 [Collection("DemoTraining")]
 public class DemoModelTrainingTests
@@ -25,7 +25,11 @@ public class DemoModelTrainingTests
         using var training = JsonDocument.Parse(File.ReadAllText(dir["run/training.json"]));
         var scaling = training.RootElement.GetProperty("ScalingFactor").GetDouble();
         Assert.Equal(scaling, source.Vae.Config.ScalingFactor, 6);
-        Assert.Contains(events, e => e.StartsWith("held-out semantic scores", StringComparison.Ordinal));
+        Assert.Contains(events, e => e.StartsWith("held-out captions: ", StringComparison.Ordinal));
+        Assert.Contains(events, e => e.StartsWith("suggested prompts, seeds 0-7: ", StringComparison.Ordinal));
+        // The sample grids: one held-out picture; 4 suggested prompts × 8 seeds, a prompt to a row (64 px, 2 px apart).
+        Assert.Equal((68, 68), Size(dir["run/samples-held-out.png"]));
+        Assert.Equal((8 * 66 + 2, 4 * 66 + 2), Size(dir["run/samples-suggested.png"]));
 
         using var pipeline = new PipelineFactory(new EngineOptions { Device = "cpu", DType = "fp32" }).Load(dir["run/model"]);
         using var result = pipeline.Generate(new GenerationRequest { Prompts = ["a red circle at the left on a blue background"], Width = 64, Height = 64, Steps = 2, Seed = 1 },
@@ -61,5 +65,11 @@ public class DemoModelTrainingTests
         Assert.Throws<IOException>(() => DemoModelTraining.Run(dir["none"], 0, TimeSpan.FromMinutes(1), 1, 1, resume: true, 0, _ => { }, _ => { }, CancellationToken.None));
         File.WriteAllText(dir["file"], "");
         Assert.Throws<IOException>(() => DemoModelTraining.Run(dir.Path, 0, TimeSpan.FromMinutes(1), 1, 1, resume: false, 0, _ => { }, _ => { }, CancellationToken.None));
+    }
+
+    private static (int Width, int Height) Size(string png)
+    {
+        var info = SixLabors.ImageSharp.Image.Identify(png);
+        return (info.Width, info.Height);
     }
 }

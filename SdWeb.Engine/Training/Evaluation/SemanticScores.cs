@@ -7,7 +7,7 @@ internal sealed record SemanticScores(int Count, double Background, double Objec
         Share(judgements, j => j.BackgroundRight), Share(judgements, j => j.ObjectRight), Share(judgements, j => j.ShapeRight));
 
     public override string ToString() =>
-        $"background {Background:P0}, object colour at position {Object:P0}, shape {Shape:P0} (over {Count} held-out captions)";
+        $"background {Background:P0}, object colour at position {Object:P0}, shape {Shape:P0} (over {Count} pictures)";
 
     private static double Share(IReadOnlyCollection<SceneJudgement> judgements, Func<SceneJudgement, bool> right) =>
         judgements.Count == 0 ? 0 : judgements.Count(right) / (double)judgements.Count;
