@@ -69,6 +69,8 @@ internal sealed partial class StableDiffusionPipeline : IImagePipeline
         GenerationRequestValidator.ThrowIfInvalid(request, _limits);
         ThrowIfInpaintingModelWithoutMask(request);
         cancellationToken.ThrowIfCancellationRequested();
+        // No collection, so no finalizer, runs under a TorchSharp op (see CollectionPause).
+        using var pause = CollectionPause.Start();
         // Restored when the run ends, however it ends (done, cancelled, failed).
         using var loras = MergeLoras(request);
         using var tiling = TilingFor(request);
@@ -177,6 +179,7 @@ internal sealed partial class StableDiffusionPipeline : IImagePipeline
         for (int i = 0; i < count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            using var pause = CollectionPause.Start(); // a new region if other threads used up the last one's budget
             using var stepScope = torch.NewDisposeScope();
             var t = timesteps[i];
             var noisePred = pass.A1111 is { } a1111

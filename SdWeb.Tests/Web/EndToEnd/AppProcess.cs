@@ -30,7 +30,8 @@ public sealed class AppProcess : IDisposable
     /// <param name="settings">More command-line settings, e.g. <c>--SdWeb:Threads=1</c>.</param>
     /// <remarks>
     /// fp32, not the app's default <c>auto</c>: auto calibrates per machine (and may pick bf16 compute), which the
-    /// calibration's own tests check; these tests check the app.
+    /// calibration's own tests check; these tests check the app. Without the shipped demo package, so that an empty models
+    /// folder gets the random tiny model, whose any-size, any-prompt behaviour these tests rely on.
     /// </remarks>
     public static async Task<AppProcess> StartAsync(string dataDir, string modelsDir, TimeSpan startTimeout, params string[] settings)
     {
@@ -42,7 +43,7 @@ public sealed class AppProcess : IDisposable
             RedirectStandardError = true,
         };
         string[] args = [Path.Combine(AppContext.BaseDirectory, "SdWeb.dll"), "--urls", url,
-            $"--SdWeb:DataDir={dataDir}", $"--SdWeb:ModelsDir={modelsDir}", "--SdWeb:DType=fp32", .. settings];
+            $"--SdWeb:DataDir={dataDir}", $"--SdWeb:ModelsDir={modelsDir}", "--SdWeb:DType=fp32", WithoutDemoPackage(dataDir), .. settings];
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
 
@@ -67,6 +68,9 @@ public sealed class AppProcess : IDisposable
         }
         return app;
     }
+
+    /// <summary>Points the app at a package folder that does not exist, so it falls back to random weights.</summary>
+    public static string WithoutDemoPackage(string dataDir) => $"--SdWeb:DemoModelDir={Path.Combine(dataDir, "no-demo-package")}";
 
     private static int FreePort()
     {

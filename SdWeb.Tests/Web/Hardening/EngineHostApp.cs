@@ -33,6 +33,7 @@ public sealed class EngineHostApp : WebApplicationFactory<Program>
         builder.UseEnvironment("Production"); // as deployed; and no development-time static asset manifest needed
         builder.UseSetting("SdWeb:DataDir", Dir["data"]);
         builder.UseSetting("SdWeb:ModelsDir", Dir["models"]);
+        builder.UseSetting("SdWeb:DemoModelDir", Dir["no-demo-package"]); // the random demo model, not the shipped one
         builder.UseSetting("SdWeb:DType", "fp32"); // not auto's per-machine calibration: these tests check the app
         builder.UseSetting("SdWeb:SubmissionBurst", _submissionBurst.ToString(System.Globalization.CultureInfo.InvariantCulture));
         builder.UseSetting("SdWeb:SubmissionsPerMinute", "1");

@@ -16,7 +16,7 @@ public sealed class ModelFilesBed : IDisposable
 
     public ModelFilesBed(string? huggingFaceEndpoint = null)
     {
-        Options = new SdWebOptions { ModelsDir = Dir["models"], DataDir = Dir["data"], HuggingFaceEndpoint = huggingFaceEndpoint };
+        Options = new SdWebOptions { ModelsDir = Dir["models"], DataDir = Dir["data"], DemoModelDir = Dir["no-demo-package"], HuggingFaceEndpoint = huggingFaceEndpoint };
         Directory.CreateDirectory(Options.ModelsPath);
         Networks = NetworkLibrary.InModelsFolder(Options.ModelsPath);
         Vaes = new VaeLibrary(Options);

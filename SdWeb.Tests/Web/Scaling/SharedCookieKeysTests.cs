@@ -85,6 +85,7 @@ public sealed class SharedCookieKeysTests : IDisposable
         {
             builder.UseSetting("SdWeb:DataDir", dir["data"]);
             builder.UseSetting("SdWeb:ModelsDir", dir["models"]);
+            builder.UseSetting("SdWeb:DemoModelDir", dir["no-demo-package"]);
             builder.UseSetting("SdWeb:Redis", redis);
             builder.UseSetting("SdWeb:Worker:Enabled", "false");
             builder.UseEnvironment("Node-" + name);

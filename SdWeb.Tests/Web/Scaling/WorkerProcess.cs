@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using SdWeb.Scaling;
+using SdWeb.Tests.Web.EndToEnd;
 
 namespace SdWeb.Tests.Web.Scaling;
 
@@ -25,7 +26,8 @@ public sealed class WorkerProcess : IDisposable
     {
         var start = new ProcessStartInfo("dotnet") { WorkingDirectory = AppContext.BaseDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
         string[] args = [Path.Combine(AppContext.BaseDirectory, "SdWeb.dll"), WorkerHost.Verb, $"--SdWeb:DataDir={dataDir}",
-            $"--SdWeb:ModelsDir={modelsDir}", "--SdWeb:Device=cpu", "--SdWeb:DType=fp32", "--SdWeb:Threads=1", .. settings];
+            $"--SdWeb:ModelsDir={modelsDir}", "--SdWeb:Device=cpu", "--SdWeb:DType=fp32", "--SdWeb:Threads=1",
+            AppProcess.WithoutDemoPackage(dataDir), .. settings];
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         var worker = new WorkerProcess(Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start"));

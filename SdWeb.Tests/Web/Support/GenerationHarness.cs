@@ -15,7 +15,7 @@ public sealed class GenerationHarness : IDisposable
     private GenerationHarness(TestDatabase database, ImageFileWriter files)
     {
         Database = database;
-        Options = new SdWebOptions { DataDir = database.Dir.Path, ModelsDir = database.Dir["models"] };
+        Options = new SdWebOptions { DataDir = database.Dir.Path, ModelsDir = database.Dir["models"], DemoModelDir = database.Dir["no-demo-package"] };
         // A model file in ModelsDir, so a started worker has no reason to create the demo model (the fake engine never reads it).
         Directory.CreateDirectory(Options.ModelsDir);
         File.WriteAllBytes(Path.Combine(Options.ModelsDir, "model-a.safetensors"), []);

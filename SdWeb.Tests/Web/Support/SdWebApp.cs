@@ -26,6 +26,7 @@ public sealed partial class SdWebApp : WebApplicationFactory<Program>, IAsyncLif
     {
         builder.UseSetting("SdWeb:DataDir", Dir["data"]);
         builder.UseSetting("SdWeb:ModelsDir", Dir["models"]);
+        builder.UseSetting("SdWeb:DemoModelDir", Dir["no-demo-package"]); // the random demo model, not the shipped one
         builder.UseSetting("SdWeb:DType", "fp32"); // not auto's per-machine calibration: these tests check the app
         builder.ConfigureServices(services =>
         {

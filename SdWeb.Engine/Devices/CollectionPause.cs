@@ -1,0 +1,63 @@
+using System.Runtime;
+
+namespace SdWeb.Engine.Devices;
+
+/// <summary>
+/// Holds off garbage collection while TorchSharp ops run. TorchSharp turns each .NET number passed to an op
+/// (<c>t.add_(1e-8)</c>, <c>t * 0.5</c>) into a finalizable <c>Scalar</c> and hands libtorch its native pointer without
+/// keeping the object alive. When another thread's allocation starts a collection while the torch thread sits between
+/// reading that pointer and the native call, the finalizer can free the scalar first, and the op reads freed memory: a
+/// wrong number, a NaN, or libtorch's "Expected false to be true" from <c>Scalar::toFloat</c>. In a no-GC region no
+/// collection runs, so no scalar is freed under an op. The region is process-wide, so pauses on several threads share
+/// one: the first starts it, the last ends it. If the other threads allocate more than the budget meanwhile, a
+/// collection runs and the region ends early (<see cref="Held"/>); the next pause, nested or not, starts a new one.
+/// </summary>
+internal sealed class CollectionPause : IDisposable
+{
+    /// <summary>
+    /// Managed bytes all threads together may allocate during a pause, kept as garbage until it ends: a sampling or
+    /// training step allocates a few MB.
+    /// </summary>
+    public const long Budget = 128L << 20;
+
+    private static readonly Lock Gate = new();
+    private static int _holders;
+    private bool _disposed;
+
+    private CollectionPause()
+    {
+    }
+
+    public static CollectionPause Start()
+    {
+        lock (Gate)
+        {
+            _holders++;
+            if (!Held)
+            {
+                try
+                {
+                    GC.TryStartNoGCRegion(Budget);
+                }
+                catch (ArgumentOutOfRangeException)
+                {
+                    // A GC configured with less ephemeral space than the budget: run unpaused rather than fail.
+                }
+            }
+            return new CollectionPause();
+        }
+    }
+
+    /// <summary>Whether no collection can run now.</summary>
+    public static bool Held => GCSettings.LatencyMode == GCLatencyMode.NoGCRegion;
+
+    public void Dispose()
+    {
+        lock (Gate)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            if (--_holders == 0 && Held) GC.EndNoGCRegion();
+        }
+    }
+}
