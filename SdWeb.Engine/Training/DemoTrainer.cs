@@ -62,9 +62,9 @@ internal sealed class DemoTrainer : IDisposable
     public double VaeStep(double stageProgress = 0)
     {
         SetLearningRate(_vaeOptimizer, LearningRates.Annealed(_rates.Vae, stageProgress));
-        Tensor images;
-        using (CollectionPause.Start()) images = SceneBatch.Images(NextScenes());
-        using (images) return Repeated(() => TrainVaeOn(images));
+        using var pause = CollectionPause.Start();
+        using var images = SceneBatch.Images(NextScenes());
+        return Repeated(() => TrainVaeOn(images));
     }
 
     /// <summary>One VAE step on the given pictures [B, 3, 64, 64] in [-1, 1].</summary>
@@ -102,18 +102,16 @@ internal sealed class DemoTrainer : IDisposable
     {
         SetLearningRate(_diffusionOptimizer, LearningRates.Annealed(_rates.Diffusion, stageProgress));
         var scale = State.ScalingFactor ?? throw new InvalidOperationException("Measure the VAE's scaling factor before stage 2.");
+        using var pause = CollectionPause.Start();
         using var scope = NewDisposeScope();
-        Tensor latents, timesteps, noise, tokenIds;
-        using (CollectionPause.Start())
-        {
-            var scenes = NextScenes();
-            var captions = scenes.Select(s => _scenes.Random.NextDouble() < EmptyCaptionShare ? "" : s.Caption).ToList();
-            using (var distribution = _model.Vae.Encode(SceneBatch.Images(scenes)))
-                latents = distribution.Sample(_noise) * scale;
-            timesteps = randint(0, _schedule.AlphasCumprodValues.Length, [scenes.Count], ScalarType.Int64, generator: _noise);
-            noise = randn(latents.shape, generator: _noise);
-            tokenIds = SceneBatch.TokenIds(_tokenizer, captions);
-        }
+        var scenes = NextScenes();
+        var captions = scenes.Select(s => _scenes.Random.NextDouble() < EmptyCaptionShare ? "" : s.Caption).ToList();
+        Tensor latents;
+        using (var distribution = _model.Vae.Encode(SceneBatch.Images(scenes)))
+            latents = distribution.Sample(_noise) * scale;
+        var timesteps = randint(0, _schedule.AlphasCumprodValues.Length, [scenes.Count], ScalarType.Int64, generator: _noise);
+        var noise = randn(latents.shape, generator: _noise);
+        var tokenIds = SceneBatch.TokenIds(_tokenizer, captions);
         return Repeated(() => TrainDiffusionOn(latents, tokenIds, timesteps, noise));
     }
 
@@ -205,6 +203,7 @@ internal sealed class DemoTrainer : IDisposable
             try
             {
                 // The last attempt is not on oneDNN's kernels, in case the fault is theirs; the others repeat the step exactly.
+                // The step's pause holds; after a repeat's GC.Collect ended its region, this one starts a new one.
                 using var pause = CollectionPause.Start();
                 if (attempt < MaxAttempts) return step();
                 using var kernels = CpuKernelChoice.AtenOnly();
