@@ -88,7 +88,6 @@ public static class DemoModelTraining
                 : "No checkpoint was written yet.";
             throw new NotFiniteNumberException($"{e.Message} {saved}", e.OffendingNumber, e);
         }
-        if (state.RepeatedSteps > 0) log($"{state.RepeatedSteps} step(s) had a non-finite first attempt and were run again");
 
         var modelDir = Path.Combine(outDir, "model");
         if (Directory.Exists(modelDir)) Directory.Delete(modelDir, recursive: true);
@@ -106,7 +105,7 @@ public static class DemoModelTraining
             new
             {
                 state.Seed, state.VaeSteps, state.VaeSeconds, state.DiffusionSteps, state.DiffusionSeconds, state.ScalingFactor,
-                state.RepeatedSteps, WeightsSha256 = hash, Threads, Scores = scores, SuggestedScores = suggestedScores, state.Losses
+                WeightsSha256 = hash, Threads, Scores = scores, SuggestedScores = suggestedScores, state.Losses
             },
             Indented));
     }

@@ -28,7 +28,7 @@ internal sealed class DemoTrainer : IDisposable
     public const int LossWindow = 25;
     private const double WeightDecay = 0.01, MaxGradNorm = 1.0;
     private const double KlWeight = 1e-4, EmptyCaptionShare = 0.1, MinSnrGamma = 5;
-    private const int ScalingSampleBatches = 8, MaxAttempts = 4;
+    private const int ScalingSampleBatches = 8;
 
     private readonly DemoModel _model;
     private readonly SceneSampler _scenes;
@@ -64,7 +64,7 @@ internal sealed class DemoTrainer : IDisposable
         SetLearningRate(_vaeOptimizer, LearningRates.Annealed(_rates.Vae, stageProgress));
         using var pause = CollectionPause.Start();
         using var images = SceneBatch.Images(NextScenes());
-        return Repeated(() => TrainVaeOn(images));
+        return TrainVaeOn(images);
     }
 
     /// <summary>One VAE step on the given pictures [B, 3, 64, 64] in [-1, 1].</summary>
@@ -112,7 +112,7 @@ internal sealed class DemoTrainer : IDisposable
         var timesteps = randint(0, _schedule.AlphasCumprodValues.Length, [scenes.Count], ScalarType.Int64, generator: _noise);
         var noise = randn(latents.shape, generator: _noise);
         var tokenIds = SceneBatch.TokenIds(_tokenizer, captions);
-        return Repeated(() => TrainDiffusionOn(latents, tokenIds, timesteps, noise));
+        return TrainDiffusionOn(latents, tokenIds, timesteps, noise);
     }
 
     /// <summary>One text encoder + UNet step: predict <paramref name="noise"/> added to scaled latents at the timesteps.</summary>
@@ -190,36 +190,6 @@ internal sealed class DemoTrainer : IDisposable
         _schedule.Dispose();
     }
 
-    /// <summary>
-    /// Runs a step; one refused as not finite runs again on the same batch, up to <see cref="MaxAttempts"/> in all. The
-    /// weights are untouched by a refused step, so a repeat computes exactly what an undisturbed run would, except the last,
-    /// on ATen's kernels (the same step to float32 rounding). The fault seen (docs/demo-model.md) follows the process's
-    /// allocation history; a real divergence fails every attempt and stops training.
-    /// </summary>
-    private double Repeated(Func<double> step)
-    {
-        for (int attempt = 1; ; attempt++)
-        {
-            try
-            {
-                // The last attempt is not on oneDNN's kernels, in case the fault is theirs; the others repeat the step exactly.
-                // The step's pause holds; after a repeat's GC.Collect ended its region, this one starts a new one.
-                using var pause = CollectionPause.Start();
-                if (attempt < MaxAttempts) return step();
-                using var kernels = CpuKernelChoice.AtenOnly();
-                return step();
-            }
-            catch (NotFiniteNumberException) when (attempt < MaxAttempts)
-            {
-                State.RepeatedSteps++;
-                // The fault seen follows the allocation history; hand freed memory back so the repeat gets other buffers.
-                GC.Collect();
-                GC.WaitForPendingFinalizers();
-                HostMemory.ReleaseFreed();
-            }
-        }
-    }
-
     private static void SetLearningRate(OptimizerHelper optimizer, double rate)
     {
         foreach (var group in optimizer.ParamGroups) group.LearningRate = rate;
@@ -229,7 +199,7 @@ internal sealed class DemoTrainer : IDisposable
 
     /// <summary>
     /// Applies one step, unless its loss or gradient norm is not finite: one NaN update would make every weight NaN, so the
-    /// step is refused and the weights stay as they were.
+    /// step is refused, the weights stay as they were, and training stops (the last checkpoint is the last good state).
     /// </summary>
     private static void Optimise(string stage, int step, OptimizerHelper optimizer, IEnumerable<Parameter> parameters, Tensor loss)
     {

@@ -14,8 +14,6 @@ internal sealed record TrainingState
     public double VaeSeconds { get; set; }
     public double DiffusionSeconds { get; set; }
     public double? ScalingFactor { get; set; }
-    /// <summary>Steps whose first attempt was not finite and were run again (see <see cref="DemoTrainer"/>).</summary>
-    public int RepeatedSteps { get; set; }
     public ulong SceneState { get; set; }
     public string NoiseGeneratorState { get; set; } = "";
     public List<LossPoint> Losses { get; init; } = [];

@@ -1,4 +1,3 @@
-using SdWeb.Engine.Devices;
 using SdWeb.Engine.Training;
 using SdWeb.Engine.Training.Scenes;
 using SdWeb.Tests.Support;
@@ -38,24 +37,45 @@ public class DemoTrainingTests
     }
 
     [Fact]
-    public void ARepeatOnATenKernelsComputesTheStepTheFirstAttemptWould()
+    public void EveryGradientOfAStepEqualsTheOneOnATensKernels()
     {
-        // A refused step is run again without oneDNN (DemoTrainer.Repeated): the same step on other kernels, so the same
-        // loss to float32 rounding.
-        double Loss(bool atenOnly)
-        {
-            using var trainer = new DemoTrainer(seed: 7, Batch);
-            using var generator = new Generator(8);
-            using var latents = randn([Batch, 4, 8, 8], generator: generator);
-            using var noise = randn([Batch, 4, 8, 8], generator: generator);
-            using var timesteps = tensor(new long[] { 5, 250, 500, 999 });
-            using var ids = SceneBatch.TokenIds(trainer.Model.Vocabulary.Tokenizer(), ["a red circle at the left on a blue background", "", "a blue ring", "a small green star"]);
-            trainer.TrainDiffusionOn(latents, ids, timesteps, noise);
-            using var kernels = atenOnly ? CpuKernelChoice.AtenOnly() : null;
-            return trainer.TrainDiffusionOn(latents, ids, timesteps, noise);
-        }
+        // ATen's own CPU kernels (im2col + GEMM) compute the same step independently of oneDNN's; before BlockAlignedConv
+        // the output heads' input gradients, and so every gradient behind them, were ~30 % off on oneDNN.
+        var onOneDnn = StepGradients();
+        List<(string Name, Tensor Gradient)> onAten;
+        using (CpuKernelChoice.AtenOnly()) onAten = StepGradients();
 
-        Assert.Equal(Loss(atenOnly: false), Loss(atenOnly: true), 1e-5);
+        // Relative L2, with a floor (1e-4) for gradients that are zero but for rounding: attention key biases, which softmax
+        // ignores, and the UNet mid block's self-attention, one token at 1×1 whose softmax is 1 whatever it holds.
+        var worst = onOneDnn.Zip(onAten, (a, b) =>
+                (a.Name, Error: ((a.Gradient - b.Gradient).norm() / (b.Gradient.norm() + 1e-4)).item<float>(), Norm: b.Gradient.norm().item<float>()))
+            .MaxBy(e => e.Error);
+        Assert.True(worst.Error < 1e-3, $"{worst.Name}'s gradient (L2 norm {worst.Norm:E2}) differs by {worst.Error:E2} (relative L2)");
+        Assert.Equal(onAten.Count, onOneDnn.Count);
+    }
+
+    /// <summary>The gradients of one VAE loss and one text encoder + UNet loss on a fresh model.</summary>
+    private static List<(string Name, Tensor Gradient)> StepGradients()
+    {
+        using var trainer = new DemoTrainer(seed: 7, Batch);
+        var model = trainer.Model;
+        using var generator = new Generator(8);
+        using (var scope = NewDisposeScope())
+        {
+            var sampler = new SceneSampler(9);
+            var images = SceneBatch.Images(Enumerable.Range(0, Batch).Select(_ => sampler.NextTraining()));
+            var latents = model.Vae.EncodeRecordingGradients(images);
+            nn.functional.mse_loss(model.Vae.DecodeRecordingGradients(latents.Mean), images).backward();
+            latents.Dispose();
+
+            var noisy = randn([Batch, 4, 8, 8], generator: generator);
+            var noise = randn([Batch, 4, 8, 8], generator: generator);
+            var ids = SceneBatch.TokenIds(model.Vocabulary.Tokenizer(), ["a red circle at the left on a blue background", "", "a blue ring", "a small green star"]);
+            var context = model.TextEncoder.ForwardRecordingGradients(ids);
+            var predicted = model.UNet.ForwardRecordingGradients(noisy, tensor(new long[] { 5, 250, 500, 999 }), context);
+            (predicted - noise).pow(2).mean().backward();
+        }
+        return [.. model.Weights.Select(w => (w.Name, w.Weight.grad!.detach().clone()))];
     }
 
     [Fact]

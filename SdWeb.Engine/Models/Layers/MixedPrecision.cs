@@ -46,6 +46,7 @@ internal static class MixedPrecision
         Conv2d conv when conv.weight!.dtype != input.dtype => Widened(conv.weight, conv.bias, input, (w, b) => Convolve(conv, input, w, b)),
         Linear linear when linear.weight!.dtype != input.dtype => Widened(linear.weight, linear.bias, input, (w, b) =>
             nn.functional.linear(input, w, b)),
+        Conv2d conv when BlockAlignedConv.Applies(conv, input) => BlockAlignedConv.Forward(conv, input),
         _ => layer.forward(input),
     };
 
@@ -57,7 +58,7 @@ internal static class MixedPrecision
     }
 
     /// <summary>Conv2d's own forward with other weights: a padding mode other than zeros pads first (tiling's circular).</summary>
-    private static Tensor Convolve(Conv2d conv, Tensor input, Tensor weight, Tensor? bias)
+    public static Tensor Convolve(Conv2d conv, Tensor input, Tensor weight, Tensor? bias)
     {
         if (conv.padding_mode == PaddingModes.Zeros)
             return nn.functional.conv2d(input, weight, bias, conv.stride, conv.padding, conv.dilation, conv.groups);

@@ -1,12 +1,14 @@
 using System.Runtime.InteropServices;
 
-namespace SdWeb.Engine.Devices;
+namespace SdWeb.Tests.Support;
 
 /// <summary>
 /// libtorch's process-wide switches for its optional CPU kernel libraries (PyTorch's <c>torch.backends.mkldnn.enabled</c>
 /// and <c>torch.backends.nnpack.enabled</c>), which TorchSharp does not expose: set through the C++ symbols libtorch_cpu
 /// exports. <see cref="AtenOnly"/> makes convolutions take ATen's own kernels (im2col + GEMM) until disposed; NNPACK goes
-/// off with oneDNN because ATen would otherwise try it on every call and warn that this CPU has none.
+/// off with oneDNN because ATen would otherwise try it on every call and warn that this CPU has none. Tests use ATen's
+/// kernels as a second, independent computation of what oneDNN's compute; the switches are process-wide, so such tests run
+/// alone.
 /// </summary>
 internal static class CpuKernelChoice
 {
