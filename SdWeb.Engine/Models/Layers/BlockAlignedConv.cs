@@ -5,11 +5,11 @@ using static TorchSharp.torch;
 namespace SdWeb.Engine.Models.Layers;
 
 /// <summary>
-/// libtorch 2.10's oneDNN convolution backward on the CPU returns a wrong input gradient when the output channels are not
-/// a multiple of its 16-float block: 18–36 % off in relative L2, and NaN when its unwritten padding lanes hold NaN
-/// (3, 4, 5, 8, 12, 20 and 24 outputs measured wrong, 16, 32 and 48 exact; ATen's own kernels exact; batch ≥ 2). The
-/// UNet's and the VAE's output heads (4, 3 and 8 outputs) are such convolutions, so everything trained behind them got
-/// that gradient. While gradients are recorded such a convolution runs with zero filters appended up to a whole block,
+/// libtorch 2.10's oneDNN convolution backward on the CPU returns a wrong input gradient for an NCHW input when the output
+/// channels are not a multiple of its 16-float block: 18–36 % off in relative L2, and NaN when its unwritten padding lanes
+/// hold NaN (3, 4, 5, 8, 12, 20 and 24 outputs measured wrong, 16, 32 and 48 exact; batch ≥ 2; ATen's own kernels and
+/// oneDNN's channels-last path exact). The UNet's output head (4 outputs, NCHW) is such a convolution, so everything
+/// trained behind it got that gradient; the VAE runs channels-last and was spared. While gradients are recorded such a convolution runs with zero filters appended up to a whole block,
 /// and the extra outputs, all zero, are cut off: the same forward values, a backward oneDNN computes right. Inference,
 /// which records no gradients, is untouched.
 /// </summary>

@@ -10,11 +10,14 @@ namespace SdWeb.Engine.Training.Evaluation;
 /// nearer another palette colour than the background; its centroid's nearest anchor is its position, its mean colour's
 /// nearest palette colour its colour. Shape: a hole makes a ring; a region filling little of its convex hull is a star;
 /// otherwise its area against the disc through its farthest pixel tells circle (≈1), square (2/π) and triangle (≈0.41).
+/// The thresholds sit midway between the shapes' ranges on the renders and on renders softened by a 1-pixel Gaussian
+/// blur, the softness any decoder leaves (convex shapes fill ≥ 1.02 of the pixel-centre hull, stars ≤ 0.79 sharp and
+/// ≤ 0.98 softened; triangles ≤ 0.49 and ≤ 0.56 of the disc, squares ≥ 0.59): a softly drawn star is still a star.
 /// </summary>
 internal static class SceneChecker
 {
     private const int Border = 2, MinObjectArea = 12;
-    private const double BorderMatchDistance = 60, RingHoleShare = 0.12, StarHullFill = 0.8, CircleRoundness = 0.78, SquareRoundness = 0.52;
+    private const double BorderMatchDistance = 60, RingHoleShare = 0.12, StarHullFill = 0.95, CircleRoundness = 0.78, SquareRoundness = 0.575;
 
     public static SceneJudgement Judge(Image<Rgb24> image, Scene expected)
     {
