@@ -13,14 +13,7 @@ public class SceneCheckerTests(ITestOutputHelper output)
     [Fact]
     public void ReadsTheGeneratorsOwnHeldOutPicturesRight()
     {
-        var sampler = new SceneSampler(11);
-        var judgements = Enumerable.Range(0, 500).Select(_ =>
-        {
-            var scene = sampler.NextHeldOut();
-            using var image = SceneRenderer.Render(scene);
-            return SceneChecker.Judge(image, scene);
-        }).ToList();
-        var scores = SemanticScores.Of(judgements);
+        var scores = JudgeHeldOutRenders(seed: 11, blurSigma: 0);
         output.WriteLine($"rendered: {scores}");
         Assert.True(scores.Background >= 0.99 && scores.Object >= 0.99 && scores.Shape >= 0.99, scores.ToString());
     }
@@ -30,15 +23,7 @@ public class SceneCheckerTests(ITestOutputHelper output)
     {
         // A 1-pixel Gaussian blur: as soft as a decoder draws. The small stars' notches and the triangles' corners are the
         // first to go; thresholds placed only by the sharp renders called such stars squares (4 of 43 at σ = 0.7).
-        var sampler = new SceneSampler(13);
-        var judgements = Enumerable.Range(0, 500).Select(_ =>
-        {
-            var scene = sampler.NextHeldOut();
-            using var image = SceneRenderer.Render(scene);
-            image.Mutate(c => c.GaussianBlur(1f));
-            return SceneChecker.Judge(image, scene);
-        }).ToList();
-        var scores = SemanticScores.Of(judgements);
+        var scores = JudgeHeldOutRenders(seed: 13, blurSigma: 1);
         output.WriteLine($"blurred: {scores}");
         Assert.True(scores.Background >= 0.99 && scores.Object >= 0.95 && scores.Shape >= 0.97, scores.ToString());
     }
@@ -60,5 +45,18 @@ public class SceneCheckerTests(ITestOutputHelper output)
         output.WriteLine($"noise: {scores}");
         // Chance: 1 in 8 backgrounds, 1 in 7·5 colour-and-position pairs, 1 in 5 shapes.
         Assert.True(scores.Background <= 0.25 && scores.Object <= 0.1 && scores.Shape <= 0.4, scores.ToString());
+    }
+
+    /// <summary>500 held-out scenes rendered by the generator, blurred by a Gaussian of <paramref name="blurSigma"/> pixels (0: none), judged.</summary>
+    private static SemanticScores JudgeHeldOutRenders(ulong seed, float blurSigma)
+    {
+        var sampler = new SceneSampler(seed);
+        return SemanticScores.Of(Enumerable.Range(0, 500).Select(_ =>
+        {
+            var scene = sampler.NextHeldOut();
+            using var image = SceneRenderer.Render(scene);
+            if (blurSigma > 0) image.Mutate(c => c.GaussianBlur(blurSigma));
+            return SceneChecker.Judge(image, scene);
+        }).ToList());
     }
 }
