@@ -17,8 +17,10 @@ internal static class BlockAlignedConv
 {
     private const int Block = 16;
 
+    /// <remarks>Grouped convolutions (none in SD) are left alone: appended filters would change the groups' split.</remarks>
     public static bool Applies(Conv2d conv, Tensor input) =>
-        is_grad_enabled() && input.requires_grad && input.device.type == DeviceType.CPU && conv.weight!.shape[0] % Block != 0;
+        is_grad_enabled() && input.requires_grad && input.device.type == DeviceType.CPU && conv.weight!.shape[0] % Block != 0
+        && conv.groups == 1;
 
     public static Tensor Forward(Conv2d conv, Tensor input)
     {
