@@ -9,6 +9,8 @@ public abstract class MudComponentTest : BunitContext, IAsyncLifetime
     protected MudComponentTest()
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
+        // A render is milliseconds, but the tests share two cores with tensor work; a wait that passes returns at once.
+        DefaultWaitTimeout = TimeSpan.FromSeconds(15);
         Services.AddMudServices();
     }
 
