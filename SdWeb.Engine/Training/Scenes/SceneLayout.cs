@@ -4,7 +4,7 @@ namespace SdWeb.Engine.Training.Scenes;
 internal static class SceneLayout
 {
     public const int Size = 64;
-    public const double SmallRadius = 8;
+    public const double SmallRadius = 11;
     public const double LargeRadius = 14;
 
     public static IReadOnlyList<ScenePosition> Positions { get; } = Enum.GetValues<ScenePosition>();
