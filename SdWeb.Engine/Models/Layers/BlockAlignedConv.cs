@@ -9,13 +9,13 @@ namespace SdWeb.Engine.Models.Layers;
 /// channels are not a multiple of its 16-float block: 18–36 % off in relative L2, and NaN when its unwritten padding lanes
 /// hold NaN (3, 4, 5, 8, 12, 20 and 24 outputs measured wrong, 16, 32 and 48 exact; batch ≥ 2; ATen's own kernels and
 /// oneDNN's channels-last path exact). The UNet's output head (4 outputs, NCHW) is such a convolution, so everything
-/// trained behind it got that gradient; the VAE runs channels-last and was spared. While gradients are recorded such a convolution runs with zero filters appended up to a whole block,
-/// and the extra outputs, all zero, are cut off: the same forward values, a backward oneDNN computes right. Inference,
-/// which records no gradients, is untouched.
+/// trained behind it got that gradient; the VAE runs channels-last and was spared. While gradients are recorded such a
+/// convolution runs with zero filters appended up to a whole block, and the extra outputs, all zero, are cut off: the
+/// same forward values, a backward oneDNN computes right. Inference, which records no gradients, is untouched.
 /// </summary>
 internal static class BlockAlignedConv
 {
-    private const int Block = 16;
+    private const int Block = MixedPrecision.OneDnnChannelBlock;
 
     /// <remarks>Grouped convolutions (none in SD) are left alone: appended filters would change the groups' split.</remarks>
     public static bool Applies(Conv2d conv, Tensor input) =>

@@ -19,11 +19,13 @@ internal static class MixedPrecision
         placement.Device.type == DeviceType.CPU && !placement.ComputeInWeightDType ? ScalarType.Float32 : placement.DType;
 
     /// <summary>
-    /// libtorch 2.10's CPU bf16 convolution with fewer output channels than this loses ~25 % (relative L2; 3, 4, 8 and 12
-    /// outputs measured, 16 and more are at bf16's 3e-3), so those convolutions — the UNet's and the VAE's output heads, a
-    /// negligible share of the work — compute in float32 and hand back bf16.
+    /// The width of oneDNN's CPU channel blocks, in floats. Two of libtorch 2.10's convolution faults are about output
+    /// channels that do not fill them: the bf16 forward with fewer outputs than a block loses ~25 % (relative L2; 3, 4, 8
+    /// and 12 outputs measured, 16 and more are at bf16's 3e-3), so those convolutions — the UNet's and the VAE's output
+    /// heads, a negligible share of the work — compute in float32 and hand back bf16; for the float32 backward see
+    /// <see cref="BlockAlignedConv"/>.
     /// </summary>
-    private const int MinBFloat16ConvOutputs = 16;
+    public const int OneDnnChannelBlock = 16;
 
     /// <summary>
     /// Whether libtorch's own GroupNorm and LayerNorm take <paramref name="input"/> with float32 weights and compute in
@@ -34,9 +36,9 @@ internal static class MixedPrecision
     public static bool NormsInFloat32Natively(Tensor input) =>
         input.dtype == ScalarType.BFloat16 && input.device.type == DeviceType.CPU;
 
-    /// <summary>The dtype <paramref name="conv"/> computes in: the input's, but see <see cref="MinBFloat16ConvOutputs"/>.</summary>
+    /// <summary>The dtype <paramref name="conv"/> computes in: the input's, but see <see cref="OneDnnChannelBlock"/>.</summary>
     public static ScalarType ConvDType(Conv2d conv, Tensor input) =>
-        input.dtype == ScalarType.BFloat16 && input.device.type == DeviceType.CPU && conv.weight!.shape[0] < MinBFloat16ConvOutputs
+        input.dtype == ScalarType.BFloat16 && input.device.type == DeviceType.CPU && conv.weight!.shape[0] < OneDnnChannelBlock
             ? ScalarType.Float32 : input.dtype;
 
     /// <summary>A convolution or linear layer (or any other module) applied in its input's dtype.</summary>
