@@ -11,6 +11,8 @@ namespace SdWeb.Engine.Devices;
 /// collection runs, so no scalar is freed under an op. The region is process-wide, so pauses on several threads share
 /// one: the first starts it, the last ends it. If the other threads allocate more than the budget meanwhile, a
 /// collection runs and the region ends early (<see cref="Held"/>); the next pause, nested or not, starts a new one.
+/// Every <see cref="RegionsPerRelease"/>th region starts with an aggressive collection, for the memory the regions GC
+/// keeps from the regions before.
 /// </summary>
 internal sealed class CollectionPause : IDisposable
 {
@@ -20,8 +22,17 @@ internal sealed class CollectionPause : IDisposable
     /// </summary>
     public const long Budget = 128L << 20;
 
+    /// <summary>
+    /// .NET's regions GC (10.0.12) keeps about 5 MB resident for each no-GC region started, whatever the budget, while no
+    /// longer counting it as committed: a training process grew by 4–5 MB a step, to 17 GB in 2,600 steps. An aggressive
+    /// collection returns it (about 55 ms with a small heap), so one every 32 regions bounds it to ~160 MB.
+    /// The older segments GC (libclrgc.so) does not keep it.
+    /// </summary>
+    public const int RegionsPerRelease = 32;
+
     private static readonly Lock Gate = new();
     private static int _holders;
+    private static int _regionsSinceRelease;
     private bool _disposed;
 
     private CollectionPause()
@@ -35,6 +46,11 @@ internal sealed class CollectionPause : IDisposable
             _holders++;
             if (!Held)
             {
+                if (++_regionsSinceRelease >= RegionsPerRelease)
+                {
+                    _regionsSinceRelease = 0;
+                    GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+                }
                 try
                 {
                     GC.TryStartNoGCRegion(Budget);
