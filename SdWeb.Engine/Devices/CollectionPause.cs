@@ -59,8 +59,33 @@ internal sealed class CollectionPause : IDisposable
                 {
                     // A GC configured with less ephemeral space than the budget: run unpaused rather than fail.
                 }
+                catch (InvalidOperationException)
+                {
+                    // The GC still counts a region that a collection ended ("already in progress") until it is ended.
+                    RestartRegion();
+                }
             }
             return new CollectionPause();
+        }
+    }
+
+    private static void RestartRegion()
+    {
+        try
+        {
+            GC.EndNoGCRegion();
+            GC.TryStartNoGCRegion(Budget);
+        }
+        catch (InvalidOperationException)
+        {
+            // Ending a region a collection ended reports how it ended; if a new one still cannot start, run unpaused.
+            try
+            {
+                GC.TryStartNoGCRegion(Budget);
+            }
+            catch (InvalidOperationException)
+            {
+            }
         }
     }
 
