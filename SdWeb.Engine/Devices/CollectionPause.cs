@@ -69,23 +69,24 @@ internal sealed class CollectionPause : IDisposable
         }
     }
 
+    /// <summary>Ends the region the GC still counts after a collection ended it, then starts a new one; else runs unpaused.</summary>
     private static void RestartRegion()
     {
         try
         {
             GC.EndNoGCRegion();
-            GC.TryStartNoGCRegion(Budget);
         }
         catch (InvalidOperationException)
         {
-            // Ending a region a collection ended reports how it ended; if a new one still cannot start, run unpaused.
-            try
-            {
-                GC.TryStartNoGCRegion(Budget);
-            }
-            catch (InvalidOperationException)
-            {
-            }
+            // Ending a region that a collection ended reports how it ended; it is ended all the same.
+        }
+        try
+        {
+            GC.TryStartNoGCRegion(Budget);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentOutOfRangeException)
+        {
+            // If a new one still cannot start, the work runs unpaused rather than failing.
         }
     }
 
