@@ -12,7 +12,7 @@ namespace SdWeb.Engine.Prompts;
 /// </summary>
 internal sealed class A1111TextEncoder(ClipTokenizer tokenizer, ClipTextModel textModel)
 {
-    public PromptChunker Chunker(IReadOnlyList<TextualInversionEmbedding> embeddings) => new(tokenizer.TokenIds, embeddings);
+    public PromptChunker Chunker(IReadOnlyList<TextualInversionEmbedding> embeddings) => new(tokenizer, embeddings);
 
     /// <returns>[texts, 77 × chunks, hidden] on the model's device and dtype; texts with fewer chunks end in empty ones.</returns>
     public Tensor Encode(IReadOnlyList<string> texts, int clipSkip, PromptChunker chunker)
@@ -25,6 +25,7 @@ internal sealed class A1111TextEncoder(ClipTokenizer tokenizer, ClipTextModel te
         var tokenized = distinct.Select(chunker.Tokenize).ToList();
         var rows = texts.Select(t => (long)distinct.IndexOf(t)).ToArray();
         int chunkCount = tokenized.Max(t => t.Chunks.Count);
+        var emptyChunk = chunker.EmptyChunk();
 
         using var scope = NewDisposeScope();
         var device = textModel.Placement.Device;
@@ -32,7 +33,7 @@ internal sealed class A1111TextEncoder(ClipTokenizer tokenizer, ClipTextModel te
         var zs = new List<Tensor>();
         for (int i = 0; i < chunkCount; i++)
         {
-            var chunks = tokenized.Select(t => i < t.Chunks.Count ? t.Chunks[i] : PromptChunk.Empty).ToList();
+            var chunks = tokenized.Select(t => i < t.Chunks.Count ? t.Chunks[i] : emptyChunk).ToList();
             var z = EncodeChunks(chunks, clipSkip).index_select(0, rowIndex).to(ScalarType.Float32);
             var multipliers = tensor(rows.SelectMany(r => chunks[(int)r].Multipliers.Select(m => (float)m)).ToArray(),
                 [rows.Length, chunks[0].Tokens.Count, 1], device: device);

@@ -62,18 +62,18 @@ public sealed class PromptAnalyzer
     public (int Tokens, int Capacity, IReadOnlyList<(int Tokens, string Ending)> Chunks) CountChunked(string prompt, int steps)
     {
         const int endingTokens = 4;
-        if (LongestText(prompt, steps) is not { } longest) return (0, PromptChunk.Length, []);
+        var chunker = new PromptChunker(_tokenizer, []);
+        if (LongestText(prompt, steps, chunker) is not { } longest) return (0, PromptChunk.Length, []);
         var chunks = longest.Chunks.Select(chunk =>
         {
-            var own = chunk.Tokens.Skip(1).TakeWhile(id => id != PromptChunk.EosId).ToList();
+            var own = chunk.Tokens.Skip(1).TakeWhile(id => id != chunker.EosId).ToList();
             return (own.Count, _tokenizer.Decode(own.TakeLast(endingTokens)));
         }).ToList();
         return (longest.TokenCount, longest.TargetTokenCount, chunks);
     }
 
-    private TokenizedPrompt? LongestText(string prompt, int steps)
+    private static TokenizedPrompt? LongestText(string prompt, int steps, PromptChunker chunker)
     {
-        var chunker = new PromptChunker(_tokenizer.TokenIds, []);
         return A1111Prompt.Parse(prompt, steps).SubpromptSchedules
             .SelectMany(schedule => schedule)
             .Select(entry => chunker.Tokenize(entry.Text))
@@ -95,7 +95,7 @@ public sealed class PromptAnalyzer
         var embeddings = embeddingPaths.Count == 0 ? [] : TextualInversionFile.ReadAll(embeddingPaths, _hiddenSize!.Value);
         try
         {
-            return PromptInspector.Inspect(prompt, steps, hiresSteps, new PromptChunker(_tokenizer.TokenIds, embeddings));
+            return PromptInspector.Inspect(prompt, steps, hiresSteps, new PromptChunker(_tokenizer, embeddings));
         }
         finally
         {

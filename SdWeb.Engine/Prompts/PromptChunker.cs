@@ -1,18 +1,29 @@
+using SdWeb.Engine.Tokenization;
+
 namespace SdWeb.Engine.Prompts;
 
 /// <summary>
 /// AUTOMATIC1111's FrozenCLIPEmbedderWithCustomWords.tokenize_line: emphasis runs tokenized separately, filled into
 /// chunks of 75 with the comma backtrack, BREAK closing a chunk, textual-inversion triggers replaced by placeholders.
+/// The start, end and comma ids are the tokenizer's own, as A1111 reads them (a model with its own vocabulary, such as
+/// the demo model, has other ids than CLIP's 49406, 49407 and 267).
 /// </summary>
-internal sealed class PromptChunker(Func<string, IReadOnlyList<int>> tokenIds, IReadOnlyList<TextualInversionEmbedding> embeddings)
+internal sealed class PromptChunker(ClipTokenizer tokenizer, IReadOnlyList<TextualInversionEmbedding> embeddings)
 {
-    /// <summary>",&lt;/w&gt;" in CLIP's vocabulary.</summary>
-    private const int CommaId = 267;
-
     /// <summary>A1111's comma_padding_backtrack default: text after a comma this close to a chunk's end moves on.</summary>
     private const int CommaBacktrack = 20;
 
-    private readonly EmbeddingTriggers _triggers = new(embeddings, tokenIds);
+    private readonly EmbeddingTriggers _triggers = new(embeddings, tokenizer.TokenIds);
+
+    /// <summary>",&lt;/w&gt;" in the vocabulary; without it no comma backtrack (A1111's comma_token None).</summary>
+    private readonly int? _commaId = tokenizer.IdOf(",</w>");
+
+    public int EosId => tokenizer.EosId;
+
+    /// <summary>A1111's empty_chunk: what a text with fewer chunks than its batch gets at the end.</summary>
+    public PromptChunk EmptyChunk() => new(
+        [tokenizer.BosId, .. Enumerable.Repeat(tokenizer.EosId, PromptChunk.Length + 1)],
+        Enumerable.Repeat(1.0, PromptChunk.Length + 2).ToList(), []);
 
     public TokenizedPrompt Tokenize(string line)
     {
@@ -27,9 +38,9 @@ internal sealed class PromptChunker(Func<string, IReadOnlyList<int>> tokenIds, I
         {
             tokenCount += isLast ? tokens.Count : PromptChunk.Length;
             int toAdd = PromptChunk.Length - tokens.Count;
-            var chunkTokens = new List<int>(PromptChunk.Length + 2) { PromptChunk.BosId };
+            var chunkTokens = new List<int>(PromptChunk.Length + 2) { tokenizer.BosId };
             chunkTokens.AddRange(tokens);
-            chunkTokens.AddRange(Enumerable.Repeat(PromptChunk.EosId, Math.Max(toAdd, 0) + 1));
+            chunkTokens.AddRange(Enumerable.Repeat(tokenizer.EosId, Math.Max(toAdd, 0) + 1));
             var chunkMultipliers = new List<double>(PromptChunk.Length + 2) { 1.0 };
             chunkMultipliers.AddRange(multipliers);
             chunkMultipliers.AddRange(Enumerable.Repeat(1.0, Math.Max(toAdd, 0) + 1));
@@ -47,12 +58,12 @@ internal sealed class PromptChunker(Func<string, IReadOnlyList<int>> tokenIds, I
                 NextChunk();
                 continue;
             }
-            var ids = tokenIds(run.Text);
+            var ids = tokenizer.TokenIds(run.Text);
             int position = 0;
             while (position < ids.Count)
             {
                 int token = ids[position];
-                if (token == CommaId)
+                if (token == _commaId)
                 {
                     lastComma = tokens.Count;
                 }

@@ -14,12 +14,14 @@ internal sealed class ClipTokenizer
     private readonly BpeTokenizer _bpe;
     private readonly int _bosId, _eosId, _padId;
     private readonly Lazy<Dictionary<int, string>> _symbolsOfId;
+    private readonly Dictionary<string, int> _vocab;
 
     public ClipTokenizerSettings Settings { get; }
 
     private ClipTokenizer(BpeTokenizer bpe, ClipTokenizerSettings settings, Func<string, int> idOf, Dictionary<string, int> vocab)
     {
         _bpe = bpe;
+        _vocab = vocab;
         _symbolsOfId = new(() => vocab.GroupBy(entry => entry.Value).ToDictionary(g => g.Key, g => g.First().Key));
         Settings = settings;
         _bosId = idOf(settings.BosToken);
@@ -66,6 +68,15 @@ internal sealed class ClipTokenizer
         });
         return new ClipTokenizer(bpe, settings, IdOf, vocab);
     }
+
+    /// <summary>The start-of-text marker's id in this vocabulary (49406 in CLIP's).</summary>
+    public int BosId => _bosId;
+
+    /// <summary>The end-of-text marker's id in this vocabulary (49407 in CLIP's).</summary>
+    public int EosId => _eosId;
+
+    /// <summary>The id of a vocabulary entry (such as ",&lt;/w&gt;"), or null where this vocabulary has none.</summary>
+    public int? IdOf(string symbol) => _vocab.TryGetValue(symbol, out var id) ? id : null;
 
     /// <summary>Token ids of a text without BOS/EOS and without truncation (A1111 tokenizes prompt runs this way).</summary>
     public IReadOnlyList<int> TokenIds(string text)

@@ -27,7 +27,7 @@ public sealed class PromptSyntaxGoldenTests(ITestOutputHelper output)
         var prompt = entry["prompt"]!.GetValue<string>();
         var tinyStyle = PromptSyntaxGolden.TinyStyle();
         using var vectors = tinyStyle.Vectors;
-        var chunker = new PromptChunker(PromptSyntaxGolden.Tokenizer.TokenIds, [tinyStyle]);
+        var chunker = new PromptChunker(PromptSyntaxGolden.Tokenizer, [tinyStyle]);
 
         var inspected = PromptInspector.Inspect(prompt, Steps, HiresSteps, chunker);
         if (id == UnicodeWithoutFtfy)
@@ -128,7 +128,7 @@ public sealed class PromptSyntaxGoldenTests(ITestOutputHelper output)
     public void MalformedPromptsNeverThrow(string? prompt)
     {
         prompt ??= new string('(', 5000) + new string('[', 5000) + "deep" + new string(']', 4000);
-        var chunker = new PromptChunker(PromptSyntaxGolden.Tokenizer.TokenIds, []);
+        var chunker = new PromptChunker(PromptSyntaxGolden.Tokenizer, []);
         var inspected = PromptInspector.Inspect(prompt, Steps, HiresSteps, chunker);
         Assert.NotEmpty(inspected["a1111_conditioning"]!.AsArray());
     }

@@ -168,8 +168,12 @@ public sealed class JobExecutor(
     {
         ModelLoadException or GenerationFailedException or ArgumentException or InvalidOperationException or InvalidUploadException => e.Message,
         IOException => $"Could not save the image: {e.Message}",
-        _ => $"The engine failed: {e.Message}",
+        _ => $"The engine failed: {WithoutNativeBacktrace(e.Message)}",
     };
+
+    /// <summary>libtorch appends its C++ backtrace ("Exception raised from … frame #0: …"); the job's user needs the sentence before it.</summary>
+    private static string WithoutNativeBacktrace(string message) =>
+        message.Split("Exception raised from", 2)[0].TrimEnd();
 
     /// <summary>
     /// A shared database that did not answer (a restart, a network cut) does not fail a claimed job: the error goes up to
