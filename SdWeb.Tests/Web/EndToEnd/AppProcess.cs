@@ -31,9 +31,20 @@ public sealed class AppProcess : IDisposable
     /// <remarks>
     /// fp32, not the app's default <c>auto</c>: auto calibrates per machine (and may pick bf16 compute), which the
     /// calibration's own tests check; these tests check the app. Without the shipped demo package, so that an empty models
-    /// folder gets the random tiny model, whose any-size, any-prompt behaviour these tests rely on.
+    /// folder gets the random tiny model, whose any-size, any-prompt behaviour these tests rely on;
+    /// <see cref="StartFirstRunAsync"/> is a true first run.
     /// </remarks>
-    public static async Task<AppProcess> StartAsync(string dataDir, string modelsDir, TimeSpan startTimeout, params string[] settings)
+    public static Task<AppProcess> StartAsync(string dataDir, string modelsDir, TimeSpan startTimeout, params string[] settings) =>
+        StartWithAsync(dataDir, modelsDir, startTimeout, [WithoutDemoPackage(dataDir), .. settings]);
+
+    /// <summary>The app as a newcomer starts it: the trained demo model it ships is installed into the empty models folder.</summary>
+    public static Task<AppProcess> StartFirstRunAsync(string dataDir, string modelsDir, TimeSpan startTimeout) =>
+        StartWithAsync(dataDir, modelsDir, startTimeout, []);
+
+    /// <summary>Points the app at a package folder that does not exist, so it falls back to random weights.</summary>
+    public static string WithoutDemoPackage(string dataDir) => $"--SdWeb:DemoModelDir={Path.Combine(dataDir, "no-demo-package")}";
+
+    private static async Task<AppProcess> StartWithAsync(string dataDir, string modelsDir, TimeSpan startTimeout, string[] settings)
     {
         var url = $"http://127.0.0.1:{FreePort()}";
         var start = new ProcessStartInfo("dotnet")
@@ -43,7 +54,7 @@ public sealed class AppProcess : IDisposable
             RedirectStandardError = true,
         };
         string[] args = [Path.Combine(AppContext.BaseDirectory, "SdWeb.dll"), "--urls", url,
-            $"--SdWeb:DataDir={dataDir}", $"--SdWeb:ModelsDir={modelsDir}", "--SdWeb:DType=fp32", WithoutDemoPackage(dataDir), .. settings];
+            $"--SdWeb:DataDir={dataDir}", $"--SdWeb:ModelsDir={modelsDir}", "--SdWeb:DType=fp32", .. settings];
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
 
@@ -68,9 +79,6 @@ public sealed class AppProcess : IDisposable
         }
         return app;
     }
-
-    /// <summary>Points the app at a package folder that does not exist, so it falls back to random weights.</summary>
-    public static string WithoutDemoPackage(string dataDir) => $"--SdWeb:DemoModelDir={Path.Combine(dataDir, "no-demo-package")}";
 
     private static int FreePort()
     {
