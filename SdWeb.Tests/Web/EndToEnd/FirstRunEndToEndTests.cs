@@ -27,8 +27,6 @@ public sealed class FirstRunEndToEndTests
     /// </summary>
     private const int Suggestion = 1;
 
-    private static readonly string FailureScreenshot = Path.Combine(Path.GetTempPath(), "sdweb-first-run-failure.png");
-
     [Fact]
     public async Task ASuggestedPromptOnTheShippedDemoModelDrawsTheSceneItNames()
     {
@@ -36,20 +34,7 @@ public sealed class FirstRunEndToEndTests
         Assert.True(File.Exists(shipped), $"The build output has no trained demo model ({shipped}); SdWeb/DemoModel is packed by `models pack-demo`.");
         using var dir = new TempDir();
         using var app = await AppProcess.StartFirstRunAsync(dir["data"], dir["models"], TimeSpan.FromMinutes(3));
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await Chromium.LaunchAsync(playwright);
-        var context = await browser.NewContextAsync(new() { BaseURL = app.Url, ViewportSize = new() { Width = 1440, Height = 900 } });
-        context.SetDefaultTimeout(120_000);
-        var page = await context.NewPageAsync();
-        try
-        {
-            await DriveAsync(page, context);
-        }
-        catch (Exception e) when (e is PlaywrightException or TimeoutException or Xunit.Sdk.XunitException)
-        {
-            await page.ScreenshotAsync(new() { Path = FailureScreenshot, FullPage = true });
-            throw new Exception($"{e.Message}\n(screenshot of the page: {FailureScreenshot})\n--- app output ---\n{app.Output}", e);
-        }
+        await Chromium.DriveAsync(app, "sdweb-first-run-failure.png", DriveAsync);
     }
 
     private static async Task DriveAsync(IPage page, IBrowserContext context)

@@ -20,36 +20,8 @@ public sealed class GenerateEndToEndTests
     {
         using var dir = new TempDir();
         using var app = await AppProcess.StartAsync(dir["data"], dir["models"], TimeSpan.FromMinutes(3));
-        try
-        {
-            await RunAsync(app);
-        }
-        catch (Exception e) when (e is PlaywrightException or TimeoutException or Xunit.Sdk.XunitException)
-        {
-            throw new Exception($"{e.Message}\n(screenshot of the page: {FailureScreenshot})\n--- app output ---\n{app.Output}", e);
-        }
+        await Chromium.DriveAsync(app, "sdweb-e2e-failure.png", DriveAsync);
     }
-
-    private static async Task RunAsync(AppProcess app)
-    {
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await Chromium.LaunchAsync(playwright);
-        var context = await browser.NewContextAsync(new() { BaseURL = app.Url, ViewportSize = new() { Width = 1440, Height = 900 } });
-        context.SetDefaultTimeout(120_000);
-        var page = await context.NewPageAsync();
-        try
-        {
-            await DriveAsync(page, context);
-        }
-        catch
-        {
-            // What the browser showed when it failed, for the person reading the failure.
-            await page.ScreenshotAsync(new() { Path = FailureScreenshot, FullPage = true });
-            throw;
-        }
-    }
-
-    private static readonly string FailureScreenshot = Path.Combine(Path.GetTempPath(), "sdweb-e2e-failure.png");
 
     private static async Task DriveAsync(IPage page, IBrowserContext context)
     {

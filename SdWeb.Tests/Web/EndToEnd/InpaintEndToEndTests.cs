@@ -21,8 +21,6 @@ public sealed class InpaintEndToEndTests
     /// <summary>The painted stroke, in image pixels.</summary>
     private static readonly (double X, double Y) StrokeFrom = (36, 64), StrokeTo = (92, 64);
 
-    private static readonly string FailureScreenshot = Path.Combine(Path.GetTempPath(), "sdweb-inpaint-failure.png");
-
     [Fact]
     public async Task APaintedMaskRepaintsOnlyThereKeepsEveryPixelOutsideTheBlurredMaskAndReuseBringsItBack()
     {
@@ -30,12 +28,7 @@ public sealed class InpaintEndToEndTests
         var sourcePath = dir["harbour.png"];
         using (var source = Source()) await source.SaveAsPngAsync(sourcePath);
         using var app = await AppProcess.StartAsync(dir["data"], dir["models"], TimeSpan.FromMinutes(3));
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await Chromium.LaunchAsync(playwright);
-        var context = await browser.NewContextAsync(new() { BaseURL = app.Url, ViewportSize = new() { Width = 1440, Height = 900 } });
-        context.SetDefaultTimeout(120_000);
-        var page = await context.NewPageAsync();
-        try
+        await Chromium.DriveAsync(app, "sdweb-inpaint-failure.png", async (page, context) =>
         {
             var (resultId, painted) = await InpaintAsync(page, sourcePath);
             await AssertOutsideTheMaskIsTheSourceAsync(context, resultId);
@@ -44,12 +37,7 @@ public sealed class InpaintEndToEndTests
             Assert.Equal(painted.Length, reused.Length);
             var maxDifference = painted.Zip(reused, (p, r) => Math.Abs(p - r)).Max();
             Assert.True(maxDifference <= 1, $"the reused mask differs from the painted one by up to {maxDifference} levels");
-        }
-        catch (Exception e) when (e is PlaywrightException or TimeoutException or Xunit.Sdk.XunitException)
-        {
-            await page.ScreenshotAsync(new() { Path = FailureScreenshot, FullPage = true });
-            throw new Exception($"{e.Message}\n(screenshot of the page: {FailureScreenshot})\n--- app output ---\n{app.Output}", e);
-        }
+        });
     }
 
     /// <summary>The result's id, and the mask as painted (the canvas's alpha).</summary>

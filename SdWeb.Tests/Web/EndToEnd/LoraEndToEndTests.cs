@@ -26,21 +26,7 @@ public sealed class LoraEndToEndTests
         File.Copy(Golden.PathOf("features", "lora", "tiny-detail.safetensors"), dir["models/Lora/tiny-detail.safetensors"]);
         using var app = await AppProcess.StartAsync(dir["data"], dir["models"], TimeSpan.FromMinutes(3));
 
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await Chromium.LaunchAsync(playwright);
-        var context = await browser.NewContextAsync(new() { BaseURL = app.Url, ViewportSize = new() { Width = 1440, Height = 900 } });
-        context.SetDefaultTimeout(120_000);
-        var page = await context.NewPageAsync();
-        try
-        {
-            await DriveAsync(page, context);
-        }
-        catch (Exception e) when (e is PlaywrightException or TimeoutException or Xunit.Sdk.XunitException)
-        {
-            var screenshot = Path.Combine(Path.GetTempPath(), "sdweb-lora-e2e-failure.png");
-            await page.ScreenshotAsync(new() { Path = screenshot, FullPage = true });
-            throw new Exception($"{e.Message}\n(screenshot of the page: {screenshot})\n--- app output ---\n{app.Output}", e);
-        }
+        await Chromium.DriveAsync(app, "sdweb-lora-e2e-failure.png", DriveAsync);
     }
 
     private static async Task DriveAsync(IPage page, IBrowserContext context)

@@ -13,19 +13,12 @@ namespace SdWeb.Tests.Web.EndToEnd;
 [Collection(LiveAppCollection.Name)]
 public sealed class PhoneNavigationEndToEndTests
 {
-    private static readonly string FailureScreenshot = Path.Combine(Path.GetTempPath(), "sdweb-phone-nav-failure.png");
-
     [Fact]
     public async Task AStaticAccountPageOnAPhoneLinksToEveryAppPageAndHasNoSeriousAxeViolation()
     {
         using var dir = new TempDir();
         using var app = await AppProcess.StartAsync(dir["data"], dir["models"], TimeSpan.FromMinutes(3));
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await Chromium.LaunchAsync(playwright);
-        var context = await browser.NewContextAsync(new() { BaseURL = app.Url, ViewportSize = new() { Width = 390, Height = 844 } });
-        context.SetDefaultTimeout(120_000);
-        var page = await context.NewPageAsync();
-        try
+        await Chromium.DriveAsync(app, "sdweb-phone-nav-failure.png", width: 390, height: 844, drive: async (page, _) =>
         {
             await AccountPages.RegisterAsync(page, "grace", "Compiler-1952!");
             await page.GotoAsync("/Account/Users");
@@ -49,11 +42,6 @@ public sealed class PhoneNavigationEndToEndTests
             await page.GotoAsync("/Account/Users");
             Assert.False(await page.Locator("#static-nav").IsVisibleAsync());
             Assert.True(await page.GetByRole(AriaRole.Link, new() { Name = "Gallery" }).IsVisibleAsync());
-        }
-        catch (Exception e) when (e is PlaywrightException or TimeoutException or Xunit.Sdk.XunitException)
-        {
-            await page.ScreenshotAsync(new() { Path = FailureScreenshot, FullPage = true });
-            throw new Exception($"{e.Message}\n(screenshot of the page: {FailureScreenshot})\n--- app output ---\n{app.Output}", e);
-        }
+        });
     }
 }
