@@ -26,7 +26,7 @@ internal sealed class CapacitySimulation(IDbContextFactory<AppDbContext> dbFacto
         var postgres = await PostgresOfAsync(cancellationToken);
         // The listener's connection also asks the server for its CPU time (INFO), which StackExchange.Redis calls admin.
         await using var listenerRedis = await ConnectAsync(allowAdmin: true);
-        await using var listener = await ProgressListener.StartAsync(listenerRedis);
+        await using var listener = await ProgressListener.StartAsync(listenerRedis, cancellationToken);
         var nodes = new List<(ConnectionMultiplexer Redis, RedisProgressRelay Relay)>();
         var claims = new JobClaims(dbFactory, settings.Claims, TimeProvider.System);
         var log = new CapacityLog();

@@ -21,8 +21,26 @@ internal sealed class ProgressListener : IAsyncDisposable
         _queue.OnMessage(Receive);
     }
 
-    public static async Task<ProgressListener> StartAsync(IConnectionMultiplexer redis) =>
-        new(await redis.GetSubscriber().SubscribeAsync(RedisProgressRelay.Channel));
+    /// <summary>How long the subscription may wait for its connection.</summary>
+    private static readonly TimeSpan SubscribePatience = TimeSpan.FromSeconds(15);
+
+    public static async Task<ProgressListener> StartAsync(IConnectionMultiplexer redis, CancellationToken cancellationToken)
+    {
+        // A connect returns once the interactive connection is up; on a busy machine the subscription connection can still
+        // be handshaking ("No connection is active/available … SUBSCRIBE"), so the first tries may be refused.
+        var deadline = DateTime.UtcNow + SubscribePatience;
+        while (true)
+        {
+            try
+            {
+                return new(await redis.GetSubscriber().SubscribeAsync(RedisProgressRelay.Channel));
+            }
+            catch (RedisConnectionException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(100), cancellationToken);
+            }
+        }
+    }
 
     public long Messages => Interlocked.Read(ref _messages);
 
