@@ -7,7 +7,7 @@ namespace SdWeb.Tests.Devices;
 /// can free a TorchSharp scalar that an op is about to read; pauses on several threads share one no-GC region.
 /// </summary>
 [Layer(Layer.Engine)]
-[Collection(GarbageCollectionStateCollection.Name)]
+[Collection("GarbageCollectionState")]
 public sealed class CollectionPauseTests
 {
     /// <summary>Well above a gen0 budget, below the pause's.</summary>

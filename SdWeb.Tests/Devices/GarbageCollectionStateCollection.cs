@@ -1,8 +1,5 @@
 namespace SdWeb.Tests.Devices;
 
 /// <summary>Tests of process-wide garbage-collection modes run alone: other tests' allocations would end their regions.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class GarbageCollectionStateCollection
-{
-    public const string Name = "GarbageCollectionState";
-}
+[CollectionDefinition("GarbageCollectionState", DisableParallelization = true)]
+public sealed class GarbageCollectionStateCollection;
