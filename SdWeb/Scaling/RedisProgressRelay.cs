@@ -23,6 +23,9 @@ public sealed class RedisProgressRelay(IConnectionMultiplexer redis, JobNotifier
     private IDisposable? _outgoing;
     private long _publishFailures;
 
+    /// <summary>Whether this node receives other nodes' updates yet (false until its subscription is made).</summary>
+    public bool Subscribed => Volatile.Read(ref _incoming) is not null;
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         _outgoing = notifier.SubscribeToAll(SendAsync);

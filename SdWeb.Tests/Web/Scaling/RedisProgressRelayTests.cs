@@ -126,6 +126,11 @@ public sealed class RedisProgressRelayTests : IDisposable
         var notifier = new JobNotifier(4, TimeProvider.System, NullLogger<JobNotifier>.Instance);
         var relay = new RedisProgressRelay(redis, notifier, NullLogger<RedisProgressRelay>.Instance);
         await relay.StartAsync(CancellationToken.None);
+        // On a busy machine the subscription connection can still be handshaking; the relay then subscribes on a retry,
+        // and an update published before that is lost by design. The tests publish once both nodes listen.
+        var deadline = DateTime.UtcNow + Patience;
+        while (!relay.Subscribed && DateTime.UtcNow < deadline) await Task.Delay(50);
+        Assert.True(relay.Subscribed, $"the relay did not subscribe within {Patience.TotalSeconds} s");
         var node = new Node(notifier, relay, redis);
         _nodes.Add(node);
         return node;
