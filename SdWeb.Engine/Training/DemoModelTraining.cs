@@ -54,16 +54,30 @@ public static class DemoModelTraining
     public static void Pack(string modelDir, string? trainingJson, string outDir, Action<string> log, CancellationToken cancellationToken) =>
         DemoModelPackage.Pack(modelDir, trainingJson, outDir, log, cancellationToken);
 
-    /// <param name="time">The time budget split between the stages; ignored by a stage given a step count.</param>
+    /// <summary>
+    /// Generates the first <paramref name="captions"/> held-out captions of <paramref name="seed"/>'s stream with the model in
+    /// <paramref name="modelDir"/> (caption i at seed + i, as the app runs the demo) and judges them from their pixels.
+    /// </summary>
+    /// <param name="cfgScale">The guidance scale; the acceptance's is <see cref="CfgScale"/>, others show what guidance does to the shapes.</param>
+    /// <returns>The scores, as text: the three shares and a tally per shape.</returns>
+    public static string Score(string modelDir, int captions, long seed, string? gridPng, double cfgScale, CancellationToken cancellationToken) =>
+        HeldOutEvaluation.Score(modelDir, captions, seed, gridPng, cancellationToken, cfgScale).ToString();
+
+    /// <summary>Guidance-calibration steps after the diffusion stage (<see cref="GuidanceCalibration"/>).</summary>
+    public const int DefaultCalibrationSteps = 1000;
+
+    /// <param name="time">The time budget split between the VAE and diffusion stages; ignored by a stage given a step count.</param>
+    /// <param name="calibrationSteps">Guidance-calibration steps after them (0: none).</param>
     /// <param name="evaluateCount">Held-out captions to generate and judge at the end (0: none).</param>
     /// <param name="status">Told after each step: stage, step, loss and ETA (a progress line).</param>
     /// <param name="log">Told of events: stages, checkpoints, results.</param>
-    public static void Run(string outDir, long seed, TimeSpan time, int? vaeSteps, int? diffusionSteps, bool resume, int evaluateCount,
-        Action<string> status, Action<string> log, CancellationToken cancellationToken) =>
-        Run(outDir, seed, time, vaeSteps, diffusionSteps, resume, evaluateCount, new LearningRates(), status, log, cancellationToken);
+    public static void Run(string outDir, long seed, TimeSpan time, int? vaeSteps, int? diffusionSteps, int calibrationSteps, bool resume,
+        int evaluateCount, Action<string> status, Action<string> log, CancellationToken cancellationToken) =>
+        Run(outDir, seed, new TrainingBudget(time, vaeSteps, diffusionSteps, calibrationSteps), resume, evaluateCount, new LearningRates(),
+            status, log, cancellationToken);
 
-    /// <summary><see cref="Run(string, long, TimeSpan, int?, int?, bool, int, Action{string}, Action{string}, CancellationToken)"/> with other learning rates.</summary>
-    internal static void Run(string outDir, long seed, TimeSpan time, int? vaeSteps, int? diffusionSteps, bool resume, int evaluateCount,
+    /// <summary><see cref="Run(string, long, TimeSpan, int?, int?, int, bool, int, Action{string}, Action{string}, CancellationToken)"/> with other learning rates.</summary>
+    internal static void Run(string outDir, long seed, TrainingBudget budget, bool resume, int evaluateCount,
         LearningRates rates, Action<string> status, Action<string> log, CancellationToken cancellationToken)
     {
         var checkpointDir = Path.Combine(outDir, "checkpoint");
@@ -78,7 +92,7 @@ public static class DemoModelTraining
         log($"parameters: VAE {Count(trainer.Model.Vae):N0}, text encoder {Count(trainer.Model.TextEncoder):N0}, UNet {Count(trainer.Model.UNet):N0}");
         try
         {
-            Train(trainer, new TrainingBudget(time, vaeSteps, diffusionSteps), checkpointDir, status, log, cancellationToken);
+            Train(trainer, budget, checkpointDir, status, log, cancellationToken);
         }
         catch (NotFiniteNumberException e)
         {
@@ -104,13 +118,14 @@ public static class DemoModelTraining
         File.WriteAllText(Path.Combine(outDir, "training.json"), JsonSerializer.Serialize(
             new
             {
-                state.Seed, state.VaeSteps, state.VaeSeconds, state.DiffusionSteps, state.DiffusionSeconds, state.ScalingFactor,
+                state.Seed, state.VaeSteps, state.VaeSeconds, state.DiffusionSteps, state.DiffusionSeconds, state.CalibrationSteps,
+                state.CalibrationSeconds, state.ScalingFactor,
                 WeightsSha256 = hash, Threads, Scores = scores, SuggestedScores = suggestedScores, state.Losses
             },
             Indented));
     }
 
-    /// <summary>Both stages, each until its budget is spent, with a checkpoint every few minutes and after each stage.</summary>
+    /// <summary>The three stages, each until its budget is spent, with a checkpoint every few minutes and after each stage.</summary>
     private static void Train(DemoTrainer trainer, TrainingBudget budget, string checkpointDir, Action<string> status, Action<string> log,
         CancellationToken cancellationToken)
     {
@@ -126,7 +141,7 @@ public static class DemoModelTraining
         {
             cancellationToken.ThrowIfCancellationRequested();
             var loss = trainer.VaeStep(budget.Progress(vae: true, state));
-            status(Line("1/2 vae", state.VaeSteps, loss, budget.Remaining(vae: true, state)));
+            status(Line("1/3 vae", state.VaeSteps, loss, budget.Remaining(vae: true, state)));
             if (lastCheckpoint.Elapsed > CheckpointInterval) Checkpoint();
         }
         if (state.ScalingFactor is null)
@@ -139,11 +154,21 @@ public static class DemoModelTraining
         {
             cancellationToken.ThrowIfCancellationRequested();
             var loss = trainer.DiffusionStep(budget.Progress(vae: false, state));
-            status(Line("2/2 text encoder + unet", state.DiffusionSteps, loss, budget.Remaining(vae: false, state)));
+            status(Line("2/3 text encoder + unet", state.DiffusionSteps, loss, budget.Remaining(vae: false, state)));
             if (lastCheckpoint.Elapsed > CheckpointInterval) Checkpoint();
         }
         Checkpoint();
         log($"text encoder and UNet trained: {state.DiffusionSteps} steps in {state.DiffusionSeconds:0} s");
+        if (budget.CalibrationDone(state)) return;
+        while (!budget.CalibrationDone(state))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var loss = trainer.CalibrationStep();
+            status(Line("3/3 guidance calibration", state.CalibrationSteps, loss, budget.CalibrationRemaining(state)));
+            if (lastCheckpoint.Elapsed > CheckpointInterval) Checkpoint();
+        }
+        Checkpoint();
+        log($"guidance calibrated: {state.CalibrationSteps} steps in {state.CalibrationSeconds:0} s");
     }
 
     private static long Count(torch.nn.Module module) => module.parameters().Sum(p => p.numel());

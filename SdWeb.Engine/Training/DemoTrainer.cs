@@ -19,7 +19,8 @@ namespace SdWeb.Engine.Training;
 /// One training step at a time for the demo model. Stage 1 trains the VAE (reconstruction MSE + a small KL term);
 /// then the scaling factor is measured (1 / std of the latents); stage 2 trains the text encoder and the UNet together
 /// to predict the noise added at a random timestep of SD v1's scaled-linear schedule, with 10 % empty captions so that
-/// classifier-free guidance has an unconditional prediction. All randomness comes from the seed: scenes from a
+/// classifier-free guidance has an unconditional prediction; stage 3 calibrates the conditioning for the guidance scale
+/// the demo is run at (<see cref="GuidanceCalibration"/>). All randomness comes from the seed: scenes from a
 /// <see cref="ScenePrng"/>, noise and timesteps from one torch generator; both are in the checkpoints.
 /// </summary>
 internal sealed class DemoTrainer : IDisposable
@@ -38,6 +39,7 @@ internal sealed class DemoTrainer : IDisposable
     private readonly OptimizerHelper _vaeOptimizer;
     private readonly OptimizerHelper _diffusionOptimizer;
     private readonly LearningRates _rates;
+    private readonly Tensor _emptyTokenIds;
 
     public DemoTrainer(long seed, int batchSize = DefaultBatchSize, LearningRates? rates = null)
     {
@@ -46,6 +48,7 @@ internal sealed class DemoTrainer : IDisposable
         _scenes = new SceneSampler((ulong)seed);
         _noise = new Generator((ulong)seed + 1);
         _tokenizer = _model.Vocabulary.Tokenizer();
+        _emptyTokenIds = SceneBatch.TokenIds(_tokenizer, [""]).DetachFromDisposeScope();
         _vaeOptimizer = optim.AdamW(_model.Vae.parameters(), _rates.Vae, weight_decay: WeightDecay);
         _diffusionOptimizer = optim.AdamW(_model.TextEncoder.parameters().Concat(_model.UNet.parameters()), _rates.Diffusion,
             weight_decay: WeightDecay);
@@ -101,36 +104,49 @@ internal sealed class DemoTrainer : IDisposable
     public double DiffusionStep(double stageProgress = 0)
     {
         SetLearningRate(_diffusionOptimizer, LearningRates.Annealed(_rates.Diffusion, stageProgress));
-        var scale = State.ScalingFactor ?? throw new InvalidOperationException("Measure the VAE's scaling factor before stage 2.");
         using var pause = CollectionPause.Start();
         using var scope = NewDisposeScope();
-        var scenes = NextScenes();
-        var captions = scenes.Select(s => _scenes.Random.NextDouble() < EmptyCaptionShare ? "" : s.Caption).ToList();
-        Tensor latents;
-        using (var distribution = _model.Vae.Encode(SceneBatch.Images(scenes)))
-            latents = distribution.Sample(_noise) * scale;
-        var timesteps = randint(0, _schedule.AlphasCumprodValues.Length, [scenes.Count], ScalarType.Int64, generator: _noise);
-        var noise = randn(latents.shape, generator: _noise);
-        var tokenIds = SceneBatch.TokenIds(_tokenizer, captions);
+        var (latents, tokenIds, timesteps, noise) = NextDiffusionBatch();
         return TrainDiffusionOn(latents, tokenIds, timesteps, noise);
     }
 
+    /// <summary>
+    /// One guidance-calibration step (stage 3) on fresh scenes, noise and timesteps: as <see cref="DiffusionStep"/>, but
+    /// a captioned picture's target is <see cref="GuidanceCalibration.Target"/>, at the constant rate
+    /// <see cref="LearningRates.Calibration"/>.
+    /// </summary>
+    public double CalibrationStep()
+    {
+        SetLearningRate(_diffusionOptimizer, _rates.Calibration);
+        using var pause = CollectionPause.Start();
+        using var scope = NewDisposeScope();
+        var (latents, tokenIds, timesteps, noise) = NextDiffusionBatch();
+        return TrainDiffusionOn(latents, tokenIds, timesteps, noise, calibrate: true);
+    }
+
     /// <summary>One text encoder + UNet step: predict <paramref name="noise"/> added to scaled latents at the timesteps.</summary>
-    public double TrainDiffusionOn(Tensor latents, Tensor tokenIds, Tensor timesteps, Tensor noise)
+    /// <param name="calibrate">Regress the captioned pictures on <see cref="GuidanceCalibration.Target"/> instead (stage 3).</param>
+    public double TrainDiffusionOn(Tensor latents, Tensor tokenIds, Tensor timesteps, Tensor noise, bool calibrate = false)
     {
         var started = Stopwatch.GetTimestamp();
         using var scope = NewDisposeScope();
         var alphaBar = _schedule.AlphasCumprod.index_select(0, timesteps).view(-1, 1, 1, 1);
         var noisy = alphaBar.sqrt() * latents + (1 - alphaBar).sqrt() * noise;
+        var target = calibrate ? GuidanceCalibration.Target(_model, _emptyTokenIds, noisy, timesteps, tokenIds, noise) : noise;
         var context = _model.TextEncoder.ForwardRecordingGradients(tokenIds);
         var predicted = _model.UNet.ForwardRecordingGradients(noisy, timesteps, context);
-        var squaredError = (predicted - noise).pow(2).mean([1, 2, 3]);
+        var squaredError = (predicted - target).pow(2).mean([1, 2, 3]);
         // Min-SNR-γ weighting (Hang et al., 2023): the nearly clean timesteps, whose noise is the hardest to tell from
         // detail, weigh γ/SNR; the noisy ones that decide layout, colour and shape keep weight 1. It converges faster.
         var snr = alphaBar.view(-1) / (1 - alphaBar.view(-1));
         var loss = (squaredError * snr.clamp_max(MinSnrGamma) / snr).mean();
         Optimise("text encoder + UNet", State.DiffusionSteps + 1, _diffusionOptimizer,
             _model.TextEncoder.parameters().Concat(_model.UNet.parameters()), loss);
+        if (calibrate)
+        {
+            State.CalibrationSeconds += Stopwatch.GetElapsedTime(started).TotalSeconds;
+            return Record("calibration", squaredError.mean(), ++State.CalibrationSteps);
+        }
         State.DiffusionSeconds += Stopwatch.GetElapsedTime(started).TotalSeconds;
         // The curve keeps the plain ε-prediction MSE, comparable across weightings.
         return Record("diffusion", squaredError.mean(), ++State.DiffusionSteps);
@@ -188,11 +204,26 @@ internal sealed class DemoTrainer : IDisposable
         _model.Dispose();
         _noise.Dispose();
         _schedule.Dispose();
+        _emptyTokenIds.Dispose();
     }
 
     private static void SetLearningRate(OptimizerHelper optimizer, double rate)
     {
         foreach (var group in optimizer.ParamGroups) group.LearningRate = rate;
+    }
+
+    /// <summary>Fresh scenes (10 % of their captions empty) as scaled latents, their token ids, timesteps and noise.</summary>
+    private (Tensor Latents, Tensor TokenIds, Tensor Timesteps, Tensor Noise) NextDiffusionBatch()
+    {
+        var scale = State.ScalingFactor ?? throw new InvalidOperationException("Measure the VAE's scaling factor before stage 2.");
+        var scenes = NextScenes();
+        var captions = scenes.Select(s => _scenes.Random.NextDouble() < EmptyCaptionShare ? "" : s.Caption).ToList();
+        Tensor latents;
+        using (var distribution = _model.Vae.Encode(SceneBatch.Images(scenes)))
+            latents = distribution.Sample(_noise) * scale;
+        var timesteps = randint(0, _schedule.AlphasCumprodValues.Length, [scenes.Count], ScalarType.Int64, generator: _noise);
+        var noise = randn(latents.shape, generator: _noise);
+        return (latents, SceneBatch.TokenIds(_tokenizer, captions), timesteps, noise);
     }
 
     private List<Scene> NextScenes() => [.. Enumerable.Range(0, State.BatchSize).Select(_ => _scenes.NextTraining())];
@@ -224,7 +255,7 @@ internal sealed class DemoTrainer : IDisposable
         State.RecentLosses.Add(value);
         if (step % LossWindow == 0)
         {
-            var seconds = stage == "vae" ? State.VaeSeconds : State.DiffusionSeconds;
+            var seconds = stage switch { "vae" => State.VaeSeconds, "calibration" => State.CalibrationSeconds, _ => State.DiffusionSeconds };
             State.Losses.Add(new LossPoint(stage, step, State.RecentLosses.Average(), seconds));
             State.RecentLosses.Clear();
         }

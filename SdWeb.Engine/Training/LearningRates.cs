@@ -1,11 +1,12 @@
 namespace SdWeb.Engine.Training;
 
 /// <summary>
-/// The AdamW peak learning rates of the two stages (gradients are clipped to norm 1). Each stage anneals its rate along
-/// a half cosine to <see cref="FinalShare"/> of the peak: a constant rate leaves the weights jittering around the optimum
-/// by as much as the last updates move them, which a short training run cannot average out.
+/// The AdamW peak learning rates of the VAE and diffusion stages (gradients are clipped to norm 1). Each anneals its rate
+/// along a half cosine to <see cref="FinalShare"/> of the peak: a constant rate leaves the weights jittering around the
+/// optimum by as much as the last updates move them, which a short training run cannot average out. The guidance
+/// calibration, a short fine-tuning of the annealed model, runs at a constant <paramref name="Calibration"/>.
 /// </summary>
-internal sealed record LearningRates(double Vae = 1e-3, double Diffusion = 5e-4)
+internal sealed record LearningRates(double Vae = 1e-3, double Diffusion = 5e-4, double Calibration = 1e-4)
 {
     public const double FinalShare = 0.02;
 

@@ -2,9 +2,10 @@ namespace SdWeb.Engine.Training;
 
 /// <summary>
 /// When each stage stops: after a number of steps (reproducible: same seed, same weights) or, without one, after its
-/// share of a time budget (the VAE <see cref="VaeShare"/>, the text encoder and UNet the rest).
+/// share of a time budget (the VAE <see cref="VaeShare"/>, the text encoder and UNet the rest). The guidance
+/// calibration always runs <see cref="CalibrationSteps"/> steps, after the time budget.
 /// </summary>
-internal sealed record TrainingBudget(TimeSpan Time, int? VaeSteps = null, int? DiffusionSteps = null)
+internal sealed record TrainingBudget(TimeSpan Time, int? VaeSteps = null, int? DiffusionSteps = null, int CalibrationSteps = 0)
 {
     public const double VaeShare = 0.3;
 
@@ -12,6 +13,11 @@ internal sealed record TrainingBudget(TimeSpan Time, int? VaeSteps = null, int? 
 
     public bool DiffusionDone(TrainingState s) =>
         DiffusionSteps is int n ? s.DiffusionSteps >= n : s.DiffusionSeconds >= Time.TotalSeconds * (1 - VaeShare);
+
+    public bool CalibrationDone(TrainingState s) => s.CalibrationSteps >= CalibrationSteps;
+
+    public TimeSpan CalibrationRemaining(TrainingState s) => TimeSpan.FromSeconds(
+        s.CalibrationSteps == 0 ? 0 : Math.Max(0, CalibrationSteps - s.CalibrationSteps) * s.CalibrationSeconds / s.CalibrationSteps);
 
     /// <summary>How far the stage is, 0…1: its steps over its step count, else its seconds over its share of the time.</summary>
     public double Progress(bool vae, TrainingState s)

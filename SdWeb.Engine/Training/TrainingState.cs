@@ -13,6 +13,8 @@ internal sealed record TrainingState
     public int DiffusionSteps { get; set; }
     public double VaeSeconds { get; set; }
     public double DiffusionSeconds { get; set; }
+    public int CalibrationSteps { get; set; }
+    public double CalibrationSeconds { get; set; }
     public double? ScalingFactor { get; set; }
     public ulong SceneState { get; set; }
     public string NoiseGeneratorState { get; set; } = "";

@@ -1,6 +1,10 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using SdWeb.Cli;
 using SdWeb.Engine.Devices;
 using SdWeb.Engine.Loading;
+using SdWeb.Engine.Training;
 using SdWeb.Tests.Support;
 
 namespace SdWeb.Tests.Cli;
@@ -151,15 +155,46 @@ public class ModelsCommandTests
         Assert.Contains("ok: the weights fit the model classes.", inspect);
     }
 
+    [Fact]
+    public async Task ScoreDemoGivesTheShippedModelTheScoresItsTrainingMeasured()
+    {
+        // The manifest holds the scores train-demo --evaluate 40 measured on the fp32 model at the end of training; the
+        // shipped copy is fp16 (63.9 dB from it), scored again here through the same pipeline on this machine's CPU.
+        var shipped = Path.Combine(AppContext.BaseDirectory, "DemoModel");
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(shipped, DemoModelTraining.ManifestFileName)));
+        var measured = manifest.RootElement.GetProperty("training").GetProperty("Scores");
+        Assert.Equal(40, measured.GetProperty("Count").GetInt32());
+
+        var (code, output, _) = await Run("score-demo", "--model", Path.Combine(shipped, DemoModelTraining.PackedModelFolder), "--captions", "40");
+
+        Assert.Equal(0, code);
+        var scores = Regex.Match(output, @"^held-out captions: background (\d+) %, object colour at position (\d+) %, shape (\d+) % \(over 40 pictures\); (.+)$",
+            RegexOptions.Multiline);
+        Assert.True(scores.Success, output);
+        // One picture of 40 is 2.5 %: a different CPU may round one borderline picture the other way.
+        foreach (var (group, name) in new[] { (1, "Background"), (2, "Object"), (3, "Shape") })
+            Assert.InRange(int.Parse(scores.Groups[group].Value, CultureInfo.InvariantCulture), 100 * measured.GetProperty(name).GetDouble() - 3.5,
+                100 * measured.GetProperty(name).GetDouble() + 3.5);
+        // The tally per shape covers every picture, and its right ones are the shape score.
+        var tallies = Regex.Matches(scores.Groups[4].Value, @"(\w+) (\d+)/(\d+)").Select(m => (Right: int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture),
+            Count: int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture))).ToList();
+        Assert.Equal(40, tallies.Sum(t => t.Count));
+        Assert.Equal(int.Parse(scores.Groups[3].Value, CultureInfo.InvariantCulture), (int)Math.Round(100.0 * tallies.Sum(t => t.Right) / 40, MidpointRounding.AwayFromZero));
+    }
+
     [Theory]
-    [InlineData(new[] { "explode" }, "unknown models command 'explode'; use inspect, download, create-random or pack-demo.")]
-    [InlineData(new string[0], "say what to do: inspect, download, create-random or pack-demo.")]
+    [InlineData(new[] { "explode" }, "unknown models command 'explode'; use inspect, download, create-random, pack-demo or score-demo.")]
+    [InlineData(new string[0], "say what to do: inspect, download, create-random, pack-demo or score-demo.")]
     [InlineData(new[] { "inspect" }, "models inspect needs the model's PATH.")]
     [InlineData(new[] { "create-random", "--preset", "xl", "--out", "x" }, "unknown preset 'xl'; choose one of: tiny, sd15.")]
     [InlineData(new[] { "create-random", "--preset", "tiny" }, "--out is required.")]
     [InlineData(new[] { "create-random", "--preset", "tiny", "--out", "x", "--seed", "-1" }, "--seed must not be negative, not -1.")]
     [InlineData(new[] { "download", "org/x", "--variant", "bf16" }, "--variant can only be fp16, not 'bf16'.")]
     [InlineData(new[] { "pack-demo", "--from", "/nonexistent/model", "--out", "x" }, "--from /nonexistent/model: no such model folder.")]
+    [InlineData(new[] { "score-demo" }, "--model is required.")]
+    [InlineData(new[] { "score-demo", "--model", "/nonexistent/model" }, "--model /nonexistent/model: no such model folder.")]
+    [InlineData(new[] { "score-demo", "--model", ".", "--captions", "0" }, "--captions must be positive, not 0.")]
+    [InlineData(new[] { "score-demo", "--model", ".", "--cfg-scale", "0.5" }, "--cfg-scale must be at least 1, not 0.5.")]
     public async Task UsageErrorsSayWhatToFix(string[] args, string message)
     {
         var e = await Assert.ThrowsAsync<CliUsageException>(() => Run(args));

@@ -20,10 +20,11 @@ public class TrainDemoCommandTests
     public async Task TrainsForGivenStepsShowingProgressAndWritesTheModel()
     {
         using var dir = new TempDir();
-        var (code, output, error) = await Run("--out", dir["demo"], "--vae-steps", "1", "--unet-steps", "1", "--seed", "3");
+        var (code, output, error) = await Run("--out", dir["demo"], "--vae-steps", "1", "--unet-steps", "1", "--calibration-steps", "1", "--seed", "3");
         Assert.Equal(0, code);
-        Assert.Contains("stage 1/2 vae  step 1  loss ", error);
-        Assert.Contains("stage 2/2 text encoder + unet  step 1  loss ", error);
+        Assert.Contains("stage 1/3 vae  step 1  loss ", error);
+        Assert.Contains("stage 2/3 text encoder + unet  step 1  loss ", error);
+        Assert.Contains("stage 3/3 guidance calibration  step 1  loss ", error);
         Assert.Contains("wrote ", output);
         Assert.True(File.Exists(dir["demo/model/model_index.json"]));
         Assert.True(File.Exists(dir["demo/checkpoint/state.json"]));
@@ -35,6 +36,7 @@ public class TrainDemoCommandTests
     [InlineData(new[] { "--out", "x", "--seed", "-2" }, "--seed must not be negative, not -2.")]
     [InlineData(new[] { "--out", "x", "--vae-steps", "0" }, "--vae-steps must be positive, not 0.")]
     [InlineData(new[] { "--out", "x", "--evaluate", "-1" }, "--evaluate must not be negative, not -1.")]
+    [InlineData(new[] { "--out", "x", "--calibration-steps", "-1" }, "--calibration-steps must not be negative, not -1.")]
     public async Task BadValuesAreUsageErrors(string[] args, string message)
     {
         var (code, _, error) = await Run(args);

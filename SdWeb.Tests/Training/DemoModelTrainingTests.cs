@@ -17,7 +17,7 @@ public class DemoModelTrainingTests
     {
         using var dir = new TempDir();
         var events = new List<string>();
-        DemoModelTraining.Run(dir["run"], seed: 2, TimeSpan.FromHours(1), vaeSteps: 2, diffusionSteps: 2, resume: false, evaluateCount: 1,
+        DemoModelTraining.Run(dir["run"], seed: 2, TimeSpan.FromHours(1), vaeSteps: 2, diffusionSteps: 2, calibrationSteps: 2, resume: false, evaluateCount: 1,
             status: _ => { }, log: events.Add, CancellationToken.None);
 
         using var source = ModelSource.Open(dir["run/model"], ModelPlacement.CpuFloat32);
@@ -44,8 +44,8 @@ public class DemoModelTrainingTests
         // An absurd learning rate: AdamW's decay factor 1 - lr·0.01 multiplies every weight by -1e10 per step, so within a
         // few steps the activations overflow float32 and the loss is NaN.
         var absurd = new LearningRates(Diffusion: 1e12);
-        var error = Assert.Throws<NotFiniteNumberException>(() => DemoModelTraining.Run(dir["run"], seed: 3, TimeSpan.FromHours(1), vaeSteps: 1,
-            diffusionSteps: 20, resume: false, evaluateCount: 0, absurd, _ => { }, _ => { }, CancellationToken.None));
+        var error = Assert.Throws<NotFiniteNumberException>(() => DemoModelTraining.Run(dir["run"], seed: 3,
+            new TrainingBudget(TimeSpan.FromHours(1), VaeSteps: 1, DiffusionSteps: 20), resume: false, evaluateCount: 0, absurd, _ => { }, _ => { }, CancellationToken.None));
 
         Assert.Matches(@"^Training diverged: the text encoder \+ UNet stage's .+ was (NaN|-?Infinity) at step \d+; that step was not applied\. .+ keeps the last good checkpoint", error.Message);
         Assert.False(File.Exists(dir["run/training.json"]));
@@ -62,9 +62,9 @@ public class DemoModelTrainingTests
     public void ResumingNeedsACheckpointAndANewRunNeedsAnEmptyFolder()
     {
         using var dir = new TempDir();
-        Assert.Throws<IOException>(() => DemoModelTraining.Run(dir["none"], 0, TimeSpan.FromMinutes(1), 1, 1, resume: true, 0, _ => { }, _ => { }, CancellationToken.None));
+        Assert.Throws<IOException>(() => DemoModelTraining.Run(dir["none"], 0, TimeSpan.FromMinutes(1), 1, 1, 0, resume: true, 0, _ => { }, _ => { }, CancellationToken.None));
         File.WriteAllText(dir["file"], "");
-        Assert.Throws<IOException>(() => DemoModelTraining.Run(dir.Path, 0, TimeSpan.FromMinutes(1), 1, 1, resume: false, 0, _ => { }, _ => { }, CancellationToken.None));
+        Assert.Throws<IOException>(() => DemoModelTraining.Run(dir.Path, 0, TimeSpan.FromMinutes(1), 1, 1, 0, resume: false, 0, _ => { }, _ => { }, CancellationToken.None));
     }
 
     private static (int Width, int Height) Size(string png)

@@ -1,4 +1,5 @@
 using SdWeb.Engine.Training;
+using SdWeb.Engine.Training.Model;
 using SdWeb.Engine.Training.Scenes;
 using SdWeb.Tests.Support;
 using static TorchSharp.torch;
@@ -81,14 +82,14 @@ public class DemoTrainingTests
     [Fact]
     public void TheSameSeedTrainsTheSameWeights()
     {
-        Assert.Equal(Train(seed: 4, vaeSteps: 10, diffusionSteps: 10), Train(seed: 4, vaeSteps: 10, diffusionSteps: 10));
+        Assert.Equal(Train(seed: 4, vaeSteps: 10, diffusionSteps: 10, calibrationSteps: 3), Train(seed: 4, vaeSteps: 10, diffusionSteps: 10, calibrationSteps: 3));
     }
 
     [Fact]
     public void AResumedRunEndsWithTheWeightsOfAnUninterruptedOne()
     {
         using var dir = new TempDir();
-        var uninterrupted = Train(seed: 5, vaeSteps: 3, diffusionSteps: 3);
+        var uninterrupted = Train(seed: 5, vaeSteps: 3, diffusionSteps: 3, calibrationSteps: 2);
 
         using (var first = new DemoTrainer(5, Batch))
         {
@@ -103,11 +104,40 @@ public class DemoTrainingTests
             second.DiffusionStep();
             second.SaveCheckpoint(dir["checkpoint"]);
         }
-        using var third = DemoTrainer.Resume(dir["checkpoint"]);
-        third.DiffusionStep();
-        third.DiffusionStep();
-        Assert.Equal(uninterrupted, third.WeightsHash());
-        Assert.Equal((3, 3), (third.State.VaeSteps, third.State.DiffusionSteps));
+        using (var third = DemoTrainer.Resume(dir["checkpoint"]))
+        {
+            third.DiffusionStep();
+            third.DiffusionStep();
+            third.CalibrationStep();
+            third.SaveCheckpoint(dir["checkpoint"]);
+        }
+        using var fourth = DemoTrainer.Resume(dir["checkpoint"]);
+        fourth.CalibrationStep();
+        Assert.Equal(uninterrupted, fourth.WeightsHash());
+        Assert.Equal((3, 3, 2), (fourth.State.VaeSteps, fourth.State.DiffusionSteps, fourth.State.CalibrationSteps));
+    }
+
+    [Fact]
+    public void GuidanceSevenOnTheCalibrationTargetIsGuidanceThreeOnThePlainOne()
+    {
+        using var scope = NewDisposeScope();
+        using var model = new DemoModel(seed: 8);
+        var tokenizer = model.Vocabulary.Tokenizer();
+        using var generator = new Generator(8);
+        var noisy = randn([Batch, 4, 8, 8], generator: generator);
+        var noise = randn([Batch, 4, 8, 8], generator: generator);
+        var timesteps = tensor(new long[] { 999, 500, 20, 700 });
+        var ids = SceneBatch.TokenIds(tokenizer, ["a red circle at the left on a blue background", "", "a blue ring", "a small green star"]);
+
+        var target = GuidanceCalibration.Target(model, SceneBatch.TokenIds(tokenizer, [""]), noisy, timesteps, ids, noise);
+
+        // The model's own unconditional prediction, computed here as the pipeline computes it: the empty prompt's context.
+        var unconditional = model.UNet.forward(noisy, timesteps, model.TextEncoder.forward(SceneBatch.TokenIds(tokenizer, ["", "", "", ""])));
+        var guidedSeven = unconditional + (target - unconditional) * 7;
+        var guidedThree = unconditional + (noise - unconditional) * 3;
+        foreach (var captioned in new[] { 0, 2, 3 })
+            Assert.True(guidedSeven[captioned].allclose(guidedThree[captioned], rtol: 1e-4, atol: 1e-5), $"picture {captioned}");
+        Assert.True(target[1].eq(noise[1]).all().item<bool>(), "the empty caption's target is the plain noise");
     }
 
     [Fact]
@@ -130,12 +160,13 @@ public class DemoTrainingTests
         Assert.InRange(atEnd / atStart, 0.02 * 0.98, 0.02 * 1.02);
     }
 
-    private static string Train(long seed, int vaeSteps, int diffusionSteps)
+    private static string Train(long seed, int vaeSteps, int diffusionSteps, int calibrationSteps = 0)
     {
         using var trainer = new DemoTrainer(seed, Batch);
         for (int i = 0; i < vaeSteps; i++) trainer.VaeStep();
         trainer.MeasureScalingFactor();
         for (int i = 0; i < diffusionSteps; i++) trainer.DiffusionStep();
+        for (int i = 0; i < calibrationSteps; i++) trainer.CalibrationStep();
         return trainer.WeightsHash();
     }
 }

@@ -47,6 +47,26 @@ public class SceneCheckerTests(ITestOutputHelper output)
         Assert.True(scores.Background <= 0.25 && scores.Object <= 0.1 && scores.Shape <= 0.4, scores.ToString());
     }
 
+    [Fact]
+    public void TalliesEachAskedShapeWithWhatTheWrongOnesWereReadAs()
+    {
+        // Each asked caption judged against a render of the same scene drawn with another shape.
+        static SceneJudgement Drawn(SceneShape asked, SceneShape drawn)
+        {
+            var scene = new Scene(SceneColour.White, BackgroundTexture.Plain, [new SceneObject(asked, SceneColour.Red, true, ScenePosition.Centre)]);
+            using var image = SceneRenderer.Render(scene with { Objects = [scene.Objects[0] with { Shape = drawn }] });
+            return SceneChecker.Judge(image, scene);
+        }
+
+        var scores = SemanticScores.Of([
+            Drawn(SceneShape.Triangle, SceneShape.Triangle), Drawn(SceneShape.Triangle, SceneShape.Star),
+            Drawn(SceneShape.Triangle, SceneShape.Star), Drawn(SceneShape.Circle, SceneShape.Square)]);
+
+        Assert.Equal(0.25, scores.Shape);
+        Assert.Equal("circle 0/1 (as square 1), triangle 1/3 (as star 2)", string.Join(", ", scores.ByShape));
+        Assert.Equal(new Dictionary<string, int> { ["star"] = 2 }, scores.ByShape.Single(t => t.Shape == "triangle").ReadAs);
+    }
+
     /// <summary>500 held-out scenes rendered by the generator, blurred by a Gaussian of <paramref name="blurSigma"/> pixels (0: none), judged.</summary>
     private static SemanticScores JudgeHeldOutRenders(ulong seed, float blurSigma)
     {

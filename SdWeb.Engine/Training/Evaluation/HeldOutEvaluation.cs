@@ -17,19 +17,21 @@ internal static class HeldOutEvaluation
 
     /// <summary>The next <paramref name="count"/> held-out captions, caption i generated with seed <paramref name="seed"/> + i.</summary>
     /// <param name="gridPng">Where to write the pictures as one grid (null: nowhere).</param>
-    public static SemanticScores Score(string modelDir, int count, long seed, string? gridPng, CancellationToken cancellationToken)
+    /// <param name="cfgScale">The guidance scale (the acceptance's is the demo's, <see cref="DemoModelTraining.CfgScale"/>).</param>
+    public static SemanticScores Score(string modelDir, int count, long seed, string? gridPng, CancellationToken cancellationToken,
+        double cfgScale = DemoModelTraining.CfgScale)
     {
         var sampler = new SceneSampler((ulong)seed);
-        return Judge(modelDir, Enumerable.Range(0, count).Select(i => (sampler.NextHeldOut(), seed + i)), gridPng, cancellationToken);
+        return Judge(modelDir, Enumerable.Range(0, count).Select(i => (sampler.NextHeldOut(), seed + i)), gridPng, cfgScale, cancellationToken);
     }
 
     /// <summary>Each suggested prompt with seeds 0 … <see cref="SuggestedSeeds"/> − 1 (a prompt to a row of the grid).</summary>
     public static SemanticScores ScoreSuggested(string modelDir, string? gridPng, CancellationToken cancellationToken) =>
         Judge(modelDir, SuggestedScenes.All.SelectMany(scene => Enumerable.Range(0, SuggestedSeeds).Select(seed => (scene, (long)seed))),
-            gridPng, cancellationToken);
+            gridPng, DemoModelTraining.CfgScale, cancellationToken);
 
     private static SemanticScores Judge(string modelDir, IEnumerable<(Scene Scene, long Seed)> generations, string? gridPng,
-        CancellationToken cancellationToken)
+        double cfgScale, CancellationToken cancellationToken)
     {
         using var pipeline = new PipelineFactory(new EngineOptions { Device = "cpu", DType = "fp32" }).Load(modelDir);
         var judgements = new List<SceneJudgement>();
@@ -38,7 +40,7 @@ internal static class HeldOutEvaluation
         {
             foreach (var (scene, seed) in generations)
             {
-                var result = pipeline.Generate(DemoModelTraining.Request(scene.Caption, seed), progress: null, cancellationToken);
+                var result = pipeline.Generate(DemoModelTraining.Request(scene.Caption, seed) with { CfgScale = cfgScale }, progress: null, cancellationToken);
                 pictures.Add(result.Images[0].Image);
                 judgements.Add(SceneChecker.Judge(result.Images[0].Image, scene));
             }

@@ -28,7 +28,7 @@ internal static class SceneChecker
         var pixels = blob.Pixels().ToList();
         bool backgroundRight = background == expected.Background;
         if (pixels.Count < MinObjectArea)
-            return new SceneJudgement(background, null, null, null, backgroundRight, false, false);
+            return new SceneJudgement(target.Shape, background, null, null, null, backgroundRight, false, false);
 
         double cx = pixels.Average(p => p.X), cy = pixels.Average(p => p.Y);
         var position = SceneLayout.Nearest(cx + 0.5, cy + 0.5);
@@ -36,7 +36,7 @@ internal static class SceneChecker
             (byte)pixels.Average(p => image[p.X, p.Y].B));
         var colour = ScenePalette.Colours.Where(c => c != background).MinBy(c => Distance(mean, ScenePalette.Rgb(c)));
         var shape = ReadShape(blob, pixels, cx, cy);
-        return new SceneJudgement(background, colour, position, shape, backgroundRight,
+        return new SceneJudgement(target.Shape, background, colour, position, shape, backgroundRight,
             colour == target.Colour && position == target.Position, shape == target.Shape);
     }
 

@@ -21,11 +21,11 @@ public sealed class FirstRunEndToEndTests
     private const long Seed = 0;
 
     /// <summary>
-    /// The suggestion this test draws: the blue square, drawn as a square at all eight evaluation seeds
-    /// (docs/demo-model.md, the suggested prompts' grid). The model's shape score is the evaluation's to report (68 %); this test checks that a
-    /// newcomer's first run reaches a picture the same check accepts.
+    /// The suggestion this test draws: the first, the red circle, drawn as a circle at all eight evaluation seeds
+    /// (docs/demo-model.md, the suggested prompts' grid). The model's scores are the evaluation's to report; this test
+    /// checks that a newcomer's first run reaches a picture the same check accepts.
     /// </summary>
-    private const int Suggestion = 1;
+    private const int Suggestion = 0;
 
     [Fact]
     public async Task ASuggestedPromptOnTheShippedDemoModelDrawsTheSceneItNames()

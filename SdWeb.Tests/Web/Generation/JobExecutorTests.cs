@@ -4,6 +4,7 @@ using SdWeb.Engine.Pipelines;
 using SdWeb.Generation;
 using SdWeb.Options;
 using SdWeb.Tests.Web.Support;
+using TorchSharp;
 
 namespace SdWeb.Tests.Web.Generation;
 
@@ -158,6 +159,37 @@ public class JobExecutorTests
         await h.RunNextAsync();
 
         Assert.Equal("The engine failed: boom", (await h.JobAsync(id)).Error);
+    }
+
+    [Fact]
+    public async Task ALibtorchErrorFailsTheJobWithItsSentenceWithoutTheNativeBacktrace()
+    {
+        using var h = await GenerationHarness.CreateAsync();
+        var id = await h.SubmitAsync();
+        string? raw = null;
+        h.Factory.Configure = p => p.BeforeStep = (_, _, _) =>
+        {
+            // A real libtorch failure, as a model whose vocabulary the prompt outruns gives it.
+            using var table = torch.zeros(3, 2);
+            using var ids = torch.tensor(new long[] { 5 });
+            try
+            {
+                table.index_select(0, ids).Dispose();
+            }
+            catch (Exception e)
+            {
+                raw = e.Message;
+                throw;
+            }
+        };
+
+        await h.RunNextAsync();
+
+        var backtrace = Assert.IsType<string>(raw).IndexOf("Exception raised from", StringComparison.Ordinal);
+        Assert.True(backtrace > 0, $"libtorch's message has no backtrace to cut: {raw}");
+        var error = (await h.JobAsync(id)).Error;
+        Assert.Contains("out of range", error);
+        Assert.Equal($"The engine failed: {raw![..backtrace].TrimEnd()}", error);
     }
 
     [Theory]
