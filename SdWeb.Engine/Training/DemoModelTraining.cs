@@ -159,7 +159,7 @@ public static class DemoModelTraining
         }
         Checkpoint();
         log($"text encoder and UNet trained: {state.DiffusionSteps} steps in {state.DiffusionSeconds:0} s");
-        if (budget.CalibrationDone(state)) return;
+        if (budget.CalibrationDone(state)) return; // none asked, or a resumed run that already calibrated
         while (!budget.CalibrationDone(state))
         {
             cancellationToken.ThrowIfCancellationRequested();

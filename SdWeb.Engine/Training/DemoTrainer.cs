@@ -140,15 +140,15 @@ internal sealed class DemoTrainer : IDisposable
         // detail, weigh γ/SNR; the noisy ones that decide layout, colour and shape keep weight 1. It converges faster.
         var snr = alphaBar.view(-1) / (1 - alphaBar.view(-1));
         var loss = (squaredError * snr.clamp_max(MinSnrGamma) / snr).mean();
-        Optimise("text encoder + UNet", State.DiffusionSteps + 1, _diffusionOptimizer,
-            _model.TextEncoder.parameters().Concat(_model.UNet.parameters()), loss);
+        Optimise(calibrate ? "guidance calibration" : "text encoder + UNet", (calibrate ? State.CalibrationSteps : State.DiffusionSteps) + 1,
+            _diffusionOptimizer, _model.TextEncoder.parameters().Concat(_model.UNet.parameters()), loss);
         if (calibrate)
         {
             State.CalibrationSeconds += Stopwatch.GetElapsedTime(started).TotalSeconds;
             return Record("calibration", squaredError.mean(), ++State.CalibrationSteps);
         }
         State.DiffusionSeconds += Stopwatch.GetElapsedTime(started).TotalSeconds;
-        // The curve keeps the plain ε-prediction MSE, comparable across weightings.
+        // The curve keeps the plain ε-prediction MSE (calibration: against its target), comparable across weightings.
         return Record("diffusion", squaredError.mean(), ++State.DiffusionSteps);
     }
 

@@ -61,7 +61,8 @@ public class CliAppTests
         { ["models", "inspect"], ["vae"] },
         { ["models", "download"], ["models-dir", "revision", "variant", "hub-url"] },
         { ["models", "create-random"], ["preset", "out", "seed"] },
-        { ["train-demo"], ["out", "minutes", "seed", "vae-steps", "unet-steps", "evaluate", "resume"] },
+        { ["models", "score-demo"], ["model", "captions", "seed", "cfg-scale", "grid"] },
+        { ["train-demo"], ["out", "minutes", "seed", "vae-steps", "unet-steps", "calibration-steps", "evaluate", "resume"] },
     };
 
     [Theory]
@@ -90,7 +91,7 @@ public class CliAppTests
         var (code, output, _) = await Run("models", "--help");
         Assert.Equal(0, code);
         Assert.StartsWith("usage: SdWeb models inspect PATH [--vae PATH]\n       SdWeb models download [REPO]", output);
-        foreach (var verb in new[] { "inspect", "download", "create-random" }) Assert.Matches($@"\n  {verb} +\S", output);
+        foreach (var verb in new[] { "inspect", "download", "create-random", "pack-demo", "score-demo" }) Assert.Matches($@"\n  {verb} +\S", output);
     }
 
     [Theory]
