@@ -63,36 +63,31 @@ public static class DemoModelTraining
     public static string Score(string modelDir, int captions, long seed, string? gridPng, double cfgScale, CancellationToken cancellationToken) =>
         HeldOutEvaluation.Score(modelDir, captions, seed, gridPng, cancellationToken, cfgScale).ToString();
 
-    /// <summary>Guidance-calibration steps after the diffusion stage (<see cref="GuidanceCalibration"/>).</summary>
-    public const int DefaultCalibrationSteps = 1000;
-
-    /// <param name="time">The time budget split between the VAE and diffusion stages; ignored by a stage given a step count.</param>
-    /// <param name="calibrationSteps">Guidance-calibration steps after them (0: none).</param>
-    /// <param name="evaluateCount">Held-out captions to generate and judge at the end (0: none).</param>
+    /// <summary>Trains as <paramref name="plan"/> says into <paramref name="outDir"/>.</summary>
     /// <param name="status">Told after each step: stage, step, loss and ETA (a progress line).</param>
     /// <param name="log">Told of events: stages, checkpoints, results.</param>
-    public static void Run(string outDir, long seed, TimeSpan time, int? vaeSteps, int? diffusionSteps, int calibrationSteps, bool resume,
-        int evaluateCount, Action<string> status, Action<string> log, CancellationToken cancellationToken) =>
-        Run(outDir, seed, new TrainingBudget(time, vaeSteps, diffusionSteps, calibrationSteps), resume, evaluateCount, new LearningRates(),
-            status, log, cancellationToken);
+    public static void Run(string outDir, DemoTrainingPlan plan, Action<string> status, Action<string> log, CancellationToken cancellationToken) =>
+        Run(outDir, plan, new LearningRates(), status, log, cancellationToken);
 
-    /// <summary><see cref="Run(string, long, TimeSpan, int?, int?, int, bool, int, Action{string}, Action{string}, CancellationToken)"/> with other learning rates.</summary>
-    internal static void Run(string outDir, long seed, TrainingBudget budget, bool resume, int evaluateCount,
-        LearningRates rates, Action<string> status, Action<string> log, CancellationToken cancellationToken)
+    /// <summary><see cref="Run(string, DemoTrainingPlan, Action{string}, Action{string}, CancellationToken)"/> with other learning rates.</summary>
+    internal static void Run(string outDir, DemoTrainingPlan plan, LearningRates rates, Action<string> status, Action<string> log,
+        CancellationToken cancellationToken)
     {
         var checkpointDir = Path.Combine(outDir, "checkpoint");
-        if (resume && !Directory.Exists(checkpointDir))
+        if (plan.Resume && !Directory.Exists(checkpointDir))
             throw new IOException($"There is no checkpoint in {checkpointDir} to resume from.");
-        if (!resume && Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any())
+        if (!plan.Resume && Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any())
             throw new IOException($"{outDir} is not empty; choose a new folder, or pass --resume to continue its training.");
         torch.set_num_threads(Threads);
-        using var trainer = resume ? DemoTrainer.Resume(checkpointDir, rates) : new DemoTrainer(seed, rates: rates);
+        using var trainer = plan.Resume ? DemoTrainer.Resume(checkpointDir, rates) : new DemoTrainer(plan.Seed, rates: rates);
         var state = trainer.State;
-        log(resume ? $"resuming seed {state.Seed} at VAE step {state.VaeSteps}, diffusion step {state.DiffusionSteps}" : $"seed {seed}");
+        log(plan.Resume
+            ? $"resuming seed {state.Seed} at VAE step {state.VaeSteps}, diffusion step {state.DiffusionSteps}, calibration step {state.CalibrationSteps}"
+            : $"seed {plan.Seed}");
         log($"parameters: VAE {Count(trainer.Model.Vae):N0}, text encoder {Count(trainer.Model.TextEncoder):N0}, UNet {Count(trainer.Model.UNet):N0}");
         try
         {
-            Train(trainer, budget, checkpointDir, status, log, cancellationToken);
+            Train(trainer, plan.Budget, checkpointDir, status, log, cancellationToken);
         }
         catch (NotFiniteNumberException e)
         {
@@ -108,18 +103,19 @@ public static class DemoModelTraining
         var hash = trainer.WeightsHash();
         trainer.Model.WriteDiffusers(modelDir, state.ScalingFactor!.Value,
             new Dictionary<string, string> { ["format"] = "pt", ["sdweb"] = $"demo model, seed {state.Seed}, weights sha256 {hash}" });
-        log($"wrote {modelDir} (weights sha256 {hash})");
-        var scores = evaluateCount > 0
-            ? HeldOutEvaluation.Score(modelDir, evaluateCount, state.Seed, Path.Combine(outDir, "samples-held-out.png"), cancellationToken)
+        log(string.Create(CultureInfo.InvariantCulture,
+            $"wrote {modelDir} (weights sha256 {hash}); training took {TimeSpan.FromSeconds(state.WallSeconds):h\\:mm\\:ss} of wall clock"));
+        var scores = plan.EvaluateCount > 0
+            ? HeldOutEvaluation.Score(modelDir, plan.EvaluateCount, state.Seed, Path.Combine(outDir, "samples-held-out.png"), cancellationToken)
             : null;
         if (scores is not null) log($"held-out captions: {scores}");
-        var suggestedScores = evaluateCount > 0 ? HeldOutEvaluation.ScoreSuggested(modelDir, Path.Combine(outDir, "samples-suggested.png"), cancellationToken) : null;
+        var suggestedScores = plan.EvaluateCount > 0 ? HeldOutEvaluation.ScoreSuggested(modelDir, Path.Combine(outDir, "samples-suggested.png"), cancellationToken) : null;
         if (suggestedScores is not null) log($"suggested prompts, seeds 0-{HeldOutEvaluation.SuggestedSeeds - 1}: {suggestedScores}");
         File.WriteAllText(Path.Combine(outDir, "training.json"), JsonSerializer.Serialize(
             new
             {
                 state.Seed, state.VaeSteps, state.VaeSeconds, state.DiffusionSteps, state.DiffusionSeconds, state.CalibrationSteps,
-                state.CalibrationSeconds, state.ScalingFactor,
+                state.CalibrationSeconds, state.WallSeconds, state.ScalingFactor,
                 WeightsSha256 = hash, Threads, Scores = scores, SuggestedScores = suggestedScores, state.Losses
             },
             Indented));
@@ -133,6 +129,7 @@ public static class DemoModelTraining
         var lastCheckpoint = Stopwatch.StartNew();
         void Checkpoint()
         {
+            state.WallSeconds += lastCheckpoint.Elapsed.TotalSeconds;
             trainer.SaveCheckpoint(checkpointDir);
             lastCheckpoint.Restart();
         }

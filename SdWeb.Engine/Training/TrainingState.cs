@@ -15,6 +15,11 @@ internal sealed record TrainingState
     public double DiffusionSeconds { get; set; }
     public int CalibrationSteps { get; set; }
     public double CalibrationSeconds { get; set; }
+    /// <summary>
+    /// Wall-clock seconds of training up to the last checkpoint, across resumes; unlike the stages' seconds, which time the
+    /// model steps alone, it includes rendering and encoding the scenes and writing the checkpoints.
+    /// </summary>
+    public double WallSeconds { get; set; }
     public double? ScalingFactor { get; set; }
     public ulong SceneState { get; set; }
     public string NoiseGeneratorState { get; set; } = "";

@@ -62,7 +62,7 @@ public class CliAppTests
         { ["models", "download"], ["models-dir", "revision", "variant", "hub-url"] },
         { ["models", "create-random"], ["preset", "out", "seed"] },
         { ["models", "score-demo"], ["model", "captions", "seed", "cfg-scale", "grid"] },
-        { ["train-demo"], ["out", "minutes", "seed", "vae-steps", "unet-steps", "calibration-steps", "evaluate", "resume"] },
+        { ["train-demo"], ["out", "seed", "vae-steps", "unet-steps", "calibration-steps", "minutes", "evaluate", "resume"] },
     };
 
     [Theory]

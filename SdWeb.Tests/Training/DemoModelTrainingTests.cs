@@ -17,7 +17,7 @@ public class DemoModelTrainingTests
     {
         using var dir = new TempDir();
         var events = new List<string>();
-        DemoModelTraining.Run(dir["run"], seed: 2, TimeSpan.FromHours(1), vaeSteps: 2, diffusionSteps: 2, calibrationSteps: 2, resume: false, evaluateCount: 1,
+        DemoModelTraining.Run(dir["run"], new DemoTrainingPlan { Seed = 2, VaeSteps = 2, DiffusionSteps = 2, CalibrationSteps = 2, EvaluateCount = 1 },
             status: _ => { }, log: events.Add, CancellationToken.None);
 
         using var source = ModelSource.Open(dir["run/model"], ModelPlacement.CpuFloat32);
@@ -25,6 +25,9 @@ public class DemoModelTrainingTests
         using var training = JsonDocument.Parse(File.ReadAllText(dir["run/training.json"]));
         var scaling = training.RootElement.GetProperty("ScalingFactor").GetDouble();
         Assert.Equal(scaling, source.Vae.Config.ScalingFactor, 6);
+        // The wall clock holds the model steps and everything around them (scenes, checkpoints).
+        var stepSeconds = new[] { "VaeSeconds", "DiffusionSeconds", "CalibrationSeconds" }.Sum(p => training.RootElement.GetProperty(p).GetDouble());
+        Assert.InRange(training.RootElement.GetProperty("WallSeconds").GetDouble(), stepSeconds, stepSeconds + 600);
         Assert.Contains(events, e => e.StartsWith("held-out captions: ", StringComparison.Ordinal));
         Assert.Contains(events, e => e.StartsWith("suggested prompts, seeds 0-7: ", StringComparison.Ordinal));
         // The sample grids: one held-out picture; 4 suggested prompts × 8 seeds, a prompt to a row (64 px, 2 px apart).
@@ -44,8 +47,8 @@ public class DemoModelTrainingTests
         // An absurd learning rate: AdamW's decay factor 1 - lr·0.01 multiplies every weight by -1e10 per step, so within a
         // few steps the activations overflow float32 and the loss is NaN.
         var absurd = new LearningRates(Diffusion: 1e12);
-        var error = Assert.Throws<NotFiniteNumberException>(() => DemoModelTraining.Run(dir["run"], seed: 3,
-            new TrainingBudget(TimeSpan.FromHours(1), VaeSteps: 1, DiffusionSteps: 20), resume: false, evaluateCount: 0, absurd, _ => { }, _ => { }, CancellationToken.None));
+        var error = Assert.Throws<NotFiniteNumberException>(() => DemoModelTraining.Run(dir["run"],
+            new DemoTrainingPlan { Seed = 3, VaeSteps = 1, DiffusionSteps = 20, CalibrationSteps = 0, EvaluateCount = 0 }, absurd, _ => { }, _ => { }, CancellationToken.None));
 
         Assert.Matches(@"^Training diverged: the text encoder \+ UNet stage's .+ was (NaN|-?Infinity) at step \d+; that step was not applied\. .+ keeps the last good checkpoint", error.Message);
         Assert.False(File.Exists(dir["run/training.json"]));
@@ -62,9 +65,27 @@ public class DemoModelTrainingTests
     public void ResumingNeedsACheckpointAndANewRunNeedsAnEmptyFolder()
     {
         using var dir = new TempDir();
-        Assert.Throws<IOException>(() => DemoModelTraining.Run(dir["none"], 0, TimeSpan.FromMinutes(1), 1, 1, 0, resume: true, 0, _ => { }, _ => { }, CancellationToken.None));
+        var tiny = new DemoTrainingPlan { VaeSteps = 1, DiffusionSteps = 1, CalibrationSteps = 0, EvaluateCount = 0 };
+        Assert.Throws<IOException>(() => DemoModelTraining.Run(dir["none"], tiny with { Resume = true }, _ => { }, _ => { }, CancellationToken.None));
         File.WriteAllText(dir["file"], "");
-        Assert.Throws<IOException>(() => DemoModelTraining.Run(dir.Path, 0, TimeSpan.FromMinutes(1), 1, 1, 0, resume: false, 0, _ => { }, _ => { }, CancellationToken.None));
+        Assert.Throws<IOException>(() => DemoModelTraining.Run(dir.Path, tiny, _ => { }, _ => { }, CancellationToken.None));
+    }
+
+    [Fact]
+    public void TheDefaultPlanIsTheShippedModelsRecipe()
+    {
+        // The shipped manifest keeps what its training run did; `train-demo --out DIR` must redo exactly that.
+        var shipped = Path.Combine(AppContext.BaseDirectory, "DemoModel", DemoModelTraining.ManifestFileName);
+        using var manifest = JsonDocument.Parse(File.ReadAllText(shipped));
+        var training = manifest.RootElement.GetProperty("training");
+        var plan = new DemoTrainingPlan();
+
+        Assert.Equal(training.GetProperty("Seed").GetInt64(), plan.Seed);
+        Assert.Equal(training.GetProperty("VaeSteps").GetInt32(), plan.VaeSteps);
+        Assert.Equal(training.GetProperty("DiffusionSteps").GetInt32(), plan.DiffusionSteps);
+        Assert.Equal(training.GetProperty("CalibrationSteps").GetInt32(), plan.CalibrationSteps);
+        Assert.Equal(training.GetProperty("Scores").GetProperty("Count").GetInt32(), plan.EvaluateCount);
+        Assert.False(plan.Resume);
     }
 
     private static (int Width, int Height) Size(string png)
