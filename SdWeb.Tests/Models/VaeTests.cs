@@ -39,6 +39,24 @@ public sealed class VaeTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void AnUpBlockHandedItsInputFreesItAndComputesTheSame()
+    {
+        using var block = new UpDecoderBlock2D(64, 32, numLayers: 3, resnetEps: 1e-6, resnetActFn: "silu", resnetGroups: 32, addUpsample: true,
+            ModelPlacement.CpuFloat32);
+        using var generator = new Generator(5);
+        using var input = randn(1, 64, 8, 8, generator: generator);
+        using var kept = block.forward(input);
+        Assert.False(input.IsInvalid);
+
+        var handedOver = input.clone();
+        using var consumed = block.ForwardConsuming(handedOver);
+
+        Assert.True(handedOver.IsInvalid);
+        Assert.Equal(new long[] { 1, 32, 16, 16 }, consumed.shape);
+        Assert.True(kept.allclose(consumed, rtol: 0, atol: 0)); // bit for bit
+    }
+
+    [Fact]
     public void EncodeDistributionMatchesDiffusers()
     {
         using var vae = LoadTinyVae();

@@ -10,9 +10,10 @@ internal static class Intermediates
 {
     /// <summary>
     /// Answers <paramref name="next"/> after freeing <paramref name="previous"/>, unless that is the caller's
-    /// <paramref name="input"/>: <c>hidden = layer.forward(hidden).Replacing(hidden, input)</c>.
+    /// <paramref name="input"/>: <c>hidden = layer.forward(hidden).Replacing(hidden, input)</c>. A null
+    /// <paramref name="input"/> frees the input too: the caller handed it over.
     /// </summary>
-    public static Tensor Replacing(this Tensor next, Tensor previous, Tensor input)
+    public static Tensor Replacing(this Tensor next, Tensor previous, Tensor? input)
     {
         if (!ReferenceEquals(previous, input) && !ReferenceEquals(previous, next)) previous.Dispose();
         return next;

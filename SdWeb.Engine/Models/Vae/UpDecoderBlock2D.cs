@@ -23,12 +23,20 @@ internal sealed class UpDecoderBlock2D : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor hiddenStates)
+    public override Tensor forward(Tensor hiddenStates) => Forward(hiddenStates, keepInput: hiddenStates);
+
+    /// <summary>
+    /// <see cref="forward"/> for a caller that hands <paramref name="hiddenStates"/> over: it is freed once the first
+    /// resnet has read it, so it does not stay live under the others (at 512² a 256-channel input is 128 MiB in bf16).
+    /// </summary>
+    public Tensor ForwardConsuming(Tensor hiddenStates) => Forward(hiddenStates, keepInput: null);
+
+    private Tensor Forward(Tensor hiddenStates, Tensor? keepInput)
     {
         using var scope = NewDisposeScope();
         var hidden = hiddenStates;
-        foreach (var resnet in resnets) hidden = resnet.forward(hidden, null).Replacing(hidden, hiddenStates);
-        if (upsamplers is not null) hidden = upsamplers[0].forward(hidden, null).Replacing(hidden, hiddenStates);
+        foreach (var resnet in resnets) hidden = resnet.forward(hidden, null).Replacing(hidden, keepInput);
+        if (upsamplers is not null) hidden = upsamplers[0].forward(hidden, null).Replacing(hidden, keepInput);
         return hidden.MoveToOuterDisposeScope();
     }
 }
