@@ -11,7 +11,7 @@ namespace SdWeb.Tests.Architecture;
 [Layer(Layer.Engine)]
 public class EngineSurfaceTests
 {
-    private const int MaxPublicTypes = 47;
+    private const int MaxPublicTypes = 48;
 
     private static readonly Assembly Engine = typeof(IImagePipeline).Assembly;
     private static readonly Assembly Web = typeof(Program).Assembly;
@@ -66,6 +66,7 @@ public class EngineSurfaceTests
         "SdWeb.Engine.Prompts.PromptAnalyzer",
         "SdWeb.Engine.Prompts.PromptTokens",
         "SdWeb.Engine.Training.DemoModelTraining",
+        "SdWeb.Engine.Training.DemoTrainingPlan",
     ];
 
     [Fact]
