@@ -8,7 +8,8 @@ namespace SdWeb.Cli;
 /// </summary>
 internal static class ModelsScoreDemo
 {
-    private const int DefaultCaptions = 40;
+    // The shipped model's figures are scored on the recipe's held-out set, so score-demo defaults to the same count.
+    private const int DefaultCaptions = DemoTrainingPlan.RecipeEvaluateCount;
 
     public static CliSyntax Syntax { get; } =
         new("models score-demo", "Score a demo model on held-out captions: background, object colour at position, shape.")
