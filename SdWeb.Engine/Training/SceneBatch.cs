@@ -8,13 +8,14 @@ namespace SdWeb.Engine.Training;
 /// <summary>Scenes as model inputs: pictures [B, 3, 64, 64] in [-1, 1] and captions as CLIP token ids [B, 77].</summary>
 internal static class SceneBatch
 {
+    /// <summary>Draws the scenes on all cores (each is a pure function of its scene), then stacks them in order.</summary>
     public static Tensor Images(IEnumerable<Scene> scenes)
     {
+        var pictures = scenes.AsParallel().AsOrdered().Select(SceneRenderer.Render).ToList();
         using var scope = NewDisposeScope();
-        var images = scenes.Select(scene =>
+        var images = pictures.Select(picture =>
         {
-            using var image = SceneRenderer.Render(scene);
-            return TensorImages.ToModelInput(image, SceneLayout.Size, SceneLayout.Size, CPU, ScalarType.Float32);
+            using (picture) return TensorImages.ToModelInput(picture, SceneLayout.Size, SceneLayout.Size, CPU, ScalarType.Float32);
         }).ToList();
         return cat(images, 0).MoveToOuterDisposeScope();
     }
