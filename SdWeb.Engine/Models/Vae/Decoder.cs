@@ -38,8 +38,9 @@ internal sealed class Decoder : nn.Module<Tensor, Tensor>
         var hidden = conv_in.RunInInputDType(latents);
         hidden = mid_block.forward(hidden).Replacing(hidden, latents);
         // Each block takes its input over and frees it after its first resnet: at 512² the last block's 256-channel input
-        // would otherwise stay live under all three resnets (docs/performance.md, "Peak RSS").
-        foreach (var block in up_blocks) hidden = block.ForwardConsuming(hidden); // conv_in made the first: the decoder's own
+        // would otherwise stay live under all three resnets (docs/performance.md, "Peak RSS"). Every input handed over is
+        // the decoder's own (the mid block's output onwards), never the caller's latents.
+        foreach (var block in up_blocks) hidden = block.ForwardConsuming(hidden);
         return NormActConv.Apply(conv_norm_out, conv_act, conv_out, hidden).MoveToOuterDisposeScope();
     }
 }
