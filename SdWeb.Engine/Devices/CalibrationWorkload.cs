@@ -7,84 +7,114 @@ using static TorchSharp.torch;
 namespace SdWeb.Engine.Devices;
 
 /// <summary>
-/// The SD 1.5 UNet's dominant work at 512², small enough to time in a few seconds: 3×3 convolutions 320→320 on 64² and
-/// 640→640 on 32² latents, and self-attention (projection + SDPA) over 64² tokens (8 heads of 40) and 32² tokens (8 of 80),
-/// all at the CFG batch of 2. Each mode runs the same fp32-drawn weights and inputs through the layers' own mixed-precision
+/// An SD 1.5 UNet step at 512² (CFG batch 2) estimated from a few seconds of its kinds of work: 3×3 convolutions, linear
+/// layers (GEGLU's projection) and scaled-dot-product attention, each at the 64² latents and at 32². Every part is timed
+/// alone and counted as often as the UNet does that work (<see cref="Part.UnetGflop"/>, from the config as
+/// Benchmarks/FlopCounts counts it), so that the estimate weighs each kind of work as a real step does: timed as one sum,
+/// attention over 64² tokens, the same in every mode and 13 % of a step's work, was 60 % of it and hid a 2× convolution gain
+/// (docs/performance.md). Each mode runs the same fp32-drawn weights and inputs through the layers' own mixed-precision
 /// path (<see cref="MixedPrecision"/>), so the timing and the drift are those the UNet will see.
 /// </summary>
 internal sealed class CalibrationWorkload : IDisposable
 {
+    /// <summary>Part of a cached result's key: a new workload measures again what an old one chose.</summary>
+    public const string Version = "calibration 2";
+
     private const int TimedRuns = 2;
-    private readonly Tensor[] _convWeights;
-    private readonly Tensor[] _projectionWeights;
-    private readonly Tensor[] _inputs;
+    private readonly Part[] _parts;
     private readonly Tensor[] _expected;
+
+    /// <param name="Name">What the part computes.</param>
+    /// <param name="Gflop">Its own work.</param>
+    /// <param name="UnetGflop">The work of that kind in one SD 1.5 UNet call at 512², batch 2, that the part stands for.</param>
+    /// <param name="Layer">The part's layer in a mode (built before the clock starts), null for attention, which has no weights.</param>
+    private sealed record Part(string Name, double Gflop, double UnetGflop, Tensor? Weight, Tensor Input,
+        Func<ModelPlacement, nn.Module<Tensor, Tensor>?> Layer, Func<nn.Module<Tensor, Tensor>?, Tensor, Tensor> Run);
 
     public CalibrationWorkload()
     {
         using var generator = new Generator(0);
-        _convWeights = [Randn([320, 320, 3, 3], 1 / 54.0, generator), Randn([640, 640, 3, 3], 1 / 76.0, generator)];
-        _projectionWeights = [Randn([320, 320], 1 / 18.0, generator), Randn([640, 640], 1 / 25.0, generator)];
-        _inputs = [Randn([2, 320, 64, 64], 1, generator), Randn([2, 640, 32, 32], 1, generator),
-            Randn([2, 64 * 64, 320], 1, generator), Randn([2, 32 * 32, 640], 1, generator)];
-        _expected = Outputs(ModelPlacement.CpuFloat32);
+        _parts =
+        [
+            ConvPart(320, 64, 283.91, 1 / 54.0, generator), // all convolutions at 64²
+            ConvPart(640, 32, 552.81, 1 / 76.0, generator), // at 32² and below
+            LinearPart(320, 64, 168.54, 1 / 18.0, generator), // all linear layers at 64²
+            LinearPart(640, 32, 349.18, 1 / 25.0, generator), // at 32² and below
+            AttentionPart(320, 64, 218.79, generator), // self- and cross-attention at 64²
+            AttentionPart(640, 32, 33.32, generator), // at 32² and below
+        ];
+        _expected = Outputs(ModelPlacement.CpuFloat32).Outputs;
     }
 
-    /// <summary>The workload's time in a mode (min over the timed runs, after a warm-up) and its relative L2 drift from fp32.</summary>
+    /// <summary>One UNet step's estimated time in a mode, and the largest relative L2 drift of the parts from fp32.</summary>
     public (double Milliseconds, double Error) Run(ModelPlacement placement)
     {
-        using var warmUp = new DisposableOutputs(Outputs(placement));
-        var best = double.MaxValue;
-        for (var i = 0; i < TimedRuns; i++)
+        var (warmUp, _) = Outputs(placement);
+        var error = warmUp.Zip(_expected, RelativeL2).Max();
+        var best = Enumerable.Repeat(double.MaxValue, _parts.Length).ToArray();
+        foreach (var output in warmUp) output.Dispose();
+        for (var run = 0; run < TimedRuns; run++)
         {
-            var clock = Stopwatch.StartNew();
-            using var outputs = new DisposableOutputs(Outputs(placement));
-            best = Math.Min(best, clock.Elapsed.TotalMilliseconds);
+            var (outputs, milliseconds) = Outputs(placement);
+            for (var p = 0; p < best.Length; p++) best[p] = Math.Min(best[p], milliseconds[p]);
+            foreach (var output in outputs) output.Dispose();
         }
-        return (best, warmUp.Items.Zip(_expected, RelativeL2).Max());
+        return (_parts.Select((part, p) => best[p] * part.UnetGflop / part.Gflop).Sum(), error);
     }
 
-    private Tensor[] Outputs(ModelPlacement placement)
+    /// <summary>Each part's output and its time in milliseconds (the layer's call only).</summary>
+    private (Tensor[] Outputs, double[] Milliseconds) Outputs(ModelPlacement placement)
     {
         using var noGrad = no_grad();
-        using var scope = NewDisposeScope();
-        var activations = MixedPrecision.ActivationDType(placement);
-        using var conv64 = Conv(_convWeights[0], placement);
-        using var conv32 = Conv(_convWeights[1], placement);
-        using var projection64 = Projection(_projectionWeights[0], placement);
-        using var projection32 = Projection(_projectionWeights[1], placement);
-        Tensor[] outputs =
-        [
-            conv64.RunInInputDType(_inputs[0].to(activations)),
-            conv32.RunInInputDType(_inputs[1].to(activations)),
-            SelfAttention(projection64, _inputs[2].to(activations), 40),
-            SelfAttention(projection32, _inputs[3].to(activations), 80),
-        ];
-        foreach (var output in outputs) output.MoveToOuterDisposeScope();
-        return outputs;
+        var milliseconds = new double[_parts.Length];
+        var outputs = new Tensor[_parts.Length];
+        for (var p = 0; p < _parts.Length; p++)
+        {
+            using var scope = NewDisposeScope();
+            using var layer = _parts[p].Layer(placement);
+            var input = _parts[p].Input.to(MixedPrecision.ActivationDType(placement));
+            var clock = Stopwatch.StartNew();
+            outputs[p] = _parts[p].Run(layer, input).MoveToOuterDisposeScope();
+            milliseconds[p] = clock.Elapsed.TotalMilliseconds;
+        }
+        return (outputs, milliseconds);
     }
 
-    /// <summary>Projected tokens [B, N, C] attended to themselves in heads of <paramref name="headDim"/>.</summary>
-    private static Tensor SelfAttention(Linear projection, Tensor tokens, long headDim)
+    /// <summary>A 3×3 convolution channels → channels on a [2, channels, size, size] map.</summary>
+    private static Part ConvPart(int channels, int size, double unetGflop, double scale, Generator generator)
     {
-        var heads = projection.RunInInputDType(tokens).view(tokens.shape[0], tokens.shape[1], -1, headDim).transpose(1, 2);
-        return nn.functional.scaled_dot_product_attention(heads, heads, heads, p: 0.0, is_casual: false);
+        var weight = Randn([channels, channels, 3, 3], scale, generator);
+        return new($"conv {channels} at {size}²", 2.0 * 2 * channels * channels * 9 * size * size / 1e9, unetGflop, weight,
+            Randn([2, channels, size, size], 1, generator),
+            placement => WithWeight(nn.Conv2d(channels, channels, 3, padding: 1, bias: false, dtype: placement.DType), weight),
+            (layer, input) => layer!.RunInInputDType(input));
     }
 
-    private static Conv2d Conv(Tensor weight, ModelPlacement placement)
+    /// <summary>GEGLU's projection channels → 8·channels over the [2, size², channels] tokens.</summary>
+    private static Part LinearPart(int channels, int size, double unetGflop, double scale, Generator generator)
     {
-        var conv = nn.Conv2d(weight.shape[1], weight.shape[0], 3, padding: 1, bias: false, dtype: placement.DType);
+        var weight = Randn([8 * channels, channels], scale, generator);
+        return new($"linear {channels}→{8 * channels} at {size}²", 2.0 * 2 * size * size * channels * 8 * channels / 1e9, unetGflop, weight,
+            Randn([2, size * size, channels], 1, generator),
+            placement => WithWeight(nn.Linear(channels, 8 * channels, hasBias: false, dtype: placement.DType), weight),
+            (layer, input) => layer!.RunInInputDType(input));
+    }
+
+    /// <summary>Self-attention of the [2, size², channels] tokens in 8 heads (the UNet's at that width), without projections.</summary>
+    private static Part AttentionPart(int channels, int size, double unetGflop, Generator generator) =>
+        new($"attention over {size}² tokens", 2.0 * 4 * size * size * size * size * channels / 1e9, unetGflop, null,
+            Randn([2, size * size, channels], 1, generator), _ => null, (_, tokens) =>
+            {
+                var heads = tokens.view(2, size * size, 8, channels / 8).transpose(1, 2);
+                return nn.functional.scaled_dot_product_attention(heads, heads, heads, p: 0.0, is_casual: false);
+            });
+
+    /// <summary>The layer with <paramref name="weight"/> (fp32) in its own dtype: the same weights in every mode.</summary>
+    private static nn.Module<Tensor, Tensor> WithWeight(nn.Module<Tensor, Tensor> layer, Tensor weight)
+    {
         using var noGrad = no_grad();
-        conv.weight!.copy_(weight);
-        return conv;
-    }
-
-    private static Linear Projection(Tensor weight, ModelPlacement placement)
-    {
-        var linear = nn.Linear(weight.shape[1], weight.shape[0], hasBias: false, dtype: placement.DType);
-        using var noGrad = no_grad();
-        linear.weight!.copy_(weight);
-        return linear;
+        layer.parameters().First().copy_(weight);
+        return layer;
     }
 
     private static Tensor Randn(long[] shape, double scale, Generator generator)
@@ -100,17 +130,11 @@ internal sealed class CalibrationWorkload : IDisposable
         return difference.norm().item<double>() / expected.to(ScalarType.Float64).norm().item<double>();
     }
 
+    /// <summary>The parts and the UNet work they stand for, for a test to hold against the config's own count.</summary>
+    internal IEnumerable<(string Name, double UnetGflop)> Parts => _parts.Select(p => (p.Name, p.UnetGflop));
+
     public void Dispose()
     {
-        foreach (var t in _convWeights.Concat(_projectionWeights).Concat(_inputs).Concat(_expected)) t.Dispose();
-    }
-
-    private sealed class DisposableOutputs(Tensor[] items) : IDisposable
-    {
-        public Tensor[] Items { get; } = items;
-        public void Dispose()
-        {
-            foreach (var t in Items) t.Dispose();
-        }
+        foreach (var t in _parts.SelectMany(p => new[] { p.Weight, p.Input }).OfType<Tensor>().Concat(_expected)) t.Dispose();
     }
 }

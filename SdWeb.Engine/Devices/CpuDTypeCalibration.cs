@@ -6,7 +6,8 @@ namespace SdWeb.Engine.Devices;
 /// </summary>
 internal static class CpuDTypeCalibration
 {
-    public static CpuCalibrationResult Choose(EngineOptions options) => Choose(options, MachineKey.Current(), Measure);
+    public static CpuCalibrationResult Choose(EngineOptions options) =>
+        Choose(options, $"{MachineKey.Current()}, {CalibrationWorkload.Version}", Measure);
 
     internal static CpuCalibrationResult Choose(EngineOptions options, string key, Func<string, CpuCalibrationResult> measure)
     {

@@ -57,7 +57,7 @@ public class BenchCommandTests
         foreach (var kernel in new[] { "matmul 2048² fp32", "matmul 2048² bf16", "conv 3×3 320→320 on [2,320,64,64] fp32", "conv 3×3 320→320 on [2,320,64,64] bf16" })
             Assert.Matches($@"\nroofline +[0-9.]+ ms min, [0-9.]+ ms median over 1 runs \({Regex.Escape(kernel)}\); [0-9.]+ GFLOP, [0-9.]+ GFLOP/s", text);
         Assert.Matches(@"\nshare +unet: [0-9]+% of the conv (fp32|bf16) roofline", text);
-        Assert.Matches(@"\ndtype +auto dtype on this CPU: (fp32|bf16|bf16-compute) \(measured now; fp32 [0-9]+ ms, drift 0.0e0, bf16 [0-9]+ ms, drift .*threads, libtorch", text);
+        Assert.Matches(@"\ndtype +auto dtype on this CPU: (fp32|bf16|bf16-compute) \(measured now; estimated 512² UNet step fp32 [0-9]+ ms, drift 0.0e0, bf16 [0-9]+ ms, drift .*threads, libtorch", text);
         Assert.True(File.Exists(Path.Combine(dataDir.Path, "cpu-dtype-calibration.json")));
     }
 

@@ -1,4 +1,6 @@
+using SdWeb.Engine.Benchmarks;
 using SdWeb.Engine.Devices;
+using SdWeb.Engine.Models;
 using SdWeb.Tests.Support;
 using Xunit.Abstractions;
 
@@ -65,7 +67,7 @@ public class CpuDTypeCalibrationTests(ITestOutputHelper output)
         Assert.Equal(["machine A", "machine B"], measured);
         Assert.Equal((ModelPlacement.CpuBFloat16Compute, 520.0), (again.Placement, again.MillisecondsByMode["bf16-compute"]));
         Assert.True(File.Exists(dir[CpuCalibrationCache.FileName]));
-        Assert.StartsWith("auto dtype on this CPU: bf16-compute (measured now; fp32 1000 ms, drift 0.0e0, bf16 1040 ms, drift 4.0e-3, " +
+        Assert.StartsWith("auto dtype on this CPU: bf16-compute (measured now; estimated 512² UNet step fp32 1000 ms, drift 0.0e0, bf16 1040 ms, drift 4.0e-3, " +
                           "bf16-compute 520 ms, drift 6.0e-3; machine A)", log[0]);
         Assert.StartsWith($"auto dtype on this CPU: bf16-compute (cached in {dir[CpuCalibrationCache.FileName]}; ", log[2]);
     }
@@ -91,6 +93,27 @@ public class CpuDTypeCalibrationTests(ITestOutputHelper output)
         Assert.InRange(result.ErrorByMode["bf16"], 1e-4, 1e-2); // bf16 weights do change the result, within issue 6's bound
         Assert.InRange(result.ErrorByMode["bf16-compute"], 1e-4, 2.5e-2);
         Assert.Contains(result.Choice, CpuDTypeChoice.Modes);
+    }
+
+    [Fact]
+    public void TheWorkloadsPartsStandForAWholeSd15UnetStep()
+    {
+        using var workload = new CalibrationWorkload();
+        var unet = FlopCounts.UNet(new UNet2DConditionConfig(), batch: 2, height: 64, width: 64) / 1e9;
+        Assert.Equal(unet, workload.Parts.Sum(p => p.UnetGflop), unet * 1e-5);
+    }
+
+    [Fact]
+    public void ACachedChoiceOfAnotherWorkloadIsMeasuredAgain()
+    {
+        using var dir = new TempDir();
+        var options = new EngineOptions { CacheDir = dir.Path };
+        var oldKey = MachineKey.Current(); // the first workload's key: the machine alone
+        new CpuCalibrationCache(dir.Path).Save(new CpuCalibrationResult(oldKey, "bf16", Times(634, 585, 586), SmallDrift));
+        var result = CpuDTypeCalibration.Choose(options);
+        Assert.EndsWith(CalibrationWorkload.Version, result.Key);
+        Assert.Equal("bf16", new CpuCalibrationCache(dir.Path).Find(oldKey)?.Choice);
+        Assert.Equal(result.Choice, new CpuCalibrationCache(dir.Path).Find(result.Key)?.Choice);
     }
 
     private static Dictionary<string, double> Times(double fp32, double bf16, double bf16Compute) =>
