@@ -40,7 +40,11 @@ internal sealed class Decoder : nn.Module<Tensor, Tensor>
         // Each block takes its input over and frees it after its first resnet: at 512² the last block's 256-channel input
         // would otherwise stay live under all three resnets (docs/performance.md, "Peak RSS"). Every input handed over is
         // the decoder's own (the mid block's output onwards), never the caller's latents.
-        foreach (var block in up_blocks) hidden = block.ForwardConsuming(hidden);
+        foreach (var block in up_blocks)
+        {
+            HostMemory.ReleaseFreed(); // the smaller maps the last block freed, not kept under this block's larger ones
+            hidden = block.ForwardConsuming(hidden);
+        }
         return NormActConv.Apply(conv_norm_out, conv_act, conv_out, hidden).MoveToOuterDisposeScope();
     }
 }
