@@ -24,6 +24,15 @@ internal static class HostMemory
         }
     }
 
+    /// <summary>
+    /// <see cref="ReleaseFreed"/> between a model's blocks, at inference only: a training step records its activations for
+    /// the backward pass, so there is little to hand back, and what is handed back is faulted in again at the next step.
+    /// </summary>
+    public static void ReleaseFreedBetweenBlocks()
+    {
+        if (!TorchSharp.torch.is_grad_enabled()) ReleaseFreed();
+    }
+
     [DllImport("libc", ExactSpelling = true)]
     private static extern int malloc_trim(nuint pad);
 }

@@ -42,7 +42,7 @@ internal sealed class Decoder : nn.Module<Tensor, Tensor>
         // the decoder's own (the mid block's output onwards), never the caller's latents.
         foreach (var block in up_blocks)
         {
-            HostMemory.ReleaseFreed(); // the smaller maps the last block freed, not kept under this block's larger ones
+            HostMemory.ReleaseFreedBetweenBlocks(); // the smaller maps the last block freed, not kept under this block's larger ones
             hidden = block.ForwardConsuming(hidden);
         }
         return NormActConv.Apply(conv_norm_out, conv_act, conv_out, hidden).MoveToOuterDisposeScope();

@@ -1,4 +1,3 @@
-using SdWeb.Engine.Devices;
 using SdWeb.Engine.Models.Unet;
 using TorchSharp;
 
@@ -8,9 +7,6 @@ internal sealed class UNetNoisePredictor(UNet2DConditionModel unet) : INoisePred
 {
     public int InChannels => unet.Config.InChannels;
 
-    public torch.Tensor PredictNoise(torch.Tensor sample, torch.Tensor timestep, torch.Tensor encoderHiddenStates)
-    {
-        HostMemory.ReleaseFreed(); // what the last step freed, not kept under this one's maps (~40 MiB at 512²)
-        return unet.forward(sample, timestep, encoderHiddenStates);
-    }
+    public torch.Tensor PredictNoise(torch.Tensor sample, torch.Tensor timestep, torch.Tensor encoderHiddenStates) =>
+        unet.forward(sample, timestep, encoderHiddenStates);
 }
