@@ -11,7 +11,7 @@ namespace SdWeb.Engine.Devices;
 /// layers (GEGLU's projection) and scaled-dot-product attention, each at the 64² latents and at 32². Every part is timed
 /// alone and counted as often as the UNet does that work (<see cref="Part.UnetGflop"/>, from the config as
 /// Benchmarks/FlopCounts counts it), so that the estimate weighs each kind of work as a real step does: timed as one sum,
-/// attention over 64² tokens, the same in every mode and 13 % of a step's work, was 60 % of it and hid a 2× convolution gain
+/// attention over 64² tokens, the same in every mode and 14 % of a step's work, was 60 % of it and hid a 2× convolution gain
 /// (docs/performance.md). Each mode runs the same fp32-drawn weights and inputs through the layers' own mixed-precision
 /// path (<see cref="MixedPrecision"/>), so the timing and the drift are those the UNet will see.
 /// </summary>
