@@ -11,7 +11,7 @@ internal static class HostMemory
 {
     private static bool _unavailable;
 
-    public static void ReleaseFreed()
+    private static void ReleaseFreed()
     {
         if (_unavailable || !OperatingSystem.IsLinux()) return;
         try

@@ -42,7 +42,8 @@ internal sealed class Decoder : nn.Module<Tensor, Tensor>
         // the decoder's own (the mid block's output onwards), never the caller's latents.
         foreach (var block in up_blocks)
         {
-            HostMemory.ReleaseFreedBetweenBlocks(); // the smaller maps the last block freed, not kept under this block's larger ones
+            // What the UNet's steps or the last block freed, not kept under this block's larger maps (a generation's largest).
+            HostMemory.ReleaseFreedBetweenBlocks();
             hidden = block.ForwardConsuming(hidden);
         }
         return NormActConv.Apply(conv_norm_out, conv_act, conv_out, hidden).MoveToOuterDisposeScope();

@@ -1,4 +1,3 @@
-using SdWeb.Engine.Devices;
 using SdWeb.Engine.Models.Vae;
 using SdWeb.Engine.Pipelines.Tiling;
 using TorchSharp;
@@ -23,11 +22,7 @@ internal sealed class AutoencoderKLCodec(AutoencoderKL vae) : ILatentAutoencoder
         return distribution.Sample(generator);
     }
 
-    public torch.Tensor Decode(torch.Tensor latents)
-    {
-        HostMemory.ReleaseFreed(); // the decode's maps are a generation's largest: not on top of what the steps freed
-        return _vae.Decode(latents);
-    }
+    public torch.Tensor Decode(torch.Tensor latents) => _vae.Decode(latents);
 
     /// <summary>Rebuilds the VAE in float32 on the same device and copies the weights over, then frees the old one.</summary>
     public void UpcastToFloat32()
