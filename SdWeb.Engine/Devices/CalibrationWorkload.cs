@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SdWeb.Engine.Kernels;
 using SdWeb.Engine.Models.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -18,7 +19,7 @@ namespace SdWeb.Engine.Devices;
 internal sealed class CalibrationWorkload : IDisposable
 {
     /// <summary>Part of a cached result's key: a new workload measures again what an old one chose.</summary>
-    public const string Version = "calibration 2";
+    public const string Version = "calibration 3";
 
     private const int TimedRuns = 2;
     private readonly Part[] _parts;
@@ -29,7 +30,7 @@ internal sealed class CalibrationWorkload : IDisposable
     /// <param name="UnetGflop">The work of that kind in one SD 1.5 UNet call at 512², batch 2, that the part stands for.</param>
     /// <param name="Layer">The part's layer in a mode (built before the clock starts), null for attention, which has no weights.</param>
     private sealed record Part(string Name, double Gflop, double UnetGflop, Tensor? Weight, Tensor Input,
-        Func<ModelPlacement, nn.Module<Tensor, Tensor>?> Layer, Func<nn.Module<Tensor, Tensor>?, Tensor, Tensor> Run);
+        Func<ModelPlacement, nn.Module<Tensor, Tensor>?> Layer, Func<nn.Module<Tensor, Tensor>?, Tensor, ModelPlacement, Tensor> Run);
 
     public CalibrationWorkload()
     {
@@ -74,7 +75,7 @@ internal sealed class CalibrationWorkload : IDisposable
             using var layer = _parts[p].Layer(placement);
             var input = _parts[p].Input.to(MixedPrecision.ActivationDType(placement));
             var clock = Stopwatch.StartNew();
-            outputs[p] = _parts[p].Run(layer, input).MoveToOuterDisposeScope();
+            outputs[p] = _parts[p].Run(layer, input, placement).MoveToOuterDisposeScope();
             milliseconds[p] = clock.Elapsed.TotalMilliseconds;
         }
         return (outputs, milliseconds);
@@ -87,7 +88,7 @@ internal sealed class CalibrationWorkload : IDisposable
         return new($"conv {channels} at {size}²", 2.0 * 2 * channels * channels * 9 * size * size / 1e9, unetGflop, weight,
             Randn([2, channels, size, size], 1, generator),
             placement => WithWeight(nn.Conv2d(channels, channels, 3, padding: 1, bias: false, dtype: placement.DType), weight),
-            (layer, input) => layer!.RunInInputDType(input));
+            (layer, input, _) => layer!.RunInInputDType(input));
     }
 
     /// <summary>GEGLU's projection channels → 8·channels over the [2, size², channels] tokens.</summary>
@@ -97,17 +98,14 @@ internal sealed class CalibrationWorkload : IDisposable
         return new($"linear {channels}→{8 * channels} at {size}²", 2.0 * 2 * size * size * channels * 8 * channels / 1e9, unetGflop, weight,
             Randn([2, size * size, channels], 1, generator),
             placement => WithWeight(nn.Linear(channels, 8 * channels, hasBias: false, dtype: placement.DType), weight),
-            (layer, input) => layer!.RunInInputDType(input));
+            (layer, input, _) => layer!.RunInInputDType(input));
     }
 
     /// <summary>Self-attention of the [2, size², channels] tokens in 8 heads (the UNet's at that width), without projections.</summary>
     private static Part AttentionPart(int channels, int size, double unetGflop, Generator generator) =>
         new($"attention over {size}² tokens", 2.0 * 4 * size * size * size * size * channels / 1e9, unetGflop, null,
-            Randn([2, size * size, channels], 1, generator), _ => null, (_, tokens) =>
-            {
-                var heads = tokens.view(2, size * size, 8, channels / 8).transpose(1, 2);
-                return nn.functional.scaled_dot_product_attention(heads, heads, heads, p: 0.0, is_casual: false);
-            });
+            Randn([2, size * size, channels], 1, generator), _ => null,
+            (_, tokens, placement) => ScaledDotProductAttention.Forward(tokens, tokens, tokens, heads: 8, placement.LibtorchAttention));
 
     /// <summary>The layer with <paramref name="weight"/> (fp32) in its own dtype: the same weights in every mode.</summary>
     private static nn.Module<Tensor, Tensor> WithWeight(nn.Module<Tensor, Tensor> layer, Tensor weight)

@@ -6,8 +6,12 @@ namespace SdWeb.Engine.Devices;
 /// </summary>
 internal static class CpuDTypeCalibration
 {
-    public static CpuCalibrationResult Choose(EngineOptions options) =>
-        Choose(options, $"{MachineKey.Current()}, {CalibrationWorkload.Version}", Measure);
+    public static CpuCalibrationResult Choose(EngineOptions options)
+    {
+        var libtorchAttention = PlacementResolver.LibtorchAttention(options);
+        var key = $"{MachineKey.Current()}, {CalibrationWorkload.Version}{(libtorchAttention ? ", libtorch attention" : "")}";
+        return Choose(options, key, k => Measure(k, libtorchAttention));
+    }
 
     internal static CpuCalibrationResult Choose(EngineOptions options, string key, Func<string, CpuCalibrationResult> measure)
     {
@@ -24,14 +28,14 @@ internal static class CpuDTypeCalibration
     }
 
     /// <summary>Times the workload in every mode and compares each mode's outputs with fp32's.</summary>
-    internal static CpuCalibrationResult Measure(string key)
+    internal static CpuCalibrationResult Measure(string key, bool libtorchAttention)
     {
         using var workload = new CalibrationWorkload();
         var milliseconds = new Dictionary<string, double>();
         var errors = new Dictionary<string, double>();
         foreach (var mode in CpuDTypeChoice.Modes)
         {
-            var placement = PlacementResolver.FromMode(TorchSharp.torch.CPU, mode);
+            var placement = PlacementResolver.FromMode(TorchSharp.torch.CPU, mode) with { LibtorchAttention = libtorchAttention };
             (milliseconds[mode], errors[mode]) = workload.Run(placement);
         }
         return new CpuCalibrationResult(key, CpuDTypeChoice.Choose(milliseconds, errors), milliseconds, errors);

@@ -15,6 +15,9 @@ public sealed record EngineOptions
     /// <summary>Intra-op threads for the CPU (0 = libtorch's default).</summary>
     public int Threads { get; init; }
 
+    /// <summary>auto (bf16 attention on the CPU in SdWeb's AVX-512 BF16 kernel where the CPU has it) | libtorch (libtorch's everywhere)</summary>
+    public string Attention { get; init; } = "auto";
+
     /// <summary>A folder for what the engine measured on this machine (the CPU dtype calibration); null: measure at every start.</summary>
     public string? CacheDir { get; init; }
 

@@ -5,8 +5,11 @@ namespace SdWeb.Engine.Devices;
 /// <summary>
 /// Where a model's weights live and in which precision. Modules are constructed directly there. On the CPU, bf16 weights
 /// compute in float32 unless <paramref name="ComputeInWeightDType"/> asks for bf16 arithmetic too (the "bf16-compute" mode).
+/// bf16 attention on the CPU runs in SdWeb's AVX-512 BF16 kernel where the CPU has it, unless
+/// <paramref name="LibtorchAttention"/> asks for libtorch's (<c>--attention libtorch</c>).
 /// </summary>
-internal sealed record ModelPlacement(torch.Device Device, torch.ScalarType DType, bool ComputeInWeightDType = false)
+internal sealed record ModelPlacement(torch.Device Device, torch.ScalarType DType, bool ComputeInWeightDType = false,
+    bool LibtorchAttention = false)
 {
     public static ModelPlacement CpuFloat32 { get; } = new(torch.CPU, torch.ScalarType.Float32);
 

@@ -1,3 +1,5 @@
+using SdWeb.Engine.Kernels;
+using SdWeb.Engine.Models.Layers;
 using TorchSharp;
 
 namespace SdWeb.Engine.Devices;
@@ -16,6 +18,7 @@ internal static class PlacementResolver
 
     internal static ModelPlacement Resolve(EngineOptions options, bool cudaAvailable, Func<ModelPlacement> calibratedCpu)
     {
+        var libtorchAttention = LibtorchAttention(options);
         var deviceName = options.Device == "auto" ? (cudaAvailable ? "cuda" : "cpu") : options.Device;
         if (deviceName.StartsWith("cuda", StringComparison.Ordinal) && !cudaAvailable)
             throw new ArgumentException(
@@ -30,9 +33,9 @@ internal static class PlacementResolver
         };
         if (!DTypeNames.Contains(options.DType))
             throw new ArgumentException($"Unknown dtype '{options.DType}'; use {string.Join(", ", DTypeNames)}.");
-        if (options.DType == "auto")
-            return device.type == DeviceType.CUDA ? new ModelPlacement(device, torch.ScalarType.Float16) : calibratedCpu();
-        return FromMode(device, options.DType);
+        var placement = options.DType != "auto" ? FromMode(device, options.DType)
+            : device.type == DeviceType.CUDA ? new ModelPlacement(device, torch.ScalarType.Float16) : calibratedCpu();
+        return placement with { LibtorchAttention = libtorchAttention };
     }
 
     /// <summary>A placement from a mode name other than auto (see <see cref="ModelPlacement.ModeName"/>).</summary>
@@ -45,9 +48,30 @@ internal static class PlacementResolver
         _ => throw new ArgumentException($"Unknown dtype '{mode}'; use {string.Join(", ", DTypeNames)}."),
     };
 
+    /// <summary>The attention names, "auto" first.</summary>
+    public static IReadOnlyList<string> AttentionNames { get; } = ["auto", "libtorch"];
+
     /// <summary>Applies the CPU thread count (0 keeps libtorch's default).</summary>
     public static void ApplyThreads(EngineOptions options)
     {
         if (options.Threads > 0) torch.set_num_threads(options.Threads);
+    }
+
+    /// <summary>Whether the options ask for libtorch's attention everywhere (<see cref="ModelPlacement.LibtorchAttention"/>).</summary>
+    public static bool LibtorchAttention(EngineOptions options) => options.Attention switch
+    {
+        "auto" => false,
+        "libtorch" => true,
+        _ => throw new ArgumentException($"Unknown attention '{options.Attention}'; use {string.Join(" or ", AttentionNames)}."),
+    };
+
+    /// <summary>Which attention a placement runs, for the log: the bf16 kernel, or libtorch's and why.</summary>
+    public static string DescribeAttention(ModelPlacement placement)
+    {
+        if (placement.Device.type != DeviceType.CPU || MixedPrecision.ActivationDType(placement) != torch.ScalarType.BFloat16) return "attention: libtorch's";
+        if (placement.LibtorchAttention) return "attention: libtorch's (asked for)";
+        return Bf16FlashAttention.WhyUnavailable is { } why
+            ? $"attention: libtorch's ({why})"
+            : "attention: SdWeb's AVX-512 BF16 kernel";
     }
 }

@@ -24,6 +24,7 @@ public sealed class PipelineFactory(EngineOptions options, GenerationLimits? lim
     {
         PlacementResolver.ApplyThreads(options);
         var placement = PlacementResolver.Resolve(options);
+        options.Log?.Invoke(PlacementResolver.DescribeAttention(placement));
         using var source = ModelSource.Open(modelPath, placement, vaePath);
         var owned = new DisposableList();
         try

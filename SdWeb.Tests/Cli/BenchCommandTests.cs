@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using SdWeb.Cli;
 using SdWeb.Engine.Benchmarks;
+using SdWeb.Engine.Kernels;
 using SdWeb.Engine.Pipelines;
 using SdWeb.Tests.Support;
 
@@ -57,8 +58,33 @@ public class BenchCommandTests
         foreach (var kernel in new[] { "matmul 2048² fp32", "matmul 2048² bf16", "conv 3×3 320→320 on [2,320,64,64] fp32", "conv 3×3 320→320 on [2,320,64,64] bf16" })
             Assert.Matches($@"\nroofline +[0-9.]+ ms min, [0-9.]+ ms median over 1 runs \({Regex.Escape(kernel)}\); [0-9.]+ GFLOP, [0-9.]+ GFLOP/s", text);
         Assert.Matches(@"\nshare +unet: [0-9]+% of the conv (fp32|bf16) roofline", text);
-        Assert.Matches(@"\ndtype +auto dtype on this CPU: (fp32|bf16|bf16-compute) \(measured now; estimated 512² UNet step fp32 [0-9]+ ms, drift 0.0e0, bf16 [0-9]+ ms, drift .*threads, libtorch", text);
+        Assert.Matches(@"\nengine +auto dtype on this CPU: (fp32|bf16|bf16-compute) \(measured now; estimated 512² UNet step fp32 [0-9]+ ms, drift 0.0e0, bf16 [0-9]+ ms, drift .*threads, libtorch", text);
         Assert.True(File.Exists(Path.Combine(dataDir.Path, "cpu-dtype-calibration.json")));
+    }
+
+    /// <summary>bf16 attention runs in SdWeb's kernel where the CPU has AVX-512 BF16 (unless --attention libtorch), and the
+    /// bench says which ran.</summary>
+    [Theory]
+    [InlineData("auto")]
+    [InlineData("libtorch")]
+    public async Task SaysWhichAttentionRan(string attention)
+    {
+        var output = new StringWriter();
+        Assert.Equal(0, await new BenchCommand(o => new PipelineFactory(o), output).RunAsync(
+            new CliArgs(["--model", Golden.TinySdFolder, "--component", "unet", "--size", "64", "--runs", "1", "--threads", "1",
+                "--device", "cpu", "--dtype", "bf16-compute", "--attention", attention]),
+            CancellationToken.None));
+        var expected = attention == "libtorch" ? "libtorch's (asked for)"
+            : Bf16FlashAttention.IsAvailable ? "SdWeb's AVX-512 BF16 kernel" : $"libtorch's ({Bf16FlashAttention.WhyUnavailable})";
+        Assert.Contains($"\nengine            attention: {expected}\n", output.ToString().ReplaceLineEndings("\n"));
+    }
+
+    [Fact]
+    public async Task UnknownAttentionIsRefused()
+    {
+        var e = await Assert.ThrowsAsync<CliUsageException>(() => Bench().RunAsync(
+            new CliArgs(["--model", "m", "--component", "unet", "--attention", "flash"], Bench().Flags), CancellationToken.None));
+        Assert.Equal("--attention must be auto or libtorch, not 'flash'.", e.Message);
     }
 
     [Fact]

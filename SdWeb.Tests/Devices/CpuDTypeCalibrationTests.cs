@@ -87,7 +87,7 @@ public class CpuDTypeCalibrationTests(ITestOutputHelper output)
     [Fact]
     public void RealCalibrationDriftsWithinEachModesBound()
     {
-        var result = CpuDTypeCalibration.Measure("this machine");
+        var result = CpuDTypeCalibration.Measure("this machine", libtorchAttention: false);
         output.WriteLine(result.Describe("measured now"));
         Assert.Equal(0, result.ErrorByMode["fp32"]);
         Assert.InRange(result.ErrorByMode["bf16"], 1e-4, 1e-2); // bf16 weights do change the result, within issue 6's bound

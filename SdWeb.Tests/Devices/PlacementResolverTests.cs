@@ -43,5 +43,19 @@ public class PlacementResolverTests
             Assert.Throws<ArgumentException>(() => PlacementResolver.Resolve(new EngineOptions { Device = "tpu" }, false, NoCalibration)).Message);
         Assert.Equal("Unknown dtype 'fp8'; use auto, fp32, bf16, bf16-compute, fp16.",
             Assert.Throws<ArgumentException>(() => PlacementResolver.Resolve(new EngineOptions { DType = "fp8" }, false, NoCalibration)).Message);
+        Assert.Equal("Unknown attention 'flash'; use auto or libtorch.",
+            Assert.Throws<ArgumentException>(() => PlacementResolver.Resolve(new EngineOptions { Attention = "flash" }, false, NoCalibration)).Message);
+    }
+
+    [Fact]
+    public void LibtorchAttentionIsCarriedByEveryPlacement()
+    {
+        var options = new EngineOptions { Attention = "libtorch" };
+        Assert.True(PlacementResolver.Resolve(options, cudaAvailable: false, () => ModelPlacement.CpuBFloat16Compute).LibtorchAttention);
+        Assert.True(PlacementResolver.Resolve(options with { DType = "bf16-compute" }, cudaAvailable: false, NoCalibration).LibtorchAttention);
+        Assert.False(PlacementResolver.Resolve(new EngineOptions { DType = "bf16-compute" }, cudaAvailable: false, NoCalibration).LibtorchAttention);
+        Assert.Equal("attention: libtorch's (asked for)",
+            PlacementResolver.DescribeAttention(ModelPlacement.CpuBFloat16Compute with { LibtorchAttention = true }));
+        Assert.Equal("attention: libtorch's", PlacementResolver.DescribeAttention(ModelPlacement.CpuFloat32));
     }
 }

@@ -79,7 +79,7 @@ public sealed class BenchCommand(Func<EngineOptions, PipelineFactory> createFact
         }
         PrintMemory(bench.Memory());
         PrintRooflines(bench, shares, runs);
-        foreach (var decision in decisions) output.WriteLine($"dtype             {decision}");
+        foreach (var decision in decisions) output.WriteLine($"engine            {decision}");
         return Task.FromResult(0);
     }
 

@@ -36,7 +36,8 @@ public static class GenerationServiceCollectionExtensions
             return new PipelineFactory(
                 new EngineOptions
                 {
-                    Device = options.Device, DType = options.DType, Threads = options.Threads, CacheDir = options.DataPath,
+                    Device = options.Device, DType = options.DType, Threads = options.Threads, Attention = options.Attention,
+                    CacheDir = options.DataPath,
                     Log = message => logger.LogInformation("{EngineDecision}", message),
                 },
                 sp.GetRequiredService<GenerationLimits>());

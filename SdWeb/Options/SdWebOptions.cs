@@ -47,6 +47,9 @@ public sealed record SdWebOptions
     /// <summary>Intra-op CPU threads (0 = the engine's default).</summary>
     public int Threads { get; init; }
 
+    /// <summary>auto (SdWeb's attention kernel for bf16 on CPUs with AVX-512 BF16) | libtorch</summary>
+    public string Attention { get; init; } = "auto";
+
     /// <summary>Largest img2img upload accepted, in bytes.</summary>
     public long MaxUploadBytes { get; init; } = 20 * 1024 * 1024;
 

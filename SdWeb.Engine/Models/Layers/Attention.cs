@@ -1,4 +1,5 @@
 using SdWeb.Engine.Devices;
+using SdWeb.Engine.Kernels;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -6,7 +7,8 @@ using static TorchSharp.torch;
 namespace SdWeb.Engine.Models.Layers;
 
 /// <summary>
-/// diffusers' Attention (attention_processor.py) with the scaled-dot-product processor (AttnProcessor2_0).
+/// diffusers' Attention (attention_processor.py) with the scaled-dot-product processor (AttnProcessor2_0), whose
+/// attention itself is <see cref="ScaledDotProductAttention"/>.
 /// The UNet's transformer blocks use it on token sequences [B, N, C] without q/k/v bias; the VAE mid-block uses it
 /// on feature maps [B, C, H, W] with bias, a GroupNorm in front and a residual connection.
 /// </summary>
@@ -20,6 +22,7 @@ internal sealed class Attention : nn.Module<Tensor, Tensor?, Tensor>
     private readonly int _heads;
     private readonly bool _residualConnection;
     private readonly double _rescaleOutputFactor;
+    private readonly bool _libtorchAttention;
 
     /// <param name="crossAttentionDim">Width of the encoder states for cross-attention; null for self-attention.</param>
     /// <param name="normNumGroups">Groups of the GroupNorm applied to the input first; null for none.</param>
@@ -40,6 +43,7 @@ internal sealed class Attention : nn.Module<Tensor, Tensor?, Tensor>
         _heads = heads;
         _residualConnection = residualConnection;
         _rescaleOutputFactor = rescaleOutputFactor;
+        _libtorchAttention = placement.LibtorchAttention;
         RegisterComponents();
     }
 
@@ -57,11 +61,8 @@ internal sealed class Attention : nn.Module<Tensor, Tensor?, Tensor>
         if (group_norm is not null) hiddenStates = group_norm.forward(hiddenStates.transpose(1, 2)).transpose(1, 2);
 
         var context = encoderHiddenStates?.to(hiddenStates.dtype) ?? hiddenStates;
-        var query = SplitHeads(to_q.RunInInputDType(hiddenStates), batch);
-        var key = SplitHeads(to_k.RunInInputDType(context), batch);
-        var value = SplitHeads(to_v.RunInInputDType(context), batch);
-        var attended = nn.functional.scaled_dot_product_attention(query, key, value, p: 0.0, is_casual: false);
-        var merged = attended.transpose(1, 2).reshape(batch, -1, query.shape[1] * query.shape[3]);
+        var merged = ScaledDotProductAttention.Forward(
+            to_q.RunInInputDType(hiddenStates), to_k.RunInInputDType(context), to_v.RunInInputDType(context), _heads, _libtorchAttention);
 
         var output = to_out[0].RunInInputDType(merged);
         if (isFeatureMap) output = output.transpose(-1, -2).reshape(batch, channels, height, width);
@@ -69,8 +70,4 @@ internal sealed class Attention : nn.Module<Tensor, Tensor?, Tensor>
         if (_rescaleOutputFactor != 1) output = output / _rescaleOutputFactor;
         return output.MoveToOuterDisposeScope();
     }
-
-    /// <summary>[B, N, heads·d] → [B, heads, N, d].</summary>
-    private Tensor SplitHeads(Tensor projected, long batch) =>
-        projected.view(batch, -1, _heads, projected.shape[^1] / _heads).transpose(1, 2);
 }

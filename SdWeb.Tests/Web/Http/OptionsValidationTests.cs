@@ -34,6 +34,14 @@ public class OptionsValidationTests
     }
 
     [Fact]
+    public async Task AnUnknownAttentionKernelStopsTheStart()
+    {
+        var error = await StartWith("--SdWeb:Attention=flash");
+
+        Assert.Equal("SdWeb:Attention must be auto or libtorch, not 'flash'.", Assert.Single(error.Failures));
+    }
+
+    [Fact]
     public async Task PostgresWithoutAConnectionStringStopsTheStartSayingWhichKeyIsMissing()
     {
         var error = await StartWith("--SdWeb:Database=postgres");
