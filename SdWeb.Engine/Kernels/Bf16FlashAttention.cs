@@ -24,8 +24,8 @@ internal static class Bf16FlashAttention
     public static string? WhyUnavailable => Unavailability.Value;
 
     /// <summary>
-    /// softmax(q·kᵀ/√d)·v per head, for contiguous bf16 CPU tensors q [B, Lq, heads·d], k and v [B, Lk, heads·d];
-    /// returns [B, Lq, heads·d].
+    /// softmax(q·kᵀ/√d)·v per head, for contiguous bf16 CPU tensors q [B, Lq, heads·d], k and v [B, Lk, heads·d]
+    /// (Lq, Lk ≥ 1; <see cref="ScaledDotProductAttention"/> checks the shapes); returns [B, Lq, heads·d].
     /// </summary>
     public static Tensor Forward(Tensor query, Tensor key, Tensor value, int heads)
     {
@@ -35,6 +35,9 @@ internal static class Bf16FlashAttention
         var status = sdweb_attention_bf16(ref First(query), ref First(key), ref First(value), ref First(output),
             checked((int)batch), heads, checked((int)queries), checked((int)key.shape[1]), checked((int)headDim),
             (float)(1 / Math.Sqrt(headDim)), get_num_threads());
+        GC.KeepAlive(query); // the native call reads their storage: no finalizer may free it before the call returns
+        GC.KeepAlive(key);
+        GC.KeepAlive(value);
         if (status == 0) return output;
         output.Dispose();
         throw status == -2

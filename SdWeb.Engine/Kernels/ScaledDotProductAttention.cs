@@ -25,17 +25,24 @@ internal static class ScaledDotProductAttention
         var batch = query.shape[0];
         var attended = nn.functional.scaled_dot_product_attention(
             SplitHeads(query, batch, heads), SplitHeads(key, batch, heads), SplitHeads(value, batch, heads), p: 0.0, is_casual: false);
-        return attended.transpose(1, 2).reshape(batch, -1, query.shape[2]);
+        return attended.transpose(1, 2).reshape(batch, query.shape[1], -1);
     }
 
-    private static bool TakesBf16Kernel(Tensor query, Tensor key, Tensor value, int heads) =>
-        query.device_type == DeviceType.CPU
-        && query.dtype == ScalarType.BFloat16 && key.dtype == ScalarType.BFloat16 && value.dtype == ScalarType.BFloat16
-        && !(query.requires_grad || key.requires_grad || value.requires_grad) // the kernel has no backward
-        && query.shape[2] % heads == 0 && query.shape[2] / heads % 2 == 0 && query.shape[2] / heads <= Bf16FlashAttention.MaxHeadDim
-        && Bf16FlashAttention.IsAvailable;
+    /// <summary>What the kernel takes: bf16 CPU tensors of one batch and width, keys and values alike, an even head width
+    /// up to its maximum, no gradient (it has no backward), and something to attend to. libtorch takes (or refuses) the rest.</summary>
+    private static bool TakesBf16Kernel(Tensor query, Tensor key, Tensor value, int heads)
+    {
+        Tensor[] all = [query, key, value];
+        if (!all.All(t => t.device_type == DeviceType.CPU && t.dtype == ScalarType.BFloat16 && t.dim() == 3 && !t.requires_grad))
+            return false;
+        var (batch, width) = (query.shape[0], query.shape[2]);
+        return key.shape.SequenceEqual(value.shape) && key.shape[0] == batch && key.shape[2] == width
+            && query.shape[1] > 0 && key.shape[1] > 0
+            && width % heads == 0 && width / heads % 2 == 0 && width / heads <= Bf16FlashAttention.MaxHeadDim
+            && Bf16FlashAttention.IsAvailable;
+    }
 
     /// <summary>[B, N, heads·d] → [B, heads, N, d].</summary>
     private static Tensor SplitHeads(Tensor projected, long batch, int heads) =>
-        projected.view(batch, -1, heads, projected.shape[^1] / heads).transpose(1, 2);
+        projected.reshape(batch, -1, heads, projected.shape[^1] / heads).transpose(1, 2);
 }

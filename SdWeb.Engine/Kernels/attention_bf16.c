@@ -18,6 +18,7 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define ROWS 8     // queries per tile: 8 rows × 3 column vectors of accumulators fill 24 of the 32 zmm registers
 #define KEYS 32    // keys per score micro-tile: two zmm of 16 keys
@@ -39,6 +40,13 @@ typedef struct {
 } Problem;
 
 static inline int64_t Width(const Problem* p) { return (int64_t)p->heads * p->d; }
+
+// The bf16 pair at `at`, which need not be 4-byte aligned.
+static inline uint32_t Pair(const uint16_t* at) {
+    uint32_t pair;
+    memcpy(&pair, at, sizeof pair);
+    return pair;
+}
 static inline int64_t KeysPackedPerHead(const Problem* p) { return p->lkPadded * p->d / 2; }
 static inline int64_t ValuesPackedPerHead(const Problem* p) { return p->lkPadded / 2 * p->dPadded; }
 
@@ -49,9 +57,8 @@ static void PackHead(const Problem* p, int head) {
     uint32_t* kp = p->keysPacked + head * KeysPackedPerHead(p);
     uint32_t* vp = p->valuesPacked + head * ValuesPackedPerHead(p);
     for (int64_t key = 0; key < p->lkPadded; key++) {
-        const uint32_t* row = (const uint32_t*)(k + key * Width(p));
         uint32_t* tile = kp + key / KEYS * pairs * KEYS + key % KEYS;
-        for (int pair = 0; pair < pairs; pair++) tile[pair * KEYS] = key < p->lk ? row[pair] : 0;
+        for (int pair = 0; pair < pairs; pair++) tile[pair * KEYS] = key < p->lk ? Pair(k + key * Width(p) + 2 * pair) : 0;
     }
     for (int64_t pair = 0; pair < p->lkPadded / 2; pair++) {
         int64_t k0 = 2 * pair, k1 = 2 * pair + 1;
@@ -64,8 +71,9 @@ static void PackHead(const Problem* p, int head) {
 }
 
 // exp(x) for x ≤ 0 and -inf: Cody-Waite reduction by ln 2, a degree-6 polynomial, and scalef for 2ⁿ (relative error ~2e-7).
+// NaN stays NaN (max returns its second operand when either is NaN), so a NaN upstream shows in the output as in libtorch's.
 KERNEL static inline __m512 Exp(__m512 x) {
-    x = _mm512_max_ps(x, _mm512_set1_ps(-104.0f));
+    x = _mm512_max_ps(_mm512_set1_ps(-104.0f), x);
     __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)),
                                     _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
     __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693145751953125f), x);
@@ -109,7 +117,7 @@ KERNEL static void Scores(const Problem* p, const uint32_t (*qPairs)[MAX_D / 2],
 }
 
 // The online softmax of one block: probabilities in bf16, running max and sum updated, accumulators rescaled.
-KERNEL static void Softmax(const Problem* p, float (*scores)[BLOCK], uint16_t (*probs)[BLOCK], int keys, float* rowMax,
+KERNEL static void Softmax(const Problem* p, float (*scores)[BLOCK], uint32_t (*probs)[BLOCK / 2], int keys, float* rowMax,
                            float* rowSum, float (*acc)[MAX_D]) {
     for (int r = 0; r < ROWS; r++) {
         __m512 mx = _mm512_set1_ps(-INFINITY);
@@ -122,7 +130,7 @@ KERNEL static void Softmax(const Problem* p, float (*scores)[BLOCK], uint16_t (*
             __m512 e0 = Exp(_mm512_sub_ps(_mm512_load_ps(&scores[r][s]), m));
             __m512 e1 = Exp(_mm512_sub_ps(_mm512_load_ps(&scores[r][s + 16]), m));
             sum = _mm512_add_ps(sum, _mm512_add_ps(e0, e1));
-            _mm512_store_si512(&probs[r][s], (__m512i)_mm512_cvtne2ps_pbh(e1, e0));
+            _mm512_store_si512(&probs[r][s / 2], (__m512i)_mm512_cvtne2ps_pbh(e1, e0));
         }
         rowSum[r] = rowSum[r] * correction + _mm512_reduce_add_ps(sum);
         if (correction != 1.0f) {
@@ -134,7 +142,7 @@ KERNEL static void Softmax(const Problem* p, float (*scores)[BLOCK], uint16_t (*
 }
 
 // acc += P · V for the block, three column vectors (48 columns) at a time.
-KERNEL static void AccumulateValues(const Problem* p, uint16_t (*probs)[BLOCK], const uint32_t* vBlock, int keys,
+KERNEL static void AccumulateValues(const Problem* p, uint32_t (*probs)[BLOCK / 2], const uint32_t* vBlock, int keys,
                                    float (*acc)[MAX_D]) {
     int vectors = p->dPadded / 16;
     for (int c0 = 0; c0 < vectors; c0 += 3) {
@@ -148,7 +156,7 @@ KERNEL static void AccumulateValues(const Problem* p, uint16_t (*probs)[BLOCK], 
             __m512bh v1 = n > 1 ? (__m512bh)_mm512_loadu_si512(row + 16) : v0;
             __m512bh v2 = n > 2 ? (__m512bh)_mm512_loadu_si512(row + 32) : v0;
             for (int r = 0; r < ROWS; r++) {
-                __m512bh pb = (__m512bh)_mm512_set1_epi32(((const int*)probs[r])[pair]);
+                __m512bh pb = (__m512bh)_mm512_set1_epi32((int)probs[r][pair]);
                 o[r][0] = _mm512_dpbf16_ps(o[r][0], pb, v0);
                 if (n > 1) o[r][1] = _mm512_dpbf16_ps(o[r][1], pb, v1);
                 if (n > 2) o[r][2] = _mm512_dpbf16_ps(o[r][2], pb, v2);
@@ -169,12 +177,11 @@ KERNEL static void Tile(const Problem* p, int head, int row0) {
 
     uint32_t qPairs[ROWS][MAX_D / 2];
     float scores[ROWS][BLOCK] __attribute__((aligned(64)));
-    uint16_t probs[ROWS][BLOCK] __attribute__((aligned(64)));
+    uint32_t probs[ROWS][BLOCK / 2] __attribute__((aligned(64)));  // bf16 probabilities, two keys per element
     float acc[ROWS][MAX_D] __attribute__((aligned(64)));
     float rowMax[ROWS], rowSum[ROWS];
     for (int r = 0; r < ROWS; r++) {
-        const uint32_t* row = (const uint32_t*)(q + (int64_t)r * Width(p));
-        for (int pair = 0; pair < pairs; pair++) qPairs[r][pair] = r < rows ? row[pair] : 0;
+        for (int pair = 0; pair < pairs; pair++) qPairs[r][pair] = r < rows ? Pair(q + (int64_t)r * Width(p) + 2 * pair) : 0;
         for (int c = 0; c < p->dPadded; c++) acc[r][c] = 0;
         rowMax[r] = -INFINITY;
         rowSum[r] = 0;

@@ -62,6 +62,45 @@ public sealed class Bf16FlashAttentionTests
             $"kernel relative L2 {kernelError:E3} against float64; libtorch's bf16 {libtorchError:E3}");
     }
 
+    /// <summary>A NaN key poisons the attention of its head as it does in libtorch's (overflow upstream must show).</summary>
+    [Fact]
+    public void ANaNKeyGivesNaNWhereLibtorchsDoes()
+    {
+        using var scope = NewDisposeScope();
+        var generator = new Generator(17);
+        var query = randn([2, 40, 64], generator: generator).to(ScalarType.BFloat16);
+        var key = randn([2, 70, 64], generator: generator).to(ScalarType.BFloat16);
+        var value = randn([2, 70, 64], generator: generator).to(ScalarType.BFloat16);
+        key[1, 33, 5] = tensor(float.NaN, ScalarType.BFloat16);
+
+        var actual = ScaledDotProductAttention.Forward(query, key, value, heads: 2);
+        var expected = Libtorch(query, key, value, heads: 2);
+
+        Assert.True(actual.isnan().any().item<bool>(), "the NaN key vanished");
+        Assert.True(Identical(actual.isnan(), expected.isnan()), "NaN where libtorch has it, and only there");
+        Assert.True(RelativeL2(actual.nan_to_num(), expected.nan_to_num()) < 5e-3);
+    }
+
+    /// <summary>A transposed (non-contiguous) query is made contiguous for the kernel; values of another width than the
+    /// queries', and tensors that record gradients, go to libtorch.</summary>
+    [Fact]
+    public void OtherLayoutsAndWhatTheKernelDoesNotTake()
+    {
+        using var scope = NewDisposeScope();
+        var generator = new Generator(19);
+        var transposed = randn([2, 80, 48], generator: generator).to(ScalarType.BFloat16).transpose(1, 2);
+        var key = randn([2, 50, 80], generator: generator).to(ScalarType.BFloat16);
+        Assert.True(RelativeL2(ScaledDotProductAttention.Forward(transposed, key, key, heads: 2), Libtorch(transposed, key, key, heads: 2)) < 5e-3);
+
+        var wideValues = randn([2, 50, 160], generator: generator).to(ScalarType.BFloat16);
+        Assert.True(Identical(ScaledDotProductAttention.Forward(transposed, key, wideValues, heads: 2), Libtorch(transposed, key, wideValues, heads: 2)));
+
+        var recording = transposed.contiguous().requires_grad_(true);
+        var attended = ScaledDotProductAttention.Forward(recording, key, key, heads: 2);
+        Assert.True(attended.requires_grad);
+        Assert.True(Identical(attended.detach(), Libtorch(recording, key, key, heads: 2).detach()));
+    }
+
     [Fact]
     public void LibtorchOnlySendsBf16ToLibtorch()
     {
@@ -88,7 +127,7 @@ public sealed class Bf16FlashAttentionTests
     /// <summary>libtorch's attention over [B, N, heads·d] tokens, written here from its own functional call.</summary>
     private static Tensor Libtorch(Tensor query, Tensor key, Tensor value, int heads)
     {
-        Tensor Split(Tensor t) => t.view(t.shape[0], t.shape[1], heads, -1).transpose(1, 2);
+        Tensor Split(Tensor t) => t.reshape(t.shape[0], t.shape[1], heads, -1).transpose(1, 2);
         var attended = nn.functional.scaled_dot_product_attention(Split(query), Split(key), Split(value));
         return attended.transpose(1, 2).reshape(query.shape[0], query.shape[1], -1);
     }
