@@ -18,6 +18,9 @@ public sealed record EngineOptions
     /// <summary>auto (bf16 attention on the CPU in SdWeb's AVX-512 BF16 kernel where the CPU has it) | libtorch (libtorch's everywhere)</summary>
     public string Attention { get; init; } = "auto";
 
+    /// <summary>The <see cref="Attention"/> names, "auto" first: what the CLI, the app's settings and the engine accept.</summary>
+    public static IReadOnlyList<string> AttentionNames { get; } = ["auto", "libtorch"];
+
     /// <summary>A folder for what the engine measured on this machine (the CPU dtype calibration); null: measure at every start.</summary>
     public string? CacheDir { get; init; }
 

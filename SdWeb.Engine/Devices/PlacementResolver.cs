@@ -48,9 +48,6 @@ internal static class PlacementResolver
         _ => throw new ArgumentException($"Unknown dtype '{mode}'; use {string.Join(", ", DTypeNames)}."),
     };
 
-    /// <summary>The attention names, "auto" first.</summary>
-    public static IReadOnlyList<string> AttentionNames { get; } = ["auto", "libtorch"];
-
     /// <summary>Applies the CPU thread count (0 keeps libtorch's default).</summary>
     public static void ApplyThreads(EngineOptions options)
     {
@@ -58,12 +55,9 @@ internal static class PlacementResolver
     }
 
     /// <summary>Whether the options ask for libtorch's attention everywhere (<see cref="ModelPlacement.LibtorchAttention"/>).</summary>
-    public static bool LibtorchAttention(EngineOptions options) => options.Attention switch
-    {
-        "auto" => false,
-        "libtorch" => true,
-        _ => throw new ArgumentException($"Unknown attention '{options.Attention}'; use {string.Join(" or ", AttentionNames)}."),
-    };
+    public static bool LibtorchAttention(EngineOptions options) => EngineOptions.AttentionNames.Contains(options.Attention)
+        ? options.Attention == "libtorch"
+        : throw new ArgumentException($"Unknown attention '{options.Attention}'; use {string.Join(" or ", EngineOptions.AttentionNames)}.");
 
     /// <summary>Which attention a placement runs, for the log: the bf16 kernel, or libtorch's and why.</summary>
     public static string DescribeAttention(ModelPlacement placement)

@@ -13,7 +13,7 @@ public static class EngineOptionsArgs
         new("dtype", string.Join("|", DTypes), "precision (default auto: fp16 on CUDA; on the CPU the fastest faithful mode, measured once per machine, kept in the data folder)"),
         new("device", "auto|cpu|cuda[:N]", "where the model runs (default auto: CUDA if present)"),
         new("threads", "N", "CPU threads for libtorch (default 0: libtorch's choice)"),
-        new("attention", "auto|libtorch", "attention kernel (default auto: SdWeb's for bf16 on CPUs with AVX-512 BF16, libtorch's elsewhere)"),
+        new("attention", string.Join("|", EngineOptions.AttentionNames), "attention kernel (default auto: SdWeb's for bf16 on CPUs with AVX-512 BF16, libtorch's elsewhere)"),
         CliAccounts.DataDir, // where the auto dtype's calibration for this machine is kept
     ];
 
@@ -28,8 +28,8 @@ public static class EngineOptionsArgs
         int threads = args.GetInt("threads") ?? 0;
         if (threads < 0) throw new CliUsageException($"--threads must be 0 (the engine's default) or more, not {threads}.");
         var attention = args.Get("attention") ?? "auto";
-        if (attention is not ("auto" or "libtorch"))
-            throw new CliUsageException($"--attention must be auto or libtorch, not '{attention}'.");
+        if (!EngineOptions.AttentionNames.Contains(attention))
+            throw new CliUsageException($"--attention must be {string.Join(" or ", EngineOptions.AttentionNames)}, not '{attention}'.");
         var dataDir = args.Get(CliAccounts.DataDir.Name) ?? new SdWebOptions().DataDir;
         return new EngineOptions
         {

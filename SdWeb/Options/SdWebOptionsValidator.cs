@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using SdWeb.Engine.Devices;
 
 namespace SdWeb.Options;
 
@@ -25,8 +26,8 @@ public sealed class SdWebOptionsValidator : IValidateOptions<SdWebOptions>
         AtLeast(nameof(SdWebOptions.SubmissionBurst), options.SubmissionBurst, 1);
         AtLeast(nameof(SdWebOptions.SubmissionsPerMinute), options.SubmissionsPerMinute, 0, exclusive: true);
         AtLeast(nameof(SdWebOptions.PreviewsPerSecond), options.PreviewsPerSecond, 0, exclusive: true);
-        if (options.Attention is not ("auto" or "libtorch"))
-            failures.Add($"{SdWebOptions.Section}:{nameof(SdWebOptions.Attention)} must be auto or libtorch, not '{options.Attention}'.");
+        if (!EngineOptions.AttentionNames.Contains(options.Attention))
+            failures.Add($"{SdWebOptions.Section}:{nameof(SdWebOptions.Attention)} must be {string.Join(" or ", EngineOptions.AttentionNames)}, not '{options.Attention}'.");
         if (options.Database == DatabaseProvider.Postgres && string.IsNullOrWhiteSpace(options.PostgresConnection))
             failures.Add($"{SdWebOptions.Section}:{nameof(SdWebOptions.PostgresConnection)} is required when {SdWebOptions.Section}:{nameof(SdWebOptions.Database)} is postgres.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
