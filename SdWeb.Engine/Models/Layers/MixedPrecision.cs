@@ -45,9 +45,10 @@ internal static class MixedPrecision
     public static Tensor RunInInputDType(this nn.Module<Tensor, Tensor> layer, Tensor input) => layer switch
     {
         Conv2d conv when ConvDType(conv, input) != input.dtype => InFloat32(conv, input),
-        Conv2d conv when conv.weight!.dtype != input.dtype => Widened(conv.weight, conv.bias, input, (w, b) => Convolve(conv, input, w, b)),
-        Linear linear when linear.weight!.dtype != input.dtype => Widened(linear.weight, linear.bias, input, (w, b) =>
-            nn.functional.linear(input, w, b)),
+        Conv2d conv when conv.weight!.dtype != input.dtype => WidenedInGroups(conv.weight, conv.bias, input, channelDim: 1,
+            (w, b) => Convolve(conv, input, w, b)),
+        Linear linear when linear.weight!.dtype != input.dtype => WidenedInGroups(linear.weight, linear.bias, input, channelDim: -1,
+            (w, b) => nn.functional.linear(input, w, b)),
         Conv2d conv when BlockAlignedConv.Applies(conv, input) => BlockAlignedConv.Forward(conv, input),
         _ => layer.forward(input),
     };
@@ -67,6 +68,36 @@ internal static class MixedPrecision
         long[] padding = conv.padding ?? [0, 0];
         using var padded = nn.functional.pad(input, [padding[1], padding[1], padding[0], padding[0]], conv.padding_mode);
         return nn.functional.conv2d(padded, weight, bias, conv.stride, [0, 0], conv.dilation, conv.groups);
+    }
+
+    /// <summary>
+    /// The most bytes of a weight widened at once. The UNet's 1280-channel 3×3 kernels are 59–118 MiB in float32, and
+    /// oneDNN reorders a fresh kernel into a second copy of that size: at the 8² and 16² blocks, where the activations
+    /// are a few MiB, a whole widened kernel would be the largest thing live in the step (docs/performance.md).
+    /// </summary>
+    private const long MaxWidenedWeightBytes = 16L << 20;
+
+    /// <summary>
+    /// <see cref="Widened"/> in groups of output channels of at most <see cref="MaxWidenedWeightBytes"/>, their outputs
+    /// concatenated along <paramref name="channelDim"/>: each output channel is computed from the same weights and
+    /// inputs, so the result is the whole layer's.
+    /// </summary>
+    private static Tensor WidenedInGroups(Tensor weight, Tensor? bias, Tensor input, long channelDim, Func<Tensor, Tensor?, Tensor> apply)
+    {
+        var outputs = weight.shape[0];
+        var groups = (int)Math.Min(outputs, (weight.numel() * input.ElementSize + MaxWidenedWeightBytes - 1) / MaxWidenedWeightBytes);
+        if (groups <= 1) return Widened(weight, bias, input, apply);
+        using var scope = NewDisposeScope();
+        var perGroup = (outputs + groups - 1) / groups;
+        var parts = new List<Tensor>(groups);
+        for (var start = 0L; start < outputs; start += perGroup)
+        {
+            var count = Math.Min(perGroup, outputs - start);
+            using var groupWeight = weight.narrow(0, start, count);
+            using var groupBias = bias?.narrow(0, start, count);
+            parts.Add(Widened(groupWeight, groupBias, input, apply));
+        }
+        return cat(parts, channelDim).MoveToOuterDisposeScope();
     }
 
     private static Tensor Widened(Tensor weight, Tensor? bias, Tensor input, Func<Tensor, Tensor?, Tensor> apply)

@@ -44,24 +44,53 @@ internal sealed class Transformer2DModel : nn.Module<Tensor, Tensor, Tensor>
         using var scope = NewDisposeScope();
         var (batch, height, width) = (hiddenStates.shape[0], hiddenStates.shape[2], hiddenStates.shape[3]);
         var residual = hiddenStates;
-        var tokens = norm.forward(hiddenStates);
-        tokens = _useLinearProjection
-            ? proj_in.RunInInputDType(ToTokens(tokens, batch, height, width))
-            : ToTokens(proj_in.RunInInputDType(tokens), batch, height, width);
+        // Intermediates are freed as they are replaced (BasicTransformerBlock), views included: a view keeps its base.
+        Tensor tokens;
+        using (var normed = norm.forward(hiddenStates))
+        {
+            if (_useLinearProjection)
+            {
+                using var flat = ToTokens(normed, batch, height, width);
+                tokens = proj_in.RunInInputDType(flat);
+            }
+            else
+            {
+                using var projected = proj_in.RunInInputDType(normed);
+                tokens = ToTokens(projected, batch, height, width);
+            }
+        }
 
-        foreach (var block in transformer_blocks) tokens = block.forward(tokens, encoderHiddenStates);
+        foreach (var block in transformer_blocks) tokens = block.forward(tokens, encoderHiddenStates).Replacing(tokens, null);
 
-        var output = _useLinearProjection
-            ? ToFeatureMap(proj_out.RunInInputDType(tokens), batch, height, width)
-            : proj_out.RunInInputDType(ToFeatureMap(tokens, batch, height, width));
-        return (output + residual).MoveToOuterDisposeScope();
+        Tensor output;
+        using (tokens)
+        {
+            if (_useLinearProjection)
+            {
+                using var projected = proj_out.RunInInputDType(tokens);
+                output = ToFeatureMap(projected, batch, height, width);
+            }
+            else
+            {
+                using var map = ToFeatureMap(tokens, batch, height, width);
+                output = proj_out.RunInInputDType(map);
+            }
+        }
+        return output.add_(residual).MoveToOuterDisposeScope();
     }
 
     /// <summary>[B, C, H, W] → [B, H·W, C].</summary>
-    private static Tensor ToTokens(Tensor map, long batch, long height, long width) =>
-        map.permute(0, 2, 3, 1).reshape(batch, height * width, map.shape[1]);
+    private static Tensor ToTokens(Tensor map, long batch, long height, long width)
+    {
+        using var nhwc = map.permute(0, 2, 3, 1);
+        return nhwc.reshape(batch, height * width, map.shape[1]);
+    }
 
     /// <summary>[B, H·W, C] → [B, C, H, W].</summary>
-    private static Tensor ToFeatureMap(Tensor tokens, long batch, long height, long width) =>
-        tokens.reshape(batch, height, width, tokens.shape[^1]).permute(0, 3, 1, 2).contiguous();
+    private static Tensor ToFeatureMap(Tensor tokens, long batch, long height, long width)
+    {
+        using var nhwc = tokens.reshape(batch, height, width, tokens.shape[^1]);
+        using var nchw = nhwc.permute(0, 3, 1, 2);
+        return nchw.contiguous();
+    }
 }

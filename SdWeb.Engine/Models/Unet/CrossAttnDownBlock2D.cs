@@ -34,7 +34,8 @@ internal sealed class CrossAttnDownBlock2D : UNetDownBlock
         var skips = new List<Tensor>();
         for (var i = 0; i < resnets.Count; i++)
         {
-            hiddenStates = attentions[i].forward(resnets[i].forward(hiddenStates, temb), encoderHiddenStates);
+            using var resnetOutput = resnets[i].forward(hiddenStates, temb); // not a skip: freed once read
+            hiddenStates = attentions[i].forward(resnetOutput, encoderHiddenStates);
             skips.Add(hiddenStates);
         }
         if (downsamplers is not null)

@@ -133,7 +133,11 @@ internal sealed class UNet2DConditionModel : nn.Module<Tensor, Tensor, Tensor, T
             var isFinal = i == up_blocks.Count - 1;
             var upsampleSize = !isFinal && forwardUpsampleSize ? skips[^1].shape[2..] : null;
             HostMemory.ReleaseFreedBetweenBlocks(); // what the last block freed, not kept under this one
+            // The block's input (the mid block's or the last up block's output) and its skips are read by no one else.
+            var previous = hidden;
             hidden = block.forward(hidden, blockSkips, emb, encoderHiddenStates, upsampleSize);
+            previous.Dispose();
+            foreach (var skip in blockSkips) skip.Dispose();
         }
 
         var output = NormActConv.Apply(conv_norm_out, conv_act, conv_out, hidden);

@@ -29,9 +29,13 @@ internal sealed class UNetMidBlock2DCrossAttn : nn.Module<Tensor, Tensor, Tensor
     public override Tensor forward(Tensor hiddenStates, Tensor temb, Tensor encoderHiddenStates)
     {
         using var scope = NewDisposeScope();
+        var input = hiddenStates; // intermediates freed as they are replaced
         hiddenStates = resnets[0].forward(hiddenStates, temb);
         for (var i = 0; i < attentions.Count; i++)
-            hiddenStates = resnets[i + 1].forward(attentions[i].forward(hiddenStates, encoderHiddenStates), temb);
+        {
+            using var attended = attentions[i].forward(hiddenStates, encoderHiddenStates);
+            hiddenStates = resnets[i + 1].forward(attended, temb).Replacing(hiddenStates, input);
+        }
         return hiddenStates.MoveToOuterDisposeScope();
     }
 }

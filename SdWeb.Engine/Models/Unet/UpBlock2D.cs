@@ -30,9 +30,13 @@ internal sealed class UpBlock2D : UNetUpBlock
         long[]? upsampleSize)
     {
         using var scope = NewDisposeScope();
+        var input = hiddenStates; // intermediates freed as they are replaced (CrossAttnUpBlock2D)
         for (var i = 0; i < resnets.Count; i++)
-            hiddenStates = resnets[i].forward(cat([hiddenStates, skips[skips.Count - 1 - i]], dim: 1), temb);
-        if (upsamplers is not null) hiddenStates = upsamplers[0].forward(hiddenStates, upsampleSize);
+        {
+            using var withSkip = cat([hiddenStates, skips[skips.Count - 1 - i]], dim: 1);
+            hiddenStates = resnets[i].forward(withSkip, temb).Replacing(hiddenStates, input);
+        }
+        if (upsamplers is not null) hiddenStates = upsamplers[0].forward(hiddenStates, upsampleSize).Replacing(hiddenStates, input);
         return hiddenStates.MoveToOuterDisposeScope();
     }
 }
