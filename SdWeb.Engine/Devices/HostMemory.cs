@@ -33,6 +33,49 @@ internal static class HostMemory
         if (!TorchSharp.torch.is_grad_enabled()) ReleaseFreed();
     }
 
+    /// <summary>
+    /// Until disposed, glibc maps every block of <paramref name="bytes"/> or more and unmaps it when it is freed, instead of
+    /// keeping it in its heaps, whose freed blocks of one size stay resident under the next allocations of another. Each
+    /// such block is faulted in afresh, so this is for memory-bound phases of large blocks only. Afterwards the threshold
+    /// stays fixed at glibc's adaptive maximum (32 MiB), where the adaptive one settles once a few large blocks were freed.
+    /// </summary>
+    public static IDisposable MapBlocksFrom(long bytes)
+    {
+        if (!SetMmapThreshold(bytes)) return NoRestore.Instance;
+        return new ThresholdRestore();
+    }
+
+    private const int MmapThresholdParameter = -3; // M_MMAP_THRESHOLD
+    private const long AdaptiveMmapThresholdMax = 32L << 20; // DEFAULT_MMAP_THRESHOLD_MAX on 64-bit
+
+    private static bool SetMmapThreshold(long bytes)
+    {
+        if (_unavailable || !OperatingSystem.IsLinux()) return false;
+        try
+        {
+            return mallopt(MmapThresholdParameter, (int)bytes) == 1;
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            _unavailable = true;
+            return false;
+        }
+    }
+
+    private sealed class ThresholdRestore : IDisposable
+    {
+        public void Dispose() => SetMmapThreshold(AdaptiveMmapThresholdMax);
+    }
+
+    private sealed class NoRestore : IDisposable
+    {
+        public static NoRestore Instance { get; } = new();
+        public void Dispose() { }
+    }
+
     [DllImport("libc", ExactSpelling = true)]
     private static extern int malloc_trim(nuint pad);
+
+    [DllImport("libc", ExactSpelling = true)]
+    private static extern int mallopt(int param, int value);
 }

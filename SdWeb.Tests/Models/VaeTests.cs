@@ -38,6 +38,52 @@ public sealed class VaeTests(ITestOutputHelper output)
         output.WriteLine($"{expectedKey}: max abs diff {TensorAssert.Close(expected, actual, Tolerance, expectedKey):E3}");
     }
 
+    /// <summary>Row bands (the bf16-weights decode's) compute diffusers' decode: 3 bands of unequal height, 16 of one row.</summary>
+    [Theory]
+    [InlineData("decode_latents", "decode_sample", 3)]
+    [InlineData("decode_latents_nonsquare", "decode_sample_nonsquare", 16)]
+    public void DecodeInRowBandsMatchesDiffusers(string latentsKey, string expectedKey, int bands)
+    {
+        using var vae = LoadTinyVae();
+        vae.DecoderBands = new DecoderBands(bands, FromHeight: 0);
+        using var golden = Golden.OpenCase("cases", "vae.safetensors");
+        using var latents = golden.Read(latentsKey);
+        using var expected = golden.Read(expectedKey);
+
+        using var actual = vae.Decode(latents);
+
+        output.WriteLine($"{expectedKey}, {bands} bands: max abs diff {TensorAssert.Close(expected, actual, Tolerance, expectedKey):E3}");
+    }
+
+    [Fact]
+    public void Decodes512PixelImagesInRowBands()
+    {
+        using var vae = LoadTinyVae();
+        vae.DecoderBands = DecoderBands.MemoryMode; // the 64² blocks whole, then bands
+        using var golden = Golden.OpenCase("pipelines", "g_euler_512.safetensors");
+        using var latents = golden.Read("latents_final");
+        using var scaled = latents / vae.Config.ScalingFactor;
+        using var expected = golden.Read("images");
+
+        using var decoded = vae.Decode(scaled);
+        using var images = (decoded / 2 + 0.5).clamp(0, 1).permute(0, 2, 3, 1);
+
+        output.WriteLine($"g_euler_512 in bands: max abs diff {TensorAssert.Close(expected, images, Tolerance, "images"):E3}");
+    }
+
+    [Fact]
+    public void TheMemoryModeDecodesInRowBandsAndTheOthersWhole()
+    {
+        var config = AutoencoderKLConfig.FromJson(Golden.PathOf("tiny-sd", "vae", "config.json"));
+        using var bf16Weights = new AutoencoderKL(config, new ModelPlacement(CPU, ScalarType.BFloat16));
+        using var bf16Compute = new AutoencoderKL(config, ModelPlacement.CpuBFloat16Compute);
+        using var fp32 = new AutoencoderKL(config, ModelPlacement.CpuFloat32);
+
+        Assert.NotNull(bf16Weights.DecoderBands);
+        Assert.Null(bf16Compute.DecoderBands);
+        Assert.Null(fp32.DecoderBands);
+    }
+
     [Fact]
     public void AnUpBlockHandedItsInputFreesItAndComputesTheSame()
     {

@@ -35,4 +35,50 @@ internal sealed class Float32GroupNorm : nn.Module<Tensor, Tensor>
         using var normed = nn.functional.group_norm(wide, _numGroups, weight, bias, _eps);
         return normed.to(input.dtype);
     }
+
+    /// <summary>
+    /// This norm over a float32 map held in row bands, as the per-channel <c>scale</c> and <c>shift</c> ([N, C, 1, 1]) with
+    /// which <c>x · scale + shift</c> is the normalised map: each band's group moments, merged (Chan et al.) in float64 into
+    /// the whole map's, so every band is normalised with the statistics of the whole map, as libtorch's GroupNorm does.
+    /// </summary>
+    public (Tensor Scale, Tensor Shift) AffineOver(RowBands map)
+    {
+        using var scope = NewDisposeScope();
+        var (batch, channels) = (map[0].shape[0], map[0].shape[1]);
+        // Per channel first (a reduction over rows and columns, which channels-last bands run vectorised over channels),
+        // then per group: every channel of a group counts as many elements, so the group's mean is its channels' mean.
+        var (count, mean, squares) = ChannelMoments(map[0]);
+        for (var i = 1; i < map.Count; i++)
+        {
+            var (bandCount, bandMean, bandSquares) = ChannelMoments(map[i]);
+            (count, mean, squares) = Merge(count, mean, squares, bandCount, bandMean, bandSquares);
+        }
+        var perGroup = channels / _numGroups;
+        var channelMeans = mean.view(batch, _numGroups, perGroup);
+        var groupMean = channelMeans.mean([2], keepdim: true);
+        var groupSquares = squares.view(batch, _numGroups, perGroup).sum([2], keepdim: true)
+            + (channelMeans - groupMean).square().sum([2], keepdim: true) * count;
+        var rstd = (groupSquares / (count * perGroup) + _eps).rsqrt();
+        var scale = (weight.to(ScalarType.Float64).view(1, _numGroups, perGroup) * rstd).view(batch, channels, 1, 1);
+        var shift = bias.to(ScalarType.Float64).view(1, channels, 1, 1) - groupMean.expand(batch, _numGroups, perGroup)
+            .reshape(batch, channels, 1, 1) * scale;
+        return (scale.to(ScalarType.Float32).MoveToOuterDisposeScope(), shift.to(ScalarType.Float32).MoveToOuterDisposeScope());
+    }
+
+    /// <summary>Elements per channel, and each channel's mean and sum of squared deviations, [N, C] in float64.</summary>
+    private static (double Count, Tensor Mean, Tensor Squares) ChannelMoments(Tensor band)
+    {
+        var (variance, mean) = var_mean(band, [2, 3], unbiased: false, keepdim: false);
+        double count = band.shape[2] * band.shape[3];
+        return (count, mean.to(ScalarType.Float64), variance.to(ScalarType.Float64) * count);
+    }
+
+    /// <summary>Two sets of moments as those of their union (Chan, Golub and LeVeque's pairwise update).</summary>
+    private static (double Count, Tensor Mean, Tensor Squares) Merge(double countA, Tensor meanA, Tensor squaresA,
+        double countB, Tensor meanB, Tensor squaresB)
+    {
+        var total = countA + countB;
+        var delta = meanB - meanA;
+        return (total, meanA + delta * (countB / total), squaresA + squaresB + delta.square() * (countA * countB / total));
+    }
 }

@@ -100,6 +100,10 @@ internal static class MixedPrecision
         return cat(parts, channelDim).MoveToOuterDisposeScope();
     }
 
+    /// <summary><paramref name="conv"/>'s weight and bias in <paramref name="dtype"/>: new handles the caller disposes.</summary>
+    public static (Tensor Weight, Tensor? Bias) WeightsIn(Conv2d conv, ScalarType dtype) =>
+        (conv.weight!.to(dtype), conv.bias?.to(dtype));
+
     private static Tensor Widened(Tensor weight, Tensor? bias, Tensor input, Func<Tensor, Tensor?, Tensor> apply)
     {
         using var wideWeight = weight.to(input.dtype);

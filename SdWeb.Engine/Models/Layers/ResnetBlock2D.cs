@@ -53,4 +53,46 @@ internal sealed class ResnetBlock2D : nn.Module<Tensor, Tensor?, Tensor>
         if (_outputScaleFactor != 1) output = output / _outputScaleFactor;
         return output.MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// <see cref="forward"/> without a time embedding over a float32 map in row bands (the VAE decoder's, docs/performance.md
+    /// "Decoding in row bands"), consuming <paramref name="input"/>: each of its bands is freed, or becomes the identity
+    /// shortcut's, once the next band has read its edge row, so the input, conv1's output and the shortcut together never
+    /// hold more than the two maps' worth and a band.
+    /// </summary>
+    public RowBands ForwardBands(RowBands input)
+    {
+        var hidden = new List<Tensor>(input.Count);
+        var residual = new List<Tensor>(input.Count);
+        using (var first = new BandedNormActConv(norm1, nonlinearity, conv1, input))
+        {
+            var (weight, bias) = conv_shortcut is null ? (null, null) : MixedPrecision.WeightsIn(conv_shortcut, input[0].dtype);
+            using var shortcutWeight = weight;
+            using var shortcutBias = bias;
+            for (var i = 0; i < input.Count; i++)
+            {
+                hidden.Add(first.Band(i));
+                if (shortcutWeight is not null) residual.Add(nn.functional.conv2d(input[i], shortcutWeight, shortcutBias));
+                if (i > 0) Retire(i - 1);
+            }
+            Retire(input.Count - 1);
+        }
+        using var hiddenBands = new RowBands(hidden);
+        using var second = new BandedNormActConv(norm2, nonlinearity, conv2, hiddenBands);
+        for (var i = 0; i < hiddenBands.Count; i++)
+        {
+            using var convolved = second.Band(i);
+            residual[i].add_(convolved);
+            if (_outputScaleFactor != 1) residual[i].div_(_outputScaleFactor);
+            if (i > 0) hiddenBands.Release(i - 1);
+        }
+        return new RowBands(residual);
+
+        // Band i of the input is no longer read once band i + 1's output is computed.
+        void Retire(int i)
+        {
+            if (conv_shortcut is null) residual.Add(input.Take(i));
+            else input.Release(i);
+        }
+    }
 }

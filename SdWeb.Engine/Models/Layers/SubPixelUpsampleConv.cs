@@ -32,33 +32,64 @@ internal static class SubPixelUpsampleConv
         if (!zeroPadded) source = nn.functional.pad(source, [1, 1, 1, 1], conv.padding_mode);
         var (weight, bias) = PhaseKernels(conv, computeDType);
         var phases = nn.functional.conv2d(source, weight, bias, padding: zeroPadded ? [1, 1] : [0, 0]);
-        return Interleave(phases, input).to(input.dtype).MoveToOuterDisposeScope();
+        return Interleave(phases, input.shape[0], input.shape[2], input.shape[3], input.IsChannelsLast()).to(input.dtype)
+            .MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// <see cref="Apply"/> over a float32 map in row bands, zero padding only, consuming <paramref name="input"/>: output band
+    /// i is the upsampled rows of input band i, from its phases computed on the band with one neighbour row above and below
+    /// (phase row p reads input rows p − 1 and p).
+    /// </summary>
+    public static RowBands ApplyBands(Conv2d conv, RowBands input)
+    {
+        if (conv.padding_mode != PaddingModes.Zeros)
+            throw new ArgumentException("Row bands take zero-padded convolutions.", nameof(conv));
+        var (weight, bias) = PhaseKernels(conv, input[0].dtype);
+        using var phaseWeight = weight;
+        using var phaseBias = bias;
+        using var buffer = input.NeighbourRowsBuffer();
+        var output = new List<Tensor>(input.Count);
+        for (var i = 0; i < input.Count; i++)
+        {
+            using (var scope = NewDisposeScope())
+            {
+                var rows = input.ZeroOutsideRows(input.WithNeighbourRows(i, buffer), i);
+                var phases = nn.functional.conv2d(rows, phaseWeight, phaseBias, padding: [0, 1]);
+                var band = input[i];
+                output.Add(Interleave(phases, band.shape[0], band.shape[2], band.shape[3], band.IsChannelsLast())
+                    .MoveToOuterDisposeScope());
+            }
+            if (i > 0) input.Release(i - 1);
+        }
+        input.Release(input.Count - 1);
+        return new RowBands(output);
     }
 
     /// <summary>The four phases' 2×2 kernels stacked on the output channels, phase 2a+b first; taps summed in float32.</summary>
     private static (Tensor Weight, Tensor? Bias) PhaseKernels(Conv2d conv, ScalarType dtype)
     {
+        using var scope = NewDisposeScope();
         var kernel = conv.weight!;
         var (outChannels, inChannels) = (kernel.shape[0], kernel.shape[1]);
         var sums = tensor(TapSums, [2, 2, 3], device: kernel.device);
         var phases = einsum("ark,oikl,bsl->aboirs", sums, kernel.to(ScalarType.Float32), sums)
             .reshape(4 * outChannels, inChannels, 2, 2).to(dtype);
-        return (phases, conv.bias?.to(dtype).repeat(4));
+        return (phases.MoveToOuterDisposeScope(), conv.bias?.to(dtype).repeat(4).MoveToOuterDisposeScope());
     }
 
     /// <summary>
     /// [N, 4·O, H+1, W+1] phases → [N, O, 2H, 2W] with output (n, o, 2i+a, 2j+b) = phases (n, (2a+b)·O + o, i+a, j+b): one
-    /// strided copy, into the memory layout of <paramref name="like"/> (channels-last stays channels-last).
+    /// strided copy, channels-last or not as the input was.
     /// </summary>
-    private static Tensor Interleave(Tensor phases, Tensor like)
+    private static Tensor Interleave(Tensor phases, long batch, long height, long width, bool channelsLast)
     {
-        var (batch, height, width) = (like.shape[0], like.shape[2], like.shape[3]);
         var channels = phases.shape[1] / 4;
         var (sn, sc, sh, sw) = (phases.stride(0), phases.stride(1), phases.stride(2), phases.stride(3));
         // Dimensions n, o, i, a, j, b.
         var source = phases.as_strided([batch, channels, height, 2, width, 2],
             [sn, sc, sh, 2 * channels * sc + sh, sw, channels * sc + sw], phases.storage_offset());
-        if (like.IsChannelsLast())
+        if (channelsLast)
         {
             var nhwc = empty([batch, height, 2, width, 2, channels], dtype: phases.dtype, device: phases.device);
             nhwc.permute(0, 5, 1, 2, 3, 4).copy_(source);

@@ -39,4 +39,7 @@ internal sealed class Upsample2D : nn.Module<Tensor, long[]?, Tensor>
             : nn.functional.interpolate(hiddenStates, size: outputSize, mode: InterpolationMode.Nearest);
         return conv.RunInInputDType(upsampled);
     }
+
+    /// <summary><see cref="forward"/> ×2 over a float32 map in row bands, consuming it (<see cref="SubPixelUpsampleConv.ApplyBands"/>).</summary>
+    public RowBands ForwardBands(RowBands hiddenStates) => SubPixelUpsampleConv.ApplyBands(conv, hiddenStates);
 }

@@ -34,6 +34,13 @@ internal sealed class AutoencoderKL : nn.Module
         RegisterComponents();
     }
 
+    /// <summary>The decoder's row bands (<see cref="Decoder.Bands"/>): null decodes whole maps.</summary>
+    internal DecoderBands? DecoderBands
+    {
+        get => decoder.Bands;
+        set => decoder.Bands = value;
+    }
+
     /// <summary>A 512² image tile in latents: 64² for SD's ×8 VAE.</summary>
     private int LatentTile => VaeTiling.ImageTile / ImageScale;
 

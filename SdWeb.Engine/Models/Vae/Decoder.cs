@@ -29,8 +29,15 @@ internal sealed class Decoder : nn.Module<Tensor, Tensor>
         conv_norm_out = new Float32GroupNorm(config.NormNumGroups, reversed[^1], Encoder.Eps, placement);
         conv_act = Activations.Create(config.ActFn);
         conv_out = nn.Conv2d(reversed[^1], config.OutChannels, 3, stride: 1, padding: 1, device: device, dtype: dtype);
+        // Where the weights are stored narrower than the float32 activations (bf16 weights on the CPU, the mode chosen for
+        // memory), float32 maps at 512² are two to three times what a whole-map decode may hold within 1.3× the weights.
+        Bands = MixedPrecision.ActivationDType(placement) == ScalarType.Float32 && dtype != ScalarType.Float32
+            ? DecoderBands.MemoryMode : null;
         RegisterComponents();
     }
+
+    /// <summary>How the up path runs in row bands (<see cref="DecoderBands"/>); null for whole maps.</summary>
+    internal DecoderBands? Bands { get; set; }
 
     public override Tensor forward(Tensor latents)
     {
@@ -40,12 +47,54 @@ internal sealed class Decoder : nn.Module<Tensor, Tensor>
         // Each block takes its input over and frees it after its first resnet: at 512² the last block's 256-channel input
         // would otherwise stay live under all three resnets (docs/performance.md, "Peak RSS"). Every input handed over is
         // the decoder's own (the mid block's output onwards), never the caller's latents.
-        foreach (var block in up_blocks)
+        var blocks = 0;
+        for (; blocks < up_blocks.Count && !InRowBands(hidden); blocks++)
         {
             // What the UNet's steps or the last block freed, not kept under this block's larger maps (a generation's largest).
             HostMemory.ReleaseFreedBetweenBlocks();
-            hidden = block.ForwardConsuming(hidden);
+            hidden = up_blocks[blocks].ForwardConsuming(hidden);
         }
+        if (blocks < up_blocks.Count) return ForwardInRowBands(hidden, blocks).MoveToOuterDisposeScope();
         return NormActConv.Apply(conv_norm_out, conv_act, conv_out, hidden).MoveToOuterDisposeScope();
     }
+
+    /// <summary>Whether the up blocks from here on run in bands: at inference (bands free as they go), in float32, zero padded.</summary>
+    private bool InRowBands(Tensor hidden) =>
+        Bands is { } bands && hidden.shape[2] >= bands.FromHeight && !is_grad_enabled() && hidden.dtype == ScalarType.Float32
+            && modules().OfType<Conv2d>().All(c => c.padding_mode == PaddingModes.Zeros);
+
+    /// <summary>Up blocks <paramref name="firstBlock"/> onwards and the output head over <paramref name="hidden"/> in row bands.</summary>
+    private Tensor ForwardInRowBands(Tensor hidden, int firstBlock)
+    {
+        // Band-sized blocks (4–34 MiB at 256² and 512²) are under glibc's adaptive mmap threshold: served from its heaps,
+        // the freed ones of one size stay resident under the next layer's of another, ~160 MiB at 512² (docs/performance.md).
+        using var mapped = HostMemory.MapBlocksFrom(BandedBlockMmapThreshold);
+        var bands = RowBands.Split(hidden, Bands!.Count);
+        hidden.Dispose();
+        try
+        {
+            foreach (var block in up_blocks.Skip(firstBlock))
+            {
+                HostMemory.ReleaseFreedBetweenBlocks();
+                var next = block.ForwardBands(bands);
+                bands.Dispose();
+                bands = next;
+            }
+            using var head = new BandedNormActConv(conv_norm_out, conv_act, conv_out, bands);
+            using var image = new RowBands([.. Enumerable.Range(0, bands.Count).Select(i =>
+            {
+                var band = head.Band(i);
+                if (i > 0) bands.Release(i - 1);
+                return band;
+            })]);
+            return image.Join();
+        }
+        finally
+        {
+            bands.Dispose();
+        }
+    }
+
+    /// <summary>The mmap threshold while the decoder runs in bands: the bands and buffers at 256² and 512² are above it.</summary>
+    private const long BandedBlockMmapThreshold = 4L << 20;
 }

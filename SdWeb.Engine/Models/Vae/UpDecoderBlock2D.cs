@@ -39,4 +39,19 @@ internal sealed class UpDecoderBlock2D : nn.Module<Tensor, Tensor>
         if (upsamplers is not null) hidden = upsamplers[0].forward(hidden, null).Replacing(hidden, keepInput);
         return hidden.MoveToOuterDisposeScope();
     }
+
+    /// <summary><see cref="ForwardConsuming"/> over a float32 map in row bands (<see cref="RowBands"/>).</summary>
+    public RowBands ForwardBands(RowBands hiddenStates)
+    {
+        var hidden = hiddenStates;
+        foreach (var resnet in resnets) hidden = Replace(hidden, resnet.ForwardBands(hidden));
+        if (upsamplers is not null) hidden = Replace(hidden, upsamplers[0].ForwardBands(hidden));
+        return hidden;
+
+        static RowBands Replace(RowBands previous, RowBands next)
+        {
+            previous.Dispose();
+            return next;
+        }
+    }
 }

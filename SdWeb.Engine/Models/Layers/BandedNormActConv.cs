@@ -1,0 +1,55 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SdWeb.Engine.Models.Layers;
+
+/// <summary>
+/// <see cref="NormActConv"/> over a float32 map held in <see cref="RowBands"/>, one output band at a time: the norm's
+/// statistics are the whole map's (<see cref="Float32GroupNorm.AffineOver"/>), and each band is normalised, activated
+/// and convolved together with the one row above and below it that a 3×3 kernel reads, so the output bands are the
+/// rows of the whole-map result. The convolution's weights are widened once, not per band.
+/// </summary>
+internal sealed class BandedNormActConv : IDisposable
+{
+    private readonly RowBands _input;
+    private readonly nn.Module<Tensor, Tensor> _activation;
+    private readonly Conv2d _conv;
+    private readonly Tensor _scale;
+    private readonly Tensor _shift;
+    private readonly Tensor _weight;
+    private readonly Tensor? _bias;
+    private readonly Tensor _rows;
+
+    public BandedNormActConv(Float32GroupNorm norm, nn.Module<Tensor, Tensor> activation, Conv2d conv, RowBands input)
+    {
+        if (conv.padding_mode != PaddingModes.Zeros || conv.kernel_size[0] != 3 || conv.stride[0] != 1)
+            throw new ArgumentException("Row bands take 3×3, stride-1, zero-padded convolutions.", nameof(conv));
+        _input = input;
+        _activation = activation;
+        _conv = conv;
+        (_scale, _shift) = norm.AffineOver(input);
+        (_weight, _bias) = MixedPrecision.WeightsIn(conv, input[0].dtype);
+        _rows = input.NeighbourRowsBuffer();
+    }
+
+    /// <summary>Rows of band <paramref name="index"/> of conv(act(norm(input))); reads the input's bands index − 1 to index + 1.</summary>
+    public Tensor Band(int index)
+    {
+        using var scope = NewDisposeScope();
+        var rows = _input.WithNeighbourRows(index, _rows);
+        var activated = Activations.ApplyInPlace(_activation, rows.mul_(_scale).add_(_shift));
+        _input.ZeroOutsideRows(activated, index);
+        // The neighbour rows stand for the vertical padding; horizontally the convolution pads as usual.
+        return nn.functional.conv2d(activated, _weight, _bias, padding: [0, _conv.padding![1]]).MoveToOuterDisposeScope();
+    }
+
+    public void Dispose()
+    {
+        _scale.Dispose();
+        _shift.Dispose();
+        _weight.Dispose();
+        _bias?.Dispose();
+        _rows.Dispose();
+    }
+}
