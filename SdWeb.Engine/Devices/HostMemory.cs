@@ -5,7 +5,8 @@ namespace SdWeb.Engine.Devices;
 /// <summary>
 /// Hands memory that freed tensors left in the C heap back to the OS. glibc serves allocations below its adaptive mmap
 /// threshold (up to 32 MiB) from heaps it keeps: after the UNet's steps ~0.7 GiB of freed activations stay resident,
-/// and the 512² VAE decode would add its own on top. A no-op where the C library has no <c>malloc_trim</c>.
+/// and the 512² VAE decode would add its own on top. For a phase of many band-sized blocks it can also have glibc map
+/// them instead (<see cref="MapBlocksFrom"/>). A no-op where the C library has no <c>malloc_trim</c> or <c>mallopt</c>.
 /// </summary>
 internal static class HostMemory
 {

@@ -38,8 +38,9 @@ internal sealed class Float32GroupNorm : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// This norm over a float32 map held in row bands, as the per-channel <c>scale</c> and <c>shift</c> ([N, C, 1, 1]) with
-    /// which <c>x · scale + shift</c> is the normalised map: each band's group moments, merged (Chan et al.) in float64 into
-    /// the whole map's, so every band is normalised with the statistics of the whole map, as libtorch's GroupNorm does.
+    /// which <c>x · scale + shift</c> is the normalised map: each band's per-channel moments, merged (Chan et al.) in float64
+    /// into the whole map's per-group ones, so every band is normalised with the statistics of the whole map, as libtorch's
+    /// GroupNorm does.
     /// </summary>
     public (Tensor Scale, Tensor Shift) AffineOver(RowBands map)
     {
