@@ -4,15 +4,15 @@ namespace SdWeb.Engine.Devices;
 
 /// <summary>
 /// Hands memory that freed tensors left in the C heap back to the OS. glibc serves allocations below its adaptive mmap
-/// threshold (up to 32 MiB) from heaps it keeps: after the UNet's steps ~0.7 GiB of freed activations stay resident,
-/// and the 512² VAE decode would add its own on top. For a phase of many band-sized blocks it can also have glibc map
-/// them instead (<see cref="MapBlocksFrom"/>). A no-op where the C library has no <c>malloc_trim</c> or <c>mallopt</c>.
+/// threshold (up to 32 MiB), and larger ones that fit a hole in its heaps, from heaps it keeps: after the UNet's steps
+/// ~0.7 GiB of freed activations stay resident, and the 512² VAE decode would add its own on top. A no-op where the C
+/// library has no <c>malloc_trim</c>.
 /// </summary>
 internal static class HostMemory
 {
     private static bool _unavailable;
 
-    private static void ReleaseFreed()
+    private static void Trim()
     {
         if (_unavailable || !OperatingSystem.IsLinux()) return;
         try
@@ -26,57 +26,15 @@ internal static class HostMemory
     }
 
     /// <summary>
-    /// <see cref="ReleaseFreed"/> between a model's blocks, at inference only: a training step records its activations for
-    /// the backward pass, so there is little to hand back, and what is handed back is faulted in again at the next step.
+    /// Hands the C heap's freed memory back, at inference only (between a model's blocks, after a row band): a training
+    /// step records its activations for the backward pass, so there is little to hand back, and what is handed back is
+    /// faulted in again at the next step.
     /// </summary>
-    public static void ReleaseFreedBetweenBlocks()
+    public static void ReleaseFreed()
     {
-        if (!TorchSharp.torch.is_grad_enabled()) ReleaseFreed();
-    }
-
-    /// <summary>
-    /// Until disposed, glibc maps every block of <paramref name="bytes"/> or more and unmaps it when it is freed, instead of
-    /// keeping it in its heaps, whose freed blocks of one size stay resident under the next allocations of another. Each
-    /// such block is faulted in afresh, so this is for memory-bound phases of large blocks only. Afterwards the threshold
-    /// stays fixed at glibc's adaptive maximum (32 MiB), where the adaptive one settles once a few large blocks were freed.
-    /// </summary>
-    public static IDisposable MapBlocksFrom(long bytes)
-    {
-        if (!SetMmapThreshold(bytes)) return NoRestore.Instance;
-        return new ThresholdRestore();
-    }
-
-    private const int MmapThresholdParameter = -3; // M_MMAP_THRESHOLD
-    private const long AdaptiveMmapThresholdMax = 32L << 20; // DEFAULT_MMAP_THRESHOLD_MAX on 64-bit
-
-    private static bool SetMmapThreshold(long bytes)
-    {
-        if (_unavailable || !OperatingSystem.IsLinux()) return false;
-        try
-        {
-            return mallopt(MmapThresholdParameter, (int)bytes) == 1;
-        }
-        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
-        {
-            _unavailable = true;
-            return false;
-        }
-    }
-
-    private sealed class ThresholdRestore : IDisposable
-    {
-        public void Dispose() => SetMmapThreshold(AdaptiveMmapThresholdMax);
-    }
-
-    private sealed class NoRestore : IDisposable
-    {
-        public static NoRestore Instance { get; } = new();
-        public void Dispose() { }
+        if (!TorchSharp.torch.is_grad_enabled()) Trim();
     }
 
     [DllImport("libc", ExactSpelling = true)]
     private static extern int malloc_trim(nuint pad);
-
-    [DllImport("libc", ExactSpelling = true)]
-    private static extern int mallopt(int param, int value);
 }

@@ -1,3 +1,4 @@
+using SdWeb.Engine.Devices;
 using static TorchSharp.torch;
 
 namespace SdWeb.Engine.Models.Layers;
@@ -94,11 +95,15 @@ internal sealed class RowBands : IDisposable
         return withNeighbours;
     }
 
-    /// <summary>Frees band <paramref name="index"/>: no later read may need it.</summary>
+    /// <summary>Frees band <paramref name="index"/> (no later read may need it) and hands its memory back to the OS.</summary>
     public void Release(int index)
     {
-        _bands[index]?.Dispose();
+        if (_bands[index] is not { } band) return;
+        band.Dispose();
         _bands[index] = null;
+        // After a generation's steps glibc serves band-sized blocks from the holes the UNet left in its heaps, where a
+        // freed band would stay resident under the next ones: ~250 MiB at 512² (docs/performance.md, "A whole generation").
+        HostMemory.ReleaseFreed();
     }
 
     /// <summary>Hands band <paramref name="index"/> to the caller, who then owns it.</summary>

@@ -60,7 +60,11 @@ internal sealed class Transformer2DModel : nn.Module<Tensor, Tensor, Tensor>
             }
         }
 
-        foreach (var block in transformer_blocks) tokens = block.forward(tokens, encoderHiddenStates).Replacing(tokens, null);
+        foreach (var block in transformer_blocks)
+        {
+            tokens = block.forward(tokens, encoderHiddenStates).Replacing(tokens, null);
+            HostMemory.ReleaseFreed(); // the block's attention and feed-forward temporaries (80 MiB at 64²)
+        }
 
         Tensor output;
         using (tokens)

@@ -118,7 +118,7 @@ internal sealed class UNet2DConditionModel : nn.Module<Tensor, Tensor, Tensor, T
         var skips = new List<Tensor> { hidden };
         foreach (var block in down_blocks)
         {
-            HostMemory.ReleaseFreedBetweenBlocks(); // what the last block freed, not kept under this one
+            HostMemory.ReleaseFreed(); // what the last block freed, not kept under this one
             (hidden, var blockSkips) = block.forward(hidden, emb, encoderHiddenStates);
             skips.AddRange(blockSkips);
         }
@@ -132,7 +132,7 @@ internal sealed class UNet2DConditionModel : nn.Module<Tensor, Tensor, Tensor, T
             skips.RemoveRange(skips.Count - block.SkipCount, block.SkipCount);
             var isFinal = i == up_blocks.Count - 1;
             var upsampleSize = !isFinal && forwardUpsampleSize ? skips[^1].shape[2..] : null;
-            HostMemory.ReleaseFreedBetweenBlocks(); // what the last block freed, not kept under this one
+            HostMemory.ReleaseFreed(); // what the last block freed, not kept under this one
             // The block's input (the mid block's or the last up block's output) and its skips are read by no one else.
             var previous = hidden;
             hidden = block.forward(hidden, blockSkips, emb, encoderHiddenStates, upsampleSize);

@@ -51,7 +51,7 @@ internal sealed class Decoder : nn.Module<Tensor, Tensor>
         for (; blocks < up_blocks.Count && !InRowBands(hidden); blocks++)
         {
             // What the UNet's steps or the last block freed, not kept under this block's larger maps (a generation's largest).
-            HostMemory.ReleaseFreedBetweenBlocks();
+            HostMemory.ReleaseFreed();
             hidden = up_blocks[blocks].ForwardConsuming(hidden);
         }
         if (blocks < up_blocks.Count) return ForwardInRowBands(hidden, blocks).MoveToOuterDisposeScope();
@@ -66,16 +66,13 @@ internal sealed class Decoder : nn.Module<Tensor, Tensor>
     /// <summary>Up blocks <paramref name="firstBlock"/> onwards and the output head over <paramref name="hidden"/> in row bands.</summary>
     private Tensor ForwardInRowBands(Tensor hidden, int firstBlock)
     {
-        // Band-sized blocks (4–34 MiB at 256² and 512²) are under glibc's adaptive mmap threshold: served from its heaps,
-        // the freed ones of one size stay resident under the next layer's of another, ~160 MiB at 512² (docs/performance.md).
-        using var mapped = HostMemory.MapBlocksFrom(BandedBlockMmapThreshold);
         var bands = RowBands.Split(hidden, Bands!.Count);
         hidden.Dispose();
         try
         {
             foreach (var block in up_blocks.Skip(firstBlock))
             {
-                HostMemory.ReleaseFreedBetweenBlocks();
+                HostMemory.ReleaseFreed();
                 var next = block.ForwardBands(bands);
                 bands.Dispose();
                 bands = next;
@@ -94,7 +91,4 @@ internal sealed class Decoder : nn.Module<Tensor, Tensor>
             bands.Dispose();
         }
     }
-
-    /// <summary>The mmap threshold while the decoder runs in bands: the bands and buffers at 256² and 512² are above it.</summary>
-    private const long BandedBlockMmapThreshold = 4L << 20;
 }

@@ -35,7 +35,13 @@ internal sealed class UpDecoderBlock2D : nn.Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         var hidden = hiddenStates;
-        foreach (var resnet in resnets) hidden = resnet.forward(hidden, null).Replacing(hidden, keepInput);
+        foreach (var resnet in resnets)
+        {
+            hidden = resnet.forward(hidden, null).Replacing(hidden, keepInput);
+            // After a generation's steps glibc serves even maps above its mmap threshold from the holes the UNet left in
+            // its heaps: what this resnet freed would stay resident under the next one (docs/performance.md).
+            HostMemory.ReleaseFreed();
+        }
         if (upsamplers is not null) hidden = upsamplers[0].forward(hidden, null).Replacing(hidden, keepInput);
         return hidden.MoveToOuterDisposeScope();
     }

@@ -1,5 +1,6 @@
 using SdWeb.Engine.Devices;
 using SdWeb.Engine.Models.Layers;
+using SdWeb.Tests.Support;
 using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
@@ -86,10 +87,8 @@ public sealed class RowBandsTests(ITestOutputHelper output)
 
     private void AssertClose(Tensor expected, Tensor actual)
     {
-        Assert.Equal(expected.shape, actual.shape);
-        var error = (actual - expected).abs().max().item<float>();
+        var error = TensorAssert.Close(expected, actual, Tolerance, "row bands against the whole map");
         output.WriteLine($"max |Δ| {error:E3} (output std {expected.std().item<float>():F3})");
-        Assert.True(error < Tolerance, $"row bands differ from the whole map by {error:E3}");
     }
 
     private static void RandomiseNorms(nn.Module module)
