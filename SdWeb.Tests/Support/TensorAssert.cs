@@ -14,4 +14,13 @@ public static class TensorAssert
         Assert.True(max <= tolerance, $"{what}: max abs diff {max:E3} exceeds {tolerance:E1}");
         return max;
     }
+
+    /// <summary>‖actual − expected‖₂ / ‖expected‖₂, in float64.</summary>
+    public static double RelativeL2(Tensor expected, Tensor actual)
+    {
+        using var scope = NewDisposeScope();
+        var e = expected.to_type(ScalarType.Float64);
+        var a = actual.to(expected.device).to_type(ScalarType.Float64);
+        return (a - e).norm().item<double>() / e.norm().item<double>();
+    }
 }

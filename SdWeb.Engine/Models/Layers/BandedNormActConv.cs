@@ -5,10 +5,12 @@ using static TorchSharp.torch;
 namespace SdWeb.Engine.Models.Layers;
 
 /// <summary>
-/// <see cref="NormActConv"/> over a float32 map held in <see cref="RowBands"/>, one output band at a time: the norm's
+/// <see cref="NormActConv"/> over a map held in <see cref="RowBands"/>, one output band at a time: the norm's
 /// statistics are the whole map's (<see cref="Float32GroupNorm.AffineOver"/>), and each band is normalised, activated
 /// and convolved together with the one row above and below it that a 3×3 kernel reads, so the output bands are the
-/// rows of the whole-map result. The convolution's weights are widened once, not per band.
+/// rows of the whole-map result. In every dtype each step computes as the whole-map one does: the norm in float32, its
+/// result rounded once to the map's dtype, the convolution in <see cref="MixedPrecision.ConvDType"/> with its weights
+/// converted once, not per band.
 /// </summary>
 internal sealed class BandedNormActConv : IDisposable
 {
@@ -29,7 +31,7 @@ internal sealed class BandedNormActConv : IDisposable
         _activation = activation;
         _conv = conv;
         (_scale, _shift) = norm.AffineOver(input);
-        (_weight, _bias) = MixedPrecision.WeightsIn(conv, input[0].dtype);
+        (_weight, _bias) = MixedPrecision.WeightsIn(conv, MixedPrecision.ConvDType(conv, input[0]));
         _rows = input.NeighbourRowsBuffer();
     }
 
@@ -38,10 +40,14 @@ internal sealed class BandedNormActConv : IDisposable
     {
         using var scope = NewDisposeScope();
         var rows = _input.WithNeighbourRows(index, _rows);
-        var activated = Activations.ApplyInPlace(_activation, rows.mul_(_scale).add_(_shift));
+        var normed = rows.dtype == ScalarType.Float32
+            ? rows.mul_(_scale).add_(_shift)
+            : rows.to(ScalarType.Float32).mul_(_scale).add_(_shift).to(rows.dtype);
+        var activated = Activations.ApplyInPlace(_activation, normed);
         _input.ZeroOutsideRows(activated, index);
         // The neighbour rows stand for the vertical padding; horizontally the convolution pads as usual.
-        return nn.functional.conv2d(activated, _weight, _bias, padding: [0, _conv.padding![1]]).MoveToOuterDisposeScope();
+        return nn.functional.conv2d(activated.to(_weight.dtype), _weight, _bias, padding: [0, _conv.padding![1]]).to(rows.dtype)
+            .MoveToOuterDisposeScope();
     }
 
     public void Dispose()

@@ -37,7 +37,7 @@ internal sealed class Float32GroupNorm : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>
-    /// This norm over a float32 map held in row bands, as the per-channel <c>scale</c> and <c>shift</c> ([N, C, 1, 1]) with
+    /// This norm over a map held in row bands (float32 or bf16), as the per-channel <c>scale</c> and <c>shift</c> ([N, C, 1, 1]) with
     /// which <c>x · scale + shift</c> is the normalised map: each band's per-channel moments, merged (Chan et al.) in float64
     /// into the whole map's per-group ones, so every band is normalised with the statistics of the whole map, as libtorch's
     /// GroupNorm does.
@@ -48,12 +48,7 @@ internal sealed class Float32GroupNorm : nn.Module<Tensor, Tensor>
         var (batch, channels) = (map[0].shape[0], map[0].shape[1]);
         // Per channel first (a reduction over rows and columns, which channels-last bands run vectorised over channels),
         // then per group: every channel of a group counts as many elements, so the group's mean is its channels' mean.
-        var (count, mean, squares) = ChannelMoments(map[0]);
-        for (var i = 1; i < map.Count; i++)
-        {
-            var (bandCount, bandMean, bandSquares) = ChannelMoments(map[i]);
-            (count, mean, squares) = Merge(count, mean, squares, bandCount, bandMean, bandSquares);
-        }
+        var (count, mean, squares) = ChannelMoments(map);
         var perGroup = channels / _numGroups;
         var channelMeans = mean.view(batch, _numGroups, perGroup);
         var groupMean = channelMeans.mean([2], keepdim: true);
@@ -66,12 +61,38 @@ internal sealed class Float32GroupNorm : nn.Module<Tensor, Tensor>
         return (scale.to(ScalarType.Float32).MoveToOuterDisposeScope(), shift.to(ScalarType.Float32).MoveToOuterDisposeScope());
     }
 
-    /// <summary>Elements per channel, and each channel's mean and sum of squared deviations, [N, C] in float64.</summary>
-    private static (double Count, Tensor Mean, Tensor Squares) ChannelMoments(Tensor band)
+    /// <summary>Float32 elements widened at once for <see cref="ChannelMoments"/>: 1 MiB.</summary>
+    private const long MomentChunkElements = 1L << 18;
+
+    /// <summary>
+    /// Elements per channel, and each channel's mean and sum of squared deviations over the whole map, [N, C] in float64:
+    /// over chunks of rows widened to float32 (libtorch answers a bf16 map's moments in bf16, three significant digits),
+    /// each chunk's by libtorch's vectorised sums, merged. A whole band widened at once would leave a band-sized freed
+    /// block per band in the C heap, resident (docs/performance.md); libtorch's Welford variance is a serial loop, several
+    /// times slower.
+    /// </summary>
+    private static (double Count, Tensor Mean, Tensor Squares) ChannelMoments(RowBands map)
     {
-        var (variance, mean) = var_mean(band, [2, 3], unbiased: false, keepdim: false);
-        double count = band.shape[2] * band.shape[3];
-        return (count, mean.to(ScalarType.Float64), variance.to(ScalarType.Float64) * count);
+        (double Count, Tensor Mean, Tensor Squares)? moments = null;
+        for (var i = 0; i < map.Count; i++)
+        {
+            var band = map[i];
+            var (batch, channels, height, width) = (band.shape[0], band.shape[1], band.shape[2], band.shape[3]);
+            var rowsPerChunk = Math.Clamp(MomentChunkElements / (batch * channels * width), 1, height);
+            for (var start = 0L; start < height; start += rowsPerChunk)
+            {
+                using var scope = NewDisposeScope();
+                var rows = Math.Min(rowsPerChunk, height - start);
+                var chunk = band.narrow(2, start, rows).to(ScalarType.Float32);
+                var mean = chunk.mean([2, 3]);
+                var deviations = chunk - mean.view(batch, channels, 1, 1);
+                var squares = deviations.mul_(deviations).sum([2, 3]);
+                var (count, mean64, squares64) = ((double)rows * width, mean.to(ScalarType.Float64), squares.to(ScalarType.Float64));
+                if (moments is { } m) (count, mean64, squares64) = Merge(m.Count, m.Mean, m.Squares, count, mean64, squares64);
+                moments = (count, mean64.MoveToOuterDisposeScope(), squares64.MoveToOuterDisposeScope());
+            }
+        }
+        return moments!.Value;
     }
 
     /// <summary>Two sets of moments as those of their union (Chan, Golub and LeVeque's pairwise update).</summary>

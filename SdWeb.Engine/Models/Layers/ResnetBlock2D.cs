@@ -55,7 +55,7 @@ internal sealed class ResnetBlock2D : nn.Module<Tensor, Tensor?, Tensor>
     }
 
     /// <summary>
-    /// <see cref="forward"/> without a time embedding over a float32 map in row bands (the VAE decoder's, docs/performance.md
+    /// <see cref="forward"/> without a time embedding over a map in row bands (the VAE decoder's, docs/performance.md
     /// "Decoding in row bands"), consuming <paramref name="input"/>: each of its bands is freed, or becomes the identity
     /// shortcut's, once the next band has read its edge row, so the input, conv1's output and the shortcut together never
     /// hold more than the two maps' worth and a band.
@@ -66,13 +66,10 @@ internal sealed class ResnetBlock2D : nn.Module<Tensor, Tensor?, Tensor>
         var residual = new List<Tensor>(input.Count);
         using (var first = new BandedNormActConv(norm1, nonlinearity, conv1, input))
         {
-            var (weight, bias) = conv_shortcut is null ? (null, null) : MixedPrecision.WeightsIn(conv_shortcut, input[0].dtype);
-            using var shortcutWeight = weight;
-            using var shortcutBias = bias;
             for (var i = 0; i < input.Count; i++)
             {
                 hidden.Add(first.Band(i));
-                if (shortcutWeight is not null) residual.Add(nn.functional.conv2d(input[i], shortcutWeight, shortcutBias));
+                if (conv_shortcut is not null) residual.Add(conv_shortcut.RunInInputDType(input[i]));
                 if (i > 0) Retire(i - 1);
             }
             Retire(input.Count - 1);

@@ -37,7 +37,7 @@ internal static class SubPixelUpsampleConv
     }
 
     /// <summary>
-    /// <see cref="Apply"/> over a float32 map in row bands, zero padding only, consuming <paramref name="input"/>: output band
+    /// <see cref="Apply"/> over a map in row bands, zero padding only, consuming <paramref name="input"/>: output band
     /// i is the upsampled rows of input band i, from its phases computed on the band with one neighbour row above and below
     /// (phase row p reads input rows p − 1 and p).
     /// </summary>
@@ -45,7 +45,8 @@ internal static class SubPixelUpsampleConv
     {
         if (conv.padding_mode != PaddingModes.Zeros)
             throw new ArgumentException("Row bands take zero-padded convolutions.", nameof(conv));
-        var (weight, bias) = PhaseKernels(conv, input[0].dtype);
+        var computeDType = MixedPrecision.ConvDType(conv, input[0]);
+        var (weight, bias) = PhaseKernels(conv, computeDType);
         using var phaseWeight = weight;
         using var phaseBias = bias;
         using var buffer = input.NeighbourRowsBuffer();
@@ -55,9 +56,9 @@ internal static class SubPixelUpsampleConv
             using (var scope = NewDisposeScope())
             {
                 var rows = input.ZeroOutsideRows(input.WithNeighbourRows(i, buffer), i);
-                var phases = nn.functional.conv2d(rows, phaseWeight, phaseBias, padding: [0, 1]);
+                var phases = nn.functional.conv2d(rows.to(computeDType), phaseWeight, phaseBias, padding: [0, 1]);
                 var band = input[i];
-                output.Add(Interleave(phases, band.shape[0], band.shape[2], band.shape[3], band.IsChannelsLast())
+                output.Add(Interleave(phases, band.shape[0], band.shape[2], band.shape[3], band.IsChannelsLast()).to(band.dtype)
                     .MoveToOuterDisposeScope());
             }
             if (i > 0) input.Release(i - 1);

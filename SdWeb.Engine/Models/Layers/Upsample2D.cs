@@ -40,6 +40,6 @@ internal sealed class Upsample2D : nn.Module<Tensor, long[]?, Tensor>
         return conv.RunInInputDType(upsampled);
     }
 
-    /// <summary><see cref="forward"/> ×2 over a float32 map in row bands, consuming it (<see cref="SubPixelUpsampleConv.ApplyBands"/>).</summary>
+    /// <summary><see cref="forward"/> ×2 over a map in row bands, consuming it (<see cref="SubPixelUpsampleConv.ApplyBands"/>).</summary>
     public RowBands ForwardBands(RowBands hiddenStates) => SubPixelUpsampleConv.ApplyBands(conv, hiddenStates);
 }

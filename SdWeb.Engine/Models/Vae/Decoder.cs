@@ -29,10 +29,10 @@ internal sealed class Decoder : nn.Module<Tensor, Tensor>
         conv_norm_out = new Float32GroupNorm(config.NormNumGroups, reversed[^1], Encoder.Eps, placement);
         conv_act = Activations.Create(config.ActFn);
         conv_out = nn.Conv2d(reversed[^1], config.OutChannels, 3, stride: 1, padding: 1, device: device, dtype: dtype);
-        // Where the weights are stored narrower than the float32 activations (bf16 weights on the CPU, the mode chosen for
-        // memory), float32 maps at 512² are two to three times what a whole-map decode may hold within 1.3× the weights.
-        Bands = MixedPrecision.ActivationDType(placement) == ScalarType.Float32 && dtype != ScalarType.Float32
-            ? DecoderBands.MemoryMode : null;
+        // With bf16 weights on the CPU the weights are half fp32's, and so is what the decode may hold within 1.3× them:
+        // float32 maps at 512² (bf16 weights) are two to three times that; bf16 maps (bf16-compute, auto's usual pick) fit
+        // whole, but only just, and not after a long run's steps have fragmented the heaps (docs/performance.md).
+        Bands = device.type == DeviceType.CPU && dtype != ScalarType.Float32 ? DecoderBands.MemoryMode : null;
         RegisterComponents();
     }
 
@@ -58,9 +58,9 @@ internal sealed class Decoder : nn.Module<Tensor, Tensor>
         return NormActConv.Apply(conv_norm_out, conv_act, conv_out, hidden).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Whether the up blocks from here on run in bands: at inference (bands free as they go), in float32, zero padded.</summary>
+    /// <summary>Whether the up blocks from here on run in bands: at inference (bands free as they go), zero padded.</summary>
     private bool InRowBands(Tensor hidden) =>
-        Bands is { } bands && hidden.shape[2] >= bands.FromHeight && !is_grad_enabled() && hidden.dtype == ScalarType.Float32
+        Bands is { } bands && hidden.shape[2] >= bands.FromHeight && !is_grad_enabled()
             && modules().OfType<Conv2d>().All(c => c.padding_mode == PaddingModes.Zeros);
 
     /// <summary>Up blocks <paramref name="firstBlock"/> onwards and the output head over <paramref name="hidden"/> in row bands.</summary>

@@ -8,8 +8,8 @@ namespace SdWeb.Engine.Models.Vae;
 internal sealed record DecoderBands(int Count, long FromHeight)
 {
     /// <summary>
-    /// For bf16 weights on the CPU: from the 128² maps of a 512² image (8 rows a band there, 32 at 512²), where the maps
-    /// grow past what the mode may hold; the 64² blocks before are small and run whole, as fast as ever.
+    /// For bf16 weights on the CPU, in either compute mode: from the 128² maps of a 512² image (8 rows a band there, 32 at
+    /// 512²), where the maps grow past what the mode may hold; the 64² blocks before are small and run whole, as fast as ever.
     /// </summary>
     public static DecoderBands MemoryMode { get; } = new(16, 128);
 }

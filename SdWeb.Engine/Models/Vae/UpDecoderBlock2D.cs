@@ -46,7 +46,7 @@ internal sealed class UpDecoderBlock2D : nn.Module<Tensor, Tensor>
         return hidden.MoveToOuterDisposeScope();
     }
 
-    /// <summary><see cref="ForwardConsuming"/> over a float32 map in row bands (<see cref="RowBands"/>).</summary>
+    /// <summary><see cref="ForwardConsuming"/> over a map in row bands (<see cref="RowBands"/>).</summary>
     public RowBands ForwardBands(RowBands hiddenStates)
     {
         var hidden = hiddenStates;
