@@ -65,14 +65,28 @@ public sealed class ModelBenchmark : IDisposable
             ? (bench.Model, count) : null;
 
     /// <summary>
-    /// A whole generation of <paramref name="request"/> (seconds per sampling step over the steps after the first, which
-    /// includes one-time work), then text encoding, VAE decode and the cheap preview timed alone over <paramref name="runs"/>.
+    /// <paramref name="generations"/> whole generations of <paramref name="request"/> back to back, as a server runs them
+    /// (seeds from the request's on), each with its own peak resident memory; seconds per sampling step over each one's
+    /// steps after its first (which includes one-time work); then text encoding, VAE decode and the cheap preview timed
+    /// alone over <paramref name="runs"/>.
     /// </summary>
-    public PipelineBenchmark TimePipeline(GenerationRequest request, int runs, CancellationToken cancellationToken)
+    public PipelineBenchmark TimePipeline(GenerationRequest request, int runs, int generations, CancellationToken cancellationToken)
     {
-        var steps = new List<StepProgress>();
-        using var result = _pipeline.Generate(request, new ListProgress(steps), cancellationToken);
-        var stepTimes = steps.Skip(1).Select((s, i) => (s.Elapsed - steps[i].Elapsed).TotalMilliseconds).ToArray();
+        ArgumentOutOfRangeException.ThrowIfLessThan(generations, 1);
+        var stepTimes = new List<double>();
+        var figures = new List<PipelineBenchmark.Generation>();
+        var pngEncoding = TimeSpan.Zero;
+        for (var i = 0; i < generations; i++)
+        {
+            PeakMemory.Restart();
+            var steps = new List<StepProgress>();
+            using (var result = _pipeline.Generate(request with { Seed = request.Seed + i }, new ListProgress(steps), cancellationToken))
+            {
+                stepTimes.AddRange(steps.Skip(1).Select((s, j) => (s.Elapsed - steps[j].Elapsed).TotalMilliseconds));
+                if (i == 0) pngEncoding = TimePngEncoding(result);
+                figures.Add(new PipelineBenchmark.Generation(result.Duration, PeakMemory.WindowMiB(), GC.GetGCMemoryInfo().TotalCommittedBytes / (1024.0 * 1024)));
+            }
+        }
         var sampling = Timing.Summarize(stepTimes);
         int latent = request.Width / StableDiffusionPipeline.LatentScale;
         var samplingStep = new BenchTiming("batch 2 (CFG), steps after the first", sampling.MinMs, sampling.MedianMs, sampling.Runs,
@@ -83,14 +97,18 @@ public sealed class ModelBenchmark : IDisposable
         var device = _components.Placement.Device;
         using var previewer = new LatentPreviewer(device);
         using var latentImage = torch.randn([4, latent, latent]).to(_components.Placement.DType, device, disposeAfter: true);
-        var png = Stopwatch.StartNew();
-        using (var folder = new TemporaryFolder()) GenerationPngs.Write(result, folder.Path);
-        var pngEncoding = png.Elapsed;
-        return new PipelineBenchmark(samplingStep, result.Duration,
+        return new PipelineBenchmark(samplingStep, figures,
             Time("both prompts", text.Prepare(_components, request.Width), runs, text.Flops(_model, request.Width)),
             Time("1 image", decode.Prepare(_components, request.Width), runs, decode.Flops(_model, request.Width)),
             Time("latent → RGB, 1 image", () => previewer.Preview(latentImage), runs, flops: null))
         { PngEncoding = pngEncoding };
+    }
+
+    private static TimeSpan TimePngEncoding(GenerationResult result)
+    {
+        var png = Stopwatch.StartNew();
+        using (var folder = new TemporaryFolder()) GenerationPngs.Write(result, folder.Path);
+        return png.Elapsed;
     }
 
     /// <summary>The machine's kernel rooflines measured now, in this process: "matmul fp32", "matmul bf16", "conv fp32", "conv bf16".</summary>

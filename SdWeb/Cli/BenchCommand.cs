@@ -6,8 +6,8 @@ using SdWeb.Engine.Pipelines;
 namespace SdWeb.Cli;
 
 /// <summary>
-/// `bench`: how fast a model runs here. --pipeline times a whole generation (seconds per step, text encoding,
-/// VAE decode, preview); --component NAME times one model call (min/median ms over --runs after a warm-up).
+/// `bench`: how fast a model runs here. --pipeline times whole generations (--generations of them back to back, each
+/// with its own peak RSS; seconds per step, text encoding, VAE decode, preview); --component NAME times one model call (min/median ms over --runs after a warm-up).
 /// Both print the achieved GFLOP/s, the weights' size, the peak resident (and, on CUDA, GPU) memory, the machine's matmul
 /// and conv rooflines timed in the same process with each component's share of them, and the auto dtype's choice.
 /// </summary>
@@ -27,6 +27,7 @@ public sealed class BenchCommand(Func<EngineOptions, PipelineFactory> createFact
             new("steps", "N", $"sampling steps for --pipeline, at least 2 (default {DefaultSteps})"),
             new("sampler", "NAME", $"sampler for --pipeline (default {DefaultSampler})"),
             new("runs", "N", $"timed runs after a warm-up (default {DefaultRuns})"),
+            new("generations", "N", "whole generations back to back for --pipeline, as a server runs them, each with its own peak RSS (default 1)"),
             new("vae", "PATH", "a VAE to use instead of the model's (folder or file)"),
             .. EngineOptionsArgs.Options,
         ],
@@ -58,6 +59,9 @@ public sealed class BenchCommand(Func<EngineOptions, PipelineFactory> createFact
             Seed = 0,
         };
         if (pipeline && request.Steps < 2) throw new CliUsageException($"--steps must be at least 2 for --pipeline, not {request.Steps}.");
+        int? generations = args.GetInt("generations");
+        if (generations is not null && !pipeline) throw new CliUsageException("--generations is for --pipeline.");
+        if (generations < 1) throw new CliUsageException($"--generations must be at least 1, not {generations}.");
 
         var decisions = new List<string>(); // the auto dtype's choice and timings, printed after the figures
         using var bench = ModelBenchmark.Load(createFactory(EngineOptionsArgs.Read(args) with { Log = decisions.Add }), modelPath, args.Get("vae"));
@@ -65,8 +69,8 @@ public sealed class BenchCommand(Func<EngineOptions, PipelineFactory> createFact
         var shares = new List<(string Component, BenchTiming Timing)>();
         if (pipeline)
         {
-            var figures = bench.TimePipeline(request, runs, cancellationToken);
-            PrintPipeline(figures, request);
+            var figures = bench.TimePipeline(request, runs, generations ?? 1, cancellationToken);
+            PrintPipeline(figures, request, bench.Memory().WeightsMiB);
             shares.AddRange([("unet", figures.SamplingStep), ("text", figures.TextEncoding), ("vae-decode", figures.VaeDecode)]);
         }
         else
@@ -96,17 +100,24 @@ public sealed class BenchCommand(Func<EngineOptions, PipelineFactory> createFact
         }
     }
 
-    private void PrintPipeline(PipelineBenchmark figures, GenerationRequest request)
+    private void PrintPipeline(PipelineBenchmark figures, GenerationRequest request, double weightsMiB)
     {
         var sampling = figures.SamplingStep;
         Print("sampling step", sampling);
         output.WriteLine($"sampling          {sampling.MedianMs / 1000:0.000} s/step ({request.Steps} steps, {request.Sampler}), " +
-                         $"{1000 / sampling.MedianMs:0.000} it/s; whole run {figures.WholeRun.TotalSeconds:0.00} s");
+                         $"{1000 / sampling.MedianMs:0.000} it/s; whole run {figures.Generations[0].WholeRun.TotalSeconds:0.00} s");
         output.WriteLine($"whole generation  {figures.WholeGeneration.TotalSeconds:0.00} s (text + {request.Steps} steps + decode + PNG, " +
                          $"{request.Width}x{request.Height}, CFG {request.CfgScale}, 1 image)");
         Print("text encoding", figures.TextEncoding);
         Print("VAE decode", figures.VaeDecode);
         Print("preview", figures.Preview);
+        for (var i = 0; i < figures.Generations.Count; i++)
+        {
+            var generation = figures.Generations[i];
+            var peak = generation.PeakResidentMiB is double p ? $"peak RSS {p:0} MiB ({p / weightsMiB:0.00}× the weights)" : "peak RSS n/a";
+            output.WriteLine($"{$"generation {i + 1}",-17} {generation.WholeRun.TotalSeconds:0.00} s (text + steps + decode), {peak}; " +
+                             $".NET heap {generation.ManagedCommittedMiB:0} MiB committed after it");
+        }
     }
 
     private void Print(string what, BenchTiming timing)
