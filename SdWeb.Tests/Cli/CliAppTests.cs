@@ -57,7 +57,7 @@ public class CliAppTests
         },
         { ["tokenize"], ["model", "prompt"] },
         { ["prompt", "inspect"], ["model", "prompt", "steps", "hires-steps", "embeddings-dir"] },
-        { ["bench"], ["model", "pipeline", "component", "size", "steps", "sampler", "runs", "vae", "dtype", "device", "threads", "attention", "SdWeb:DataDir"] },
+        { ["bench"], ["model", "pipeline", "component", "size", "steps", "sampler", "runs", "generations", "vae", "dtype", "device", "threads", "attention", "SdWeb:DataDir"] },
         { ["models", "inspect"], ["vae"] },
         { ["models", "download"], ["models-dir", "revision", "variant", "hub-url"] },
         { ["models", "create-random"], ["preset", "out", "seed"] },
