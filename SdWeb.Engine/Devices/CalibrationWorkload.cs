@@ -29,8 +29,10 @@ internal sealed class CalibrationWorkload : IDisposable
     /// <param name="Gflop">Its own work.</param>
     /// <param name="UnetGflop">The work of that kind in one SD 1.5 UNet call at 512², batch 2, that the part stands for.</param>
     /// <param name="Layer">The part's layer in a mode (built before the clock starts), null for attention, which has no weights.</param>
+    /// <param name="ScreeningInput">A sixteenth of <paramref name="Input"/> for <see cref="Screen"/>; null for attention.</param>
     private sealed record Part(string Name, double Gflop, double UnetGflop, Tensor? Weight, Tensor Input,
-        Func<ModelPlacement, nn.Module<Tensor, Tensor>?> Layer, Func<nn.Module<Tensor, Tensor>?, Tensor, ModelPlacement, Tensor> Run);
+        Func<ModelPlacement, nn.Module<Tensor, Tensor>?> Layer, Func<nn.Module<Tensor, Tensor>?, Tensor, ModelPlacement, Tensor> Run,
+        Tensor? ScreeningInput = null);
 
     public CalibrationWorkload()
     {
@@ -63,6 +65,34 @@ internal sealed class CalibrationWorkload : IDisposable
         return (_parts.Select((part, p) => best[p] * part.UnetGflop / part.Gflop).Sum(), error);
     }
 
+    /// <summary>
+    /// The mode's convolutions and linear layers on a sixteenth of their inputs, in milliseconds: the better of two runs, or
+    /// the first alone when it already took longer than <paramref name="enough"/>. It costs milliseconds where a mode's
+    /// kernels are fast and seconds where they are hopeless (libtorch's bf16 on a CPU without AVX-512 runs at 0.3–0.6
+    /// GFLOP/s, so the full parts would take minutes), which is what it is for: <see cref="CpuDTypeCalibration"/> leaves out
+    /// a mode that screens far slower than fp32.
+    /// </summary>
+    public double Screen(ModelPlacement placement, double enough = double.PositiveInfinity)
+    {
+        using var noGrad = no_grad();
+        double Once()
+        {
+            var milliseconds = 0.0;
+            foreach (var part in _parts.Where(p => p.ScreeningInput is not null))
+            {
+                using var scope = NewDisposeScope();
+                using var layer = part.Layer(placement);
+                var input = part.ScreeningInput!.to(MixedPrecision.ActivationDType(placement));
+                var clock = Stopwatch.StartNew();
+                part.Run(layer, input, placement);
+                milliseconds += clock.Elapsed.TotalMilliseconds;
+            }
+            return milliseconds;
+        }
+        var first = Once();
+        return first > enough ? first : Math.Min(first, Once());
+    }
+
     /// <summary>Each part's output and its time in milliseconds (the layer's call only).</summary>
     private (Tensor[] Outputs, double[] Milliseconds) Outputs(ModelPlacement placement)
     {
@@ -85,20 +115,23 @@ internal sealed class CalibrationWorkload : IDisposable
     private static Part ConvPart(int channels, int size, double unetGflop, double scale, Generator generator)
     {
         var weight = Randn([channels, channels, 3, 3], scale, generator);
-        return new($"conv {channels} at {size}²", 2.0 * 2 * channels * channels * 9 * size * size / 1e9, unetGflop, weight,
-            Randn([2, channels, size, size], 1, generator),
+        var map = Randn([2, channels, size, size], 1, generator);
+        return new($"conv {channels} at {size}²", 2.0 * 2 * channels * channels * 9 * size * size / 1e9, unetGflop, weight, map,
             placement => WithWeight(nn.Conv2d(channels, channels, 3, padding: 1, bias: false, dtype: placement.DType), weight),
-            (layer, input, _) => layer!.RunInInputDType(input));
+            (layer, input, _) => layer!.RunInInputDType(input),
+            map.narrow(2, 0, size / 4).narrow(3, 0, size / 4).contiguous());
     }
 
     /// <summary>GEGLU's projection channels → 8·channels over the [2, size², channels] tokens.</summary>
     private static Part LinearPart(int channels, int size, double unetGflop, double scale, Generator generator)
     {
         var weight = Randn([8 * channels, channels], scale, generator);
+        var tokens = Randn([2, size * size, channels], 1, generator);
         return new($"linear {channels}→{8 * channels} at {size}²", 2.0 * 2 * size * size * channels * 8 * channels / 1e9, unetGflop, weight,
-            Randn([2, size * size, channels], 1, generator),
+            tokens,
             placement => WithWeight(nn.Linear(channels, 8 * channels, hasBias: false, dtype: placement.DType), weight),
-            (layer, input, _) => layer!.RunInInputDType(input));
+            (layer, input, _) => layer!.RunInInputDType(input),
+            tokens.narrow(1, 0, size * size / 16).contiguous());
     }
 
     /// <summary>Self-attention of the [2, size², channels] tokens in 8 heads (the UNet's at that width), without projections.</summary>
@@ -133,6 +166,6 @@ internal sealed class CalibrationWorkload : IDisposable
 
     public void Dispose()
     {
-        foreach (var t in _parts.SelectMany(p => new[] { p.Weight, p.Input }).OfType<Tensor>().Concat(_expected)) t.Dispose();
+        foreach (var t in _parts.SelectMany(p => new[] { p.Weight, p.Input, p.ScreeningInput }).OfType<Tensor>().Concat(_expected)) t.Dispose();
     }
 }

@@ -27,17 +27,33 @@ internal static class CpuDTypeCalibration
         return measured;
     }
 
-    /// <summary>Times the workload in every mode and compares each mode's outputs with fp32's.</summary>
+    /// <summary>
+    /// Times the workload in every mode that screens within <see cref="CpuDTypeChoice.MaxScreeningSlowdown"/> of fp32 and
+    /// compares each timed mode's outputs with fp32's.
+    /// </summary>
     internal static CpuCalibrationResult Measure(string key, bool libtorchAttention)
     {
         using var workload = new CalibrationWorkload();
         var milliseconds = new Dictionary<string, double>();
         var errors = new Dictionary<string, double>();
+        var screenedOut = new Dictionary<string, double>();
+        var fp32Screening = workload.Screen(ModelPlacement.CpuFloat32);
         foreach (var mode in CpuDTypeChoice.Modes)
         {
             var placement = PlacementResolver.FromMode(TorchSharp.torch.CPU, mode) with { LibtorchAttention = libtorchAttention };
+            if (mode != "fp32")
+            {
+                var limit = CpuDTypeChoice.MaxScreeningSlowdown * fp32Screening;
+                var screening = workload.Screen(placement, enough: limit);
+                if (screening > limit)
+                {
+                    screenedOut[mode] = screening / fp32Screening;
+                    continue;
+                }
+            }
             (milliseconds[mode], errors[mode]) = workload.Run(placement);
         }
-        return new CpuCalibrationResult(key, CpuDTypeChoice.Choose(milliseconds, errors), milliseconds, errors);
+        return new CpuCalibrationResult(key, CpuDTypeChoice.Choose(milliseconds, errors), milliseconds, errors,
+            screenedOut.Count > 0 ? screenedOut : null);
     }
 }

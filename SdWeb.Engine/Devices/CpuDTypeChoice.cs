@@ -13,6 +13,14 @@ internal static class CpuDTypeChoice
     public const double MinGain = 0.05;
 
     /// <summary>
+    /// How many times slower than fp32's a mode's screening (<see cref="CalibrationWorkload.Screen"/>) may run and the mode
+    /// still be timed in full. Convolutions and linear layers are 86 % of a step's work, so a mode 3× slower on them is at
+    /// least 2.6× slower overall even if its attention cost nothing: it cannot be chosen, and on a CPU without AVX-512
+    /// libtorch's bf16 (~300× slower there) would keep the first model load busy for a quarter of an hour.
+    /// </summary>
+    public const double MaxScreeningSlowdown = 3;
+
+    /// <summary>
     /// Relative L2 drift from fp32 allowed per mode: bf16 weights with fp32 compute hold 1e-2 (issue 6); bf16 compute is held
     /// to diffusers' own bf16 drift, 2.5e-2 (its bf16 UNet differs from its fp32 one by 2.4e-2).
     /// </summary>
