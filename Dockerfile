@@ -8,7 +8,7 @@
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 ARG TORCH_BACKEND=cuda
-# A C compiler for the engine's bf16 attention kernel (SdWeb.Engine/Kernels/attention_bf16.c), which the build compiles.
+# A C compiler for the engine's native kernels (SdWeb.Engine/Kernels/*.c), which the build compiles.
 RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Directory.Build.props Directory.Build.targets Directory.Packages.props SdWeb.sln ./

@@ -19,7 +19,7 @@ namespace SdWeb.Engine.Devices;
 internal sealed class CalibrationWorkload : IDisposable
 {
     /// <summary>Part of a cached result's key: a new workload measures again what an old one chose.</summary>
-    public const string Version = "calibration 3";
+    public const string Version = "calibration 4";
 
     private const int TimedRuns = 2;
     private readonly Part[] _parts;

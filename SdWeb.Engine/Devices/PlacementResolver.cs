@@ -59,6 +59,16 @@ internal static class PlacementResolver
         ? options.Attention == "libtorch"
         : throw new ArgumentException($"Unknown attention '{options.Attention}'; use {string.Join(" or ", EngineOptions.AttentionNames)}.");
 
+    /// <summary>How a placement runs its 3×3 convolutions, for the log: Winograd where it applies (float32 on the CPU), or libtorch's and why.</summary>
+    public static string DescribeConvolutions(ModelPlacement placement)
+    {
+        if (placement.Device.type != DeviceType.CPU) return "convolutions: libtorch's";
+        if (MixedPrecision.ActivationDType(placement) != torch.ScalarType.Float32) return "convolutions: libtorch's (Winograd runs in float32 only)";
+        return WinogradF43.WhyUnavailable is { } why
+            ? $"convolutions: libtorch's ({why})"
+            : $"convolutions: SdWeb's Winograd F(4×4, 3×3) for 3×3 layers of {WinogradConv.MinChannels}+ channels on maps of {WinogradConv.MinPixels}+ pixels, libtorch's elsewhere";
+    }
+
     /// <summary>Which attention a placement runs, for the log: the bf16 kernel, or libtorch's and why.</summary>
     public static string DescribeAttention(ModelPlacement placement)
     {

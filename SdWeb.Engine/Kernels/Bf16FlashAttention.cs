@@ -4,13 +4,13 @@ using static TorchSharp.torch;
 namespace SdWeb.Engine.Kernels;
 
 /// <summary>
-/// The bf16 flash-attention kernel of <c>Kernels/attention_bf16.c</c> (built into <c>libsdweb_attention.so</c> with the
+/// The bf16 flash-attention kernel of <c>Kernels/attention_bf16.c</c> (built into <c>libsdweb_kernels.so</c> with the
 /// engine on Linux x64): both of attention's products in AVX-512 BF16 dot products, where libtorch 2.10's CPU kernel runs
 /// bf16 no faster than fp32. Available where the library loads and the CPU has AVX-512 BF16.
 /// </summary>
 internal static class Bf16FlashAttention
 {
-    private const string Library = "sdweb_attention";
+    private const string Library = NativeKernels.Library;
 
     /// <summary>The widest head the kernel takes (the VAE's single 512-wide head); heads must also be even.</summary>
     public const int MaxHeadDim = 512;
@@ -45,20 +45,12 @@ internal static class Bf16FlashAttention
             : new ArgumentException($"The bf16 attention kernel takes even head widths up to {MaxHeadDim}; got {heads} heads of {headDim}.");
     }
 
-    private static ref byte First(Tensor tensor) => ref MemoryMarshal.GetReference(tensor.bytes);
+    private static ref byte First(Tensor tensor) => ref NativeKernels.First(tensor);
 
     private static string? Probe()
     {
-        if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64)
-            return "built for Linux x64 only";
-        try
-        {
-            return sdweb_attention_bf16_supported() == 1 ? null : "this CPU has no AVX-512 BF16";
-        }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-        {
-            return $"lib{Library}.so did not load ({e.Message}); the engine builds it with the system C compiler (gcc)";
-        }
+        string? why = null;
+        return NativeKernels.Unavailability(() => why = sdweb_attention_bf16_supported() == 1 ? null : "this CPU has no AVX-512 BF16") ?? why;
     }
 
     [DllImport(Library, ExactSpelling = true)]

@@ -25,6 +25,7 @@ public sealed class PipelineFactory(EngineOptions options, GenerationLimits? lim
         PlacementResolver.ApplyThreads(options);
         var placement = PlacementResolver.Resolve(options);
         options.Log?.Invoke(PlacementResolver.DescribeAttention(placement));
+        options.Log?.Invoke(PlacementResolver.DescribeConvolutions(placement));
         using var source = ModelSource.Open(modelPath, placement, vaePath);
         var owned = new DisposableList();
         try

@@ -89,7 +89,7 @@ public class BenchCommandTests
     }
 
     /// <summary>bf16 attention runs in SdWeb's kernel where the CPU has AVX-512 BF16 (unless --attention libtorch), and the
-    /// bench says which ran.</summary>
+    /// bench says which ran, and which convolutions (bf16 compute: libtorch's).</summary>
     [Theory]
     [InlineData("auto")]
     [InlineData("libtorch")]
@@ -103,6 +103,7 @@ public class BenchCommandTests
         var expected = attention == "libtorch" ? "libtorch's (asked for)"
             : Bf16FlashAttention.IsAvailable ? "SdWeb's AVX-512 BF16 kernel" : $"libtorch's ({Bf16FlashAttention.WhyUnavailable})";
         Assert.Contains($"\nengine            attention: {expected}\n", output.ToString().ReplaceLineEndings("\n"));
+        Assert.Contains("\nengine            convolutions: libtorch's (Winograd runs in float32 only)\n", output.ToString().ReplaceLineEndings("\n"));
     }
 
     /// <summary>Bad arguments are refused before any model is loaded, saying what was wrong.</summary>

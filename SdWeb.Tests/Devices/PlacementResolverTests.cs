@@ -58,4 +58,13 @@ public class PlacementResolverTests
             PlacementResolver.DescribeAttention(ModelPlacement.CpuBFloat16Compute with { LibtorchAttention = true }));
         Assert.Equal("attention: libtorch's", PlacementResolver.DescribeAttention(ModelPlacement.CpuFloat32));
     }
+
+    [Fact]
+    public void TheLogSaysWhichModesRunWinogradConvolutions()
+    {
+        Assert.StartsWith("convolutions: SdWeb's Winograd F(4×4, 3×3)", PlacementResolver.DescribeConvolutions(ModelPlacement.CpuFloat32));
+        Assert.StartsWith("convolutions: SdWeb's Winograd", PlacementResolver.DescribeConvolutions(new ModelPlacement(torch.CPU, torch.ScalarType.BFloat16)));
+        Assert.Equal("convolutions: libtorch's (Winograd runs in float32 only)", PlacementResolver.DescribeConvolutions(ModelPlacement.CpuBFloat16Compute));
+        Assert.Equal("convolutions: libtorch's", PlacementResolver.DescribeConvolutions(new ModelPlacement(new torch.Device(DeviceType.CUDA, 0), torch.ScalarType.Float16)));
+    }
 }

@@ -25,7 +25,7 @@ public sealed class BFloat16FidelityTests(ITestOutputHelper output)
     };
 
     /// <summary>SD 1.5's first two UNet levels (320 and 640 channels, 8 heads, 768-wide text states) and its mid-block.</summary>
-    private static readonly UNet2DConditionConfig Sd15ShapedUNetConfig = new()
+    internal static readonly UNet2DConditionConfig Sd15ShapedUNetConfig = new()
     {
         BlockOutChannels = [320, 640],
         DownBlockTypes = ["CrossAttnDownBlock2D", "DownBlock2D"],

@@ -71,7 +71,7 @@ public sealed class VaeTilingTests(ITestOutputHelper output)
     }
 
     /// <summary>The SD 1.5 VAE with weights drawn as <c>models create-random --preset sd15</c> draws them.</summary>
-    private static AutoencoderKL RandomSd15Vae(long seed)
+    internal static AutoencoderKL RandomSd15Vae(long seed)
     {
         var vae = new AutoencoderKL(RandomModelPreset.Sd15.Vae, ModelPlacement.CpuFloat32);
         using var generator = new Generator((ulong)seed);

@@ -10,7 +10,7 @@ namespace SdWeb.Engine.Models.Layers;
 /// and convolved together with the one row above and below it that a 3×3 kernel reads, so the output bands are the
 /// rows of the whole-map result. In every dtype each step computes as the whole-map one does: the norm in float32, its
 /// result rounded once to the map's dtype, the convolution in <see cref="MixedPrecision.ConvDType"/> with its weights
-/// converted once, not per band.
+/// converted once, not per band (or, where <see cref="WinogradConv"/> applies to the whole map, transformed once).
 /// </summary>
 internal sealed class BandedNormActConv : IDisposable
 {
@@ -19,7 +19,8 @@ internal sealed class BandedNormActConv : IDisposable
     private readonly Conv2d _conv;
     private readonly Tensor _scale;
     private readonly Tensor _shift;
-    private readonly Tensor _weight;
+    private readonly Tensor _weight; // the kernel in its compute dtype, or transformed for Winograd
+    private readonly bool _winograd;
     private readonly Tensor? _bias;
     private readonly Tensor _rows;
 
@@ -31,7 +32,12 @@ internal sealed class BandedNormActConv : IDisposable
         _activation = activation;
         _conv = conv;
         (_scale, _shift) = norm.AffineOver(input);
-        (_weight, _bias) = MixedPrecision.WeightsIn(conv, MixedPrecision.ConvDType(conv, input[0]));
+        var computeDType = MixedPrecision.ConvDType(conv, input[0]);
+        _winograd = computeDType == input[0].dtype
+            && WinogradConv.Applies(conv.weight!, input[0], pixels: input[0].shape[0] * input.Height * input[0].shape[3]);
+        (_weight, _bias) = _winograd
+            ? (WinogradConv.Kernel(conv.weight!), conv.bias?.to(ScalarType.Float32))
+            : MixedPrecision.WeightsIn(conv, computeDType);
         _rows = input.NeighbourRowsBuffer();
     }
 
@@ -46,8 +52,10 @@ internal sealed class BandedNormActConv : IDisposable
         var activated = Activations.ApplyInPlace(_activation, normed);
         _input.ZeroOutsideRows(activated, index);
         // The neighbour rows stand for the vertical padding; horizontally the convolution pads as usual.
-        return nn.functional.conv2d(activated.to(_weight.dtype), _weight, _bias, padding: [0, _conv.padding![1]]).to(rows.dtype)
-            .MoveToOuterDisposeScope();
+        var convolved = _winograd
+            ? WinogradConv.Forward(_weight, _bias, activated, padRows: 0, padColumns: (int)_conv.padding![1])
+            : nn.functional.conv2d(activated.to(_weight.dtype), _weight, _bias, padding: [0, _conv.padding![1]]);
+        return convolved.to(rows.dtype).MoveToOuterDisposeScope();
     }
 
     public void Dispose()

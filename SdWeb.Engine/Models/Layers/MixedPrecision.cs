@@ -44,6 +44,7 @@ internal static class MixedPrecision
     /// <summary>A convolution or linear layer (or any other module) applied in its input's dtype.</summary>
     public static Tensor RunInInputDType(this nn.Module<Tensor, Tensor> layer, Tensor input) => layer switch
     {
+        Conv2d conv when WinogradConv.Applies(conv, input) => WinogradConv.Forward(conv, input),
         Conv2d conv when ConvDType(conv, input) != input.dtype => InFloat32(conv, input),
         Conv2d conv when conv.weight!.dtype != input.dtype => WidenedInGroups(conv.weight, conv.bias, input, channelDim: 1,
             (w, b) => Convolve(conv, input, w, b)),
