@@ -80,12 +80,9 @@ internal sealed class CalibrationWorkload : IDisposable
             var milliseconds = 0.0;
             foreach (var part in _parts.Where(p => p.ScreeningInput is not null))
             {
-                using var scope = NewDisposeScope();
-                using var layer = part.Layer(placement);
-                var input = part.ScreeningInput!.to(MixedPrecision.ActivationDType(placement));
-                var clock = Stopwatch.StartNew();
-                part.Run(layer, input, placement);
-                milliseconds += clock.Elapsed.TotalMilliseconds;
+                var (output, callMilliseconds) = Call(part, part.ScreeningInput!, placement);
+                output.Dispose();
+                milliseconds += callMilliseconds;
             }
             return milliseconds;
         }
@@ -99,16 +96,20 @@ internal sealed class CalibrationWorkload : IDisposable
         using var noGrad = no_grad();
         var milliseconds = new double[_parts.Length];
         var outputs = new Tensor[_parts.Length];
-        for (var p = 0; p < _parts.Length; p++)
-        {
-            using var scope = NewDisposeScope();
-            using var layer = _parts[p].Layer(placement);
-            var input = _parts[p].Input.to(MixedPrecision.ActivationDType(placement));
-            var clock = Stopwatch.StartNew();
-            outputs[p] = _parts[p].Run(layer, input, placement).MoveToOuterDisposeScope();
-            milliseconds[p] = clock.Elapsed.TotalMilliseconds;
-        }
+        for (var p = 0; p < _parts.Length; p++) (outputs[p], milliseconds[p]) = Call(_parts[p], _parts[p].Input, placement);
         return (outputs, milliseconds);
+    }
+
+    /// <summary>The part's layer in <paramref name="placement"/> (built before the clock starts) called once on <paramref name="input"/>.</summary>
+    private static (Tensor Output, double Milliseconds) Call(Part part, Tensor input, ModelPlacement placement)
+    {
+        using var scope = NewDisposeScope();
+        using var layer = part.Layer(placement);
+        var converted = input.to(MixedPrecision.ActivationDType(placement));
+        var clock = Stopwatch.StartNew();
+        var output = part.Run(layer, converted, placement);
+        var milliseconds = clock.Elapsed.TotalMilliseconds;
+        return (output.MoveToOuterDisposeScope(), milliseconds);
     }
 
     /// <summary>A 3×3 convolution channels → channels on a [2, channels, size, size] map.</summary>
@@ -118,7 +119,7 @@ internal sealed class CalibrationWorkload : IDisposable
         var map = Randn([2, channels, size, size], 1, generator);
         return new($"conv {channels} at {size}²", 2.0 * 2 * channels * channels * 9 * size * size / 1e9, unetGflop, weight, map,
             placement => WithWeight(nn.Conv2d(channels, channels, 3, padding: 1, bias: false, dtype: placement.DType), weight),
-            (layer, input, _) => layer!.RunInInputDType(input),
+            (layer, input, placement) => layer!.RunInInputDType(input, winograd: !placement.LibtorchConvolutions),
             map.narrow(2, 0, size / 4).narrow(3, 0, size / 4).contiguous());
     }
 

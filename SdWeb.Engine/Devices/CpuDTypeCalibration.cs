@@ -8,9 +8,14 @@ internal static class CpuDTypeCalibration
 {
     public static CpuCalibrationResult Choose(EngineOptions options)
     {
-        var libtorchAttention = PlacementResolver.LibtorchAttention(options);
-        var key = $"{MachineKey.Current()}, {CalibrationWorkload.Version}{(libtorchAttention ? ", libtorch attention" : "")}";
-        return Choose(options, key, k => Measure(k, libtorchAttention));
+        var kernels = ModelPlacement.CpuFloat32 with
+        {
+            LibtorchAttention = PlacementResolver.LibtorchAttention(options),
+            LibtorchConvolutions = PlacementResolver.LibtorchConvolutions(options),
+        };
+        var key = $"{MachineKey.Current()}, {CalibrationWorkload.Version}{(kernels.LibtorchAttention ? ", libtorch attention" : "")}"
+            + (kernels.LibtorchConvolutions ? ", libtorch convolutions" : "");
+        return Choose(options, key, k => Measure(k, kernels));
     }
 
     internal static CpuCalibrationResult Choose(EngineOptions options, string key, Func<string, CpuCalibrationResult> measure)
@@ -29,18 +34,22 @@ internal static class CpuDTypeCalibration
 
     /// <summary>
     /// Times the workload in every mode that screens within <see cref="CpuDTypeChoice.MaxScreeningSlowdown"/> of fp32 and
-    /// compares each timed mode's outputs with fp32's.
+    /// compares each timed mode's outputs with fp32's, with the attention and convolution kernels <paramref name="kernels"/> asks for.
     /// </summary>
-    internal static CpuCalibrationResult Measure(string key, bool libtorchAttention)
+    internal static CpuCalibrationResult Measure(string key, ModelPlacement kernels)
     {
         using var workload = new CalibrationWorkload();
         var milliseconds = new Dictionary<string, double>();
         var errors = new Dictionary<string, double>();
         var screenedOut = new Dictionary<string, double>();
-        var fp32Screening = workload.Screen(ModelPlacement.CpuFloat32);
+        var fp32Screening = workload.Screen(kernels);
         foreach (var mode in CpuDTypeChoice.Modes)
         {
-            var placement = PlacementResolver.FromMode(TorchSharp.torch.CPU, mode) with { LibtorchAttention = libtorchAttention };
+            var placement = PlacementResolver.FromMode(TorchSharp.torch.CPU, mode) with
+            {
+                LibtorchAttention = kernels.LibtorchAttention,
+                LibtorchConvolutions = kernels.LibtorchConvolutions,
+            };
             if (mode != "fp32")
             {
                 var limit = CpuDTypeChoice.MaxScreeningSlowdown * fp32Screening;

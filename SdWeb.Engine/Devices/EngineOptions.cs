@@ -18,8 +18,14 @@ public sealed record EngineOptions
     /// <summary>auto (bf16 attention on the CPU in SdWeb's AVX-512 BF16 kernel where the CPU has it) | libtorch (libtorch's everywhere)</summary>
     public string Attention { get; init; } = "auto";
 
-    /// <summary>The <see cref="Attention"/> names, "auto" first: what the CLI, the app's settings and the engine accept.</summary>
-    public static IReadOnlyList<string> AttentionNames { get; } = ["auto", "libtorch"];
+    /// <summary>
+    /// auto (float32 3×3 convolutions of wide layers on large maps as SdWeb's Winograd on the CPU) | libtorch (libtorch's
+    /// everywhere: the numbers, bit for bit, of an engine before Winograd, and the A/B against it)
+    /// </summary>
+    public string Convolutions { get; init; } = "auto";
+
+    /// <summary>The <see cref="Attention"/> and <see cref="Convolutions"/> names, "auto" first: what the CLI, the app's settings and the engine accept.</summary>
+    public static IReadOnlyList<string> KernelNames { get; } = ["auto", "libtorch"];
 
     /// <summary>A folder for what the engine measured on this machine (the CPU dtype calibration); null: measure at every start.</summary>
     public string? CacheDir { get; init; }

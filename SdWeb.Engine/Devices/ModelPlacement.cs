@@ -6,10 +6,11 @@ namespace SdWeb.Engine.Devices;
 /// Where a model's weights live and in which precision. Modules are constructed directly there. On the CPU, bf16 weights
 /// compute in float32 unless <paramref name="ComputeInWeightDType"/> asks for bf16 arithmetic too (the "bf16-compute" mode).
 /// bf16 attention on the CPU runs in SdWeb's AVX-512 BF16 kernel where the CPU has it, unless
-/// <paramref name="LibtorchAttention"/> asks for libtorch's (<c>--attention libtorch</c>).
+/// <paramref name="LibtorchAttention"/> asks for libtorch's (<c>--attention libtorch</c>). Float32 3×3 convolutions of wide
+/// layers on the CPU run as Winograd unless <paramref name="LibtorchConvolutions"/> asks for libtorch's (<c>--convolutions libtorch</c>).
 /// </summary>
 internal sealed record ModelPlacement(torch.Device Device, torch.ScalarType DType, bool ComputeInWeightDType = false,
-    bool LibtorchAttention = false)
+    bool LibtorchAttention = false, bool LibtorchConvolutions = false)
 {
     public static ModelPlacement CpuFloat32 { get; } = new(torch.CPU, torch.ScalarType.Float32);
 

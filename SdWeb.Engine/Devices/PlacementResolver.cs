@@ -18,7 +18,7 @@ internal static class PlacementResolver
 
     internal static ModelPlacement Resolve(EngineOptions options, bool cudaAvailable, Func<ModelPlacement> calibratedCpu)
     {
-        var libtorchAttention = LibtorchAttention(options);
+        var (libtorchAttention, libtorchConvolutions) = (LibtorchAttention(options), LibtorchConvolutions(options));
         var deviceName = options.Device == "auto" ? (cudaAvailable ? "cuda" : "cpu") : options.Device;
         if (deviceName.StartsWith("cuda", StringComparison.Ordinal) && !cudaAvailable)
             throw new ArgumentException(
@@ -35,7 +35,7 @@ internal static class PlacementResolver
             throw new ArgumentException($"Unknown dtype '{options.DType}'; use {string.Join(", ", DTypeNames)}.");
         var placement = options.DType != "auto" ? FromMode(device, options.DType)
             : device.type == DeviceType.CUDA ? new ModelPlacement(device, torch.ScalarType.Float16) : calibratedCpu();
-        return placement with { LibtorchAttention = libtorchAttention };
+        return placement with { LibtorchAttention = libtorchAttention, LibtorchConvolutions = libtorchConvolutions };
     }
 
     /// <summary>A placement from a mode name other than auto (see <see cref="ModelPlacement.ModeName"/>).</summary>
@@ -55,15 +55,21 @@ internal static class PlacementResolver
     }
 
     /// <summary>Whether the options ask for libtorch's attention everywhere (<see cref="ModelPlacement.LibtorchAttention"/>).</summary>
-    public static bool LibtorchAttention(EngineOptions options) => EngineOptions.AttentionNames.Contains(options.Attention)
-        ? options.Attention == "libtorch"
-        : throw new ArgumentException($"Unknown attention '{options.Attention}'; use {string.Join(" or ", EngineOptions.AttentionNames)}.");
+    public static bool LibtorchAttention(EngineOptions options) => AsksForLibtorch(options.Attention, "attention");
+
+    /// <summary>Whether the options ask for libtorch's convolutions everywhere (<see cref="ModelPlacement.LibtorchConvolutions"/>).</summary>
+    public static bool LibtorchConvolutions(EngineOptions options) => AsksForLibtorch(options.Convolutions, "convolutions");
+
+    private static bool AsksForLibtorch(string kernels, string what) => EngineOptions.KernelNames.Contains(kernels)
+        ? kernels == "libtorch"
+        : throw new ArgumentException($"Unknown {what} '{kernels}'; use {string.Join(" or ", EngineOptions.KernelNames)}.");
 
     /// <summary>How a placement runs its 3×3 convolutions, for the log: Winograd where it applies (float32 on the CPU), or libtorch's and why.</summary>
     public static string DescribeConvolutions(ModelPlacement placement)
     {
         if (placement.Device.type != DeviceType.CPU) return "convolutions: libtorch's";
         if (MixedPrecision.ActivationDType(placement) != torch.ScalarType.Float32) return "convolutions: libtorch's (Winograd runs in float32 only)";
+        if (placement.LibtorchConvolutions) return "convolutions: libtorch's (asked for)";
         return WinogradF43.WhyUnavailable is { } why
             ? $"convolutions: libtorch's ({why})"
             : $"convolutions: SdWeb's Winograd F(4×4, 3×3) for 3×3 layers of {WinogradConv.MinChannels}+ channels on maps of {WinogradConv.MinPixels}+ pixels, libtorch's elsewhere";

@@ -95,15 +95,34 @@ public class BenchCommandTests
     [InlineData("libtorch")]
     public async Task SaysWhichAttentionRan(string attention)
     {
+        var output = await BenchTinySdUNet("--dtype", "bf16-compute", "--attention", attention);
+        var expected = attention == "libtorch" ? "libtorch's (asked for)"
+            : Bf16FlashAttention.IsAvailable ? "SdWeb's AVX-512 BF16 kernel" : $"libtorch's ({Bf16FlashAttention.WhyUnavailable})";
+        Assert.Contains($"\nengine            attention: {expected}\n", output);
+        Assert.Contains("\nengine            convolutions: libtorch's (Winograd runs in float32 only)\n", output);
+    }
+
+    /// <summary>In fp32 the bench says the convolutions are SdWeb's Winograd unless --convolutions libtorch asks for libtorch's.</summary>
+    [Theory]
+    [InlineData("auto")]
+    [InlineData("libtorch")]
+    public async Task SaysWhichConvolutionsRan(string convolutions)
+    {
+        var output = await BenchTinySdUNet("--dtype", "fp32", "--convolutions", convolutions);
+        var expected = convolutions == "libtorch" ? "libtorch's (asked for)"
+            : WinogradF43.IsAvailable ? "SdWeb's Winograd F(4×4, 3×3) for 3×3 layers of 256+ channels" : $"libtorch's ({WinogradF43.WhyUnavailable})";
+        Assert.Contains($"\nengine            convolutions: {expected}", output);
+    }
+
+    /// <summary>`bench --component unet` on tiny-sd at 64² on the CPU, one thread, one timed run, plus <paramref name="options"/>: its output.</summary>
+    private static async Task<string> BenchTinySdUNet(params string[] options)
+    {
         var output = new StringWriter();
         Assert.Equal(0, await new BenchCommand(o => new PipelineFactory(o), output).RunAsync(
             new CliArgs(["--model", Golden.TinySdFolder, "--component", "unet", "--size", "64", "--runs", "1", "--threads", "1",
-                "--device", "cpu", "--dtype", "bf16-compute", "--attention", attention]),
+                "--device", "cpu", .. options]),
             CancellationToken.None));
-        var expected = attention == "libtorch" ? "libtorch's (asked for)"
-            : Bf16FlashAttention.IsAvailable ? "SdWeb's AVX-512 BF16 kernel" : $"libtorch's ({Bf16FlashAttention.WhyUnavailable})";
-        Assert.Contains($"\nengine            attention: {expected}\n", output.ToString().ReplaceLineEndings("\n"));
-        Assert.Contains("\nengine            convolutions: libtorch's (Winograd runs in float32 only)\n", output.ToString().ReplaceLineEndings("\n"));
+        return output.ToString().ReplaceLineEndings("\n");
     }
 
     /// <summary>Bad arguments are refused before any model is loaded, saying what was wrong.</summary>
@@ -111,6 +130,7 @@ public class BenchCommandTests
     [InlineData("--component unet --generations 2", "--generations is for --pipeline.")]
     [InlineData("--pipeline --generations 0", "--generations must be at least 1, not 0.")]
     [InlineData("--component unet --attention flash", "--attention must be auto or libtorch, not 'flash'.")]
+    [InlineData("--component unet --convolutions fft", "--convolutions must be auto or libtorch, not 'fft'.")]
     [InlineData("--pipeline --steps 1", "--steps must be at least 2 for --pipeline, not 1.")]
     [InlineData("--component clip", "Unknown component 'clip'. Valid: text, unet, vae-decode, vae-encode.")]
     [InlineData("", "Give either --pipeline or --component NAME.")]

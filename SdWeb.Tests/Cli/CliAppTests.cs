@@ -53,11 +53,11 @@ public class CliAppTests
             ["model", "prompt", "negative", "seed", "steps", "cfg", "sampler", "width", "height", "images-per-prompt", "init-image",
              "strength", "vae", "prompt-syntax", "clip-skip", "pad-cond-uncond", "lora-dir", "embeddings-dir", "timestep-spacing",
              "subseed", "subseed-strength", "mask", "mask-blur", "mask-invert", "inpaint-only-masked", "inpaint-padding", "mask-overlay",
-             "hires-upscaler", "hires-scale", "hires-steps", "hires-denoise", "dtype", "device", "threads", "attention", "SdWeb:DataDir", "out"]
+             "hires-upscaler", "hires-scale", "hires-steps", "hires-denoise", "dtype", "device", "threads", "attention", "convolutions", "SdWeb:DataDir", "out"]
         },
         { ["tokenize"], ["model", "prompt"] },
         { ["prompt", "inspect"], ["model", "prompt", "steps", "hires-steps", "embeddings-dir"] },
-        { ["bench"], ["model", "pipeline", "component", "size", "steps", "sampler", "runs", "generations", "vae", "dtype", "device", "threads", "attention", "SdWeb:DataDir"] },
+        { ["bench"], ["model", "pipeline", "component", "size", "steps", "sampler", "runs", "generations", "vae", "dtype", "device", "threads", "attention", "convolutions", "SdWeb:DataDir"] },
         { ["models", "inspect"], ["vae"] },
         { ["models", "download"], ["models-dir", "revision", "variant", "hub-url"] },
         { ["models", "create-random"], ["preset", "out", "seed"] },

@@ -87,7 +87,7 @@ public class CpuDTypeCalibrationTests(ITestOutputHelper output)
     [Fact]
     public void RealCalibrationDriftsWithinEachModesBound()
     {
-        var result = CpuDTypeCalibration.Measure("this machine", libtorchAttention: false);
+        var result = CpuDTypeCalibration.Measure("this machine", ModelPlacement.CpuFloat32);
         output.WriteLine(result.Describe("measured now"));
         Assert.Equal(0, result.ErrorByMode["fp32"]);
         // Each other mode is timed and drifts within its bound, or its screening ran too slow to be worth timing (libtorch's

@@ -45,6 +45,8 @@ public class PlacementResolverTests
             Assert.Throws<ArgumentException>(() => PlacementResolver.Resolve(new EngineOptions { DType = "fp8" }, false, NoCalibration)).Message);
         Assert.Equal("Unknown attention 'flash'; use auto or libtorch.",
             Assert.Throws<ArgumentException>(() => PlacementResolver.Resolve(new EngineOptions { Attention = "flash" }, false, NoCalibration)).Message);
+        Assert.Equal("Unknown convolutions 'fft'; use auto or libtorch.",
+            Assert.Throws<ArgumentException>(() => PlacementResolver.Resolve(new EngineOptions { Convolutions = "fft" }, false, NoCalibration)).Message);
     }
 
     [Fact]
@@ -57,6 +59,18 @@ public class PlacementResolverTests
         Assert.Equal("attention: libtorch's (asked for)",
             PlacementResolver.DescribeAttention(ModelPlacement.CpuBFloat16Compute with { LibtorchAttention = true }));
         Assert.Equal("attention: libtorch's", PlacementResolver.DescribeAttention(ModelPlacement.CpuFloat32));
+    }
+
+    [Fact]
+    public void LibtorchConvolutionsAreCarriedByEveryPlacement()
+    {
+        var options = new EngineOptions { Convolutions = "libtorch" };
+        Assert.True(PlacementResolver.Resolve(options, cudaAvailable: false, () => ModelPlacement.CpuFloat32).LibtorchConvolutions);
+        Assert.True(PlacementResolver.Resolve(options with { DType = "bf16" }, cudaAvailable: false, NoCalibration).LibtorchConvolutions);
+        Assert.False(PlacementResolver.Resolve(options, cudaAvailable: false, () => ModelPlacement.CpuFloat32).LibtorchAttention);
+        Assert.False(PlacementResolver.Resolve(new EngineOptions { DType = "fp32" }, cudaAvailable: false, NoCalibration).LibtorchConvolutions);
+        Assert.Equal("convolutions: libtorch's (asked for)",
+            PlacementResolver.DescribeConvolutions(ModelPlacement.CpuFloat32 with { LibtorchConvolutions = true }));
     }
 
     [Fact]

@@ -71,9 +71,9 @@ public sealed class VaeTilingTests(ITestOutputHelper output)
     }
 
     /// <summary>The SD 1.5 VAE with weights drawn as <c>models create-random --preset sd15</c> draws them.</summary>
-    internal static AutoencoderKL RandomSd15Vae(long seed)
+    internal static AutoencoderKL RandomSd15Vae(long seed, ModelPlacement? placement = null)
     {
-        var vae = new AutoencoderKL(RandomModelPreset.Sd15.Vae, ModelPlacement.CpuFloat32);
+        var vae = new AutoencoderKL(RandomModelPreset.Sd15.Vae, placement ?? ModelPlacement.CpuFloat32);
         using var generator = new Generator((ulong)seed);
         using var noGrad = no_grad();
         foreach (var (name, parameter) in vae.named_parameters())

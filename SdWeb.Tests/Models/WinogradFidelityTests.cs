@@ -10,7 +10,9 @@ namespace SdWeb.Tests.Models;
 /// <summary>
 /// Whole models with SD 1.5's channel widths, their wide 3×3 convolutions run as Winograd F(4×4, 3×3) (inference) against
 /// the same models with libtorch's direct convolutions (the same call recording gradients, where Winograd does not run):
-/// they differ by float32 rounding, well inside the 1e-4 the golden tests hold fp32 results to.
+/// they differ by float32 rounding, well inside the 1e-4 the golden tests hold fp32 results to. Asked for libtorch's
+/// convolutions (<c>--convolutions libtorch</c>), a model computes the direct convolutions' numbers bit for bit, as engines
+/// before Winograd did.
 /// </summary>
 [Layer(Layer.Engine)]
 public sealed class WinogradFidelityTests(ITestOutputHelper output)
@@ -29,6 +31,19 @@ public sealed class WinogradFidelityTests(ITestOutputHelper output)
         using var direct = vae.DecodeRecordingGradients(latents);
 
         AssertClose(winograd, direct.detach(), "SD 1.5 VAE decode, 32² latents");
+    }
+
+    [Fact]
+    public void AskedForLibtorchsConvolutionsTheDecodeIsTheDirectOneBitForBit()
+    {
+        using var vae = VaeTilingTests.RandomSd15Vae(seed: 13, ModelPlacement.CpuFloat32 with { LibtorchConvolutions = true });
+        manual_seed(13);
+        using var latents = randn(1, 4, 32, 32) * 5.5;
+
+        using var decoded = vae.Decode(latents);
+        using var direct = vae.DecodeRecordingGradients(latents);
+
+        Assert.Equal(0, (decoded - direct.detach()).abs().max().item<float>());
     }
 
     [Fact]

@@ -3,7 +3,7 @@ using SdWeb.Options;
 
 namespace SdWeb.Cli;
 
-/// <summary>The --device, --dtype, --threads and --SdWeb:DataDir options every model-loading verb shares.</summary>
+/// <summary>The --device, --dtype, --threads, --attention, --convolutions and --SdWeb:DataDir options every model-loading verb shares.</summary>
 public static class EngineOptionsArgs
 {
     private static readonly string[] DTypes = ["auto", "fp32", "bf16", "bf16-compute", "fp16"];
@@ -13,7 +13,8 @@ public static class EngineOptionsArgs
         new("dtype", string.Join("|", DTypes), "precision (default auto: fp16 on CUDA; on the CPU the fastest faithful mode, measured once per machine, kept in the data folder)"),
         new("device", "auto|cpu|cuda[:N]", "where the model runs (default auto: CUDA if present)"),
         new("threads", "N", "CPU threads for libtorch (default 0: libtorch's choice)"),
-        new("attention", string.Join("|", EngineOptions.AttentionNames), "attention kernel (default auto: SdWeb's for bf16 on CPUs with AVX-512 BF16, libtorch's elsewhere)"),
+        new("attention", string.Join("|", EngineOptions.KernelNames), "attention kernel (default auto: SdWeb's for bf16 on CPUs with AVX-512 BF16, libtorch's elsewhere)"),
+        new("convolutions", string.Join("|", EngineOptions.KernelNames), "convolution kernels (default auto: SdWeb's Winograd for float32 3×3 layers of 256+ channels on the CPU, libtorch's elsewhere)"),
         CliAccounts.DataDir, // where the auto dtype's calibration for this machine is kept
     ];
 
@@ -27,13 +28,18 @@ public static class EngineOptionsArgs
             throw new CliUsageException($"--device must be auto, cpu, cuda or cuda:N, not '{device}'.");
         int threads = args.GetInt("threads") ?? 0;
         if (threads < 0) throw new CliUsageException($"--threads must be 0 (the engine's default) or more, not {threads}.");
-        var attention = args.Get("attention") ?? "auto";
-        if (!EngineOptions.AttentionNames.Contains(attention))
-            throw new CliUsageException($"--attention must be {string.Join(" or ", EngineOptions.AttentionNames)}, not '{attention}'.");
+        var (attention, convolutions) = (KernelName(args, "attention"), KernelName(args, "convolutions"));
         var dataDir = args.Get(CliAccounts.DataDir.Name) ?? new SdWebOptions().DataDir;
         return new EngineOptions
         {
-            Device = device, DType = dtype, Threads = threads, Attention = attention, CacheDir = new SdWebOptions { DataDir = dataDir }.DataPath,
+            Device = device, DType = dtype, Threads = threads, Attention = attention, Convolutions = convolutions, CacheDir = new SdWebOptions { DataDir = dataDir }.DataPath,
         };
+    }
+
+    private static string KernelName(CliArgs args, string option)
+    {
+        var name = args.Get(option) ?? "auto";
+        return EngineOptions.KernelNames.Contains(name) ? name
+            : throw new CliUsageException($"--{option} must be {string.Join(" or ", EngineOptions.KernelNames)}, not '{name}'.");
     }
 }

@@ -37,6 +37,7 @@ public static class GenerationServiceCollectionExtensions
                 new EngineOptions
                 {
                     Device = options.Device, DType = options.DType, Threads = options.Threads, Attention = options.Attention,
+                    Convolutions = options.Convolutions,
                     CacheDir = options.DataPath,
                     Log = message => logger.LogInformation("{EngineDecision}", message),
                 },

@@ -50,6 +50,9 @@ public sealed record SdWebOptions
     /// <summary>auto (SdWeb's attention kernel for bf16 on CPUs with AVX-512 BF16) | libtorch</summary>
     public string Attention { get; init; } = "auto";
 
+    /// <summary>auto (SdWeb's Winograd for the float32 convolutions of wide layers on the CPU) | libtorch (as engines before it, bit for bit)</summary>
+    public string Convolutions { get; init; } = "auto";
+
     /// <summary>Largest img2img upload accepted, in bytes.</summary>
     public long MaxUploadBytes { get; init; } = 20 * 1024 * 1024;
 

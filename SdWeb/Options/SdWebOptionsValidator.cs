@@ -19,6 +19,11 @@ public sealed class SdWebOptionsValidator : IValidateOptions<SdWebOptions>
             var rule = exclusive ? "greater than" : "at least";
             failures.Add(string.Create(CultureInfo.InvariantCulture, $"{SdWebOptions.Section}:{key} must be {rule} {min}, not {value}."));
         }
+        void KernelName(string key, string value)
+        {
+            if (!EngineOptions.KernelNames.Contains(value))
+                failures.Add($"{SdWebOptions.Section}:{key} must be {string.Join(" or ", EngineOptions.KernelNames)}, not '{value}'.");
+        }
 
         AtLeast(nameof(SdWebOptions.Threads), options.Threads, 0);
         AtLeast(nameof(SdWebOptions.MaxUploadBytes), options.MaxUploadBytes, 1);
@@ -26,8 +31,8 @@ public sealed class SdWebOptionsValidator : IValidateOptions<SdWebOptions>
         AtLeast(nameof(SdWebOptions.SubmissionBurst), options.SubmissionBurst, 1);
         AtLeast(nameof(SdWebOptions.SubmissionsPerMinute), options.SubmissionsPerMinute, 0, exclusive: true);
         AtLeast(nameof(SdWebOptions.PreviewsPerSecond), options.PreviewsPerSecond, 0, exclusive: true);
-        if (!EngineOptions.AttentionNames.Contains(options.Attention))
-            failures.Add($"{SdWebOptions.Section}:{nameof(SdWebOptions.Attention)} must be {string.Join(" or ", EngineOptions.AttentionNames)}, not '{options.Attention}'.");
+        KernelName(nameof(SdWebOptions.Attention), options.Attention);
+        KernelName(nameof(SdWebOptions.Convolutions), options.Convolutions);
         if (options.Database == DatabaseProvider.Postgres && string.IsNullOrWhiteSpace(options.PostgresConnection))
             failures.Add($"{SdWebOptions.Section}:{nameof(SdWebOptions.PostgresConnection)} is required when {SdWebOptions.Section}:{nameof(SdWebOptions.Database)} is postgres.");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

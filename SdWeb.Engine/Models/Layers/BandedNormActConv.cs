@@ -10,7 +10,8 @@ namespace SdWeb.Engine.Models.Layers;
 /// and convolved together with the one row above and below it that a 3×3 kernel reads, so the output bands are the
 /// rows of the whole-map result. In every dtype each step computes as the whole-map one does: the norm in float32, its
 /// result rounded once to the map's dtype, the convolution in <see cref="MixedPrecision.ConvDType"/> with its weights
-/// converted once, not per band (or, where <see cref="WinogradConv"/> applies to the whole map, transformed once).
+/// converted once, not per band (or, where <see cref="WinogradConv"/> applies to the whole map and the placement allows
+/// it, transformed once).
 /// </summary>
 internal sealed class BandedNormActConv : IDisposable
 {
@@ -24,7 +25,7 @@ internal sealed class BandedNormActConv : IDisposable
     private readonly Tensor? _bias;
     private readonly Tensor _rows;
 
-    public BandedNormActConv(Float32GroupNorm norm, nn.Module<Tensor, Tensor> activation, Conv2d conv, RowBands input)
+    public BandedNormActConv(Float32GroupNorm norm, nn.Module<Tensor, Tensor> activation, Conv2d conv, RowBands input, bool winograd = false)
     {
         if (conv.padding_mode != PaddingModes.Zeros || conv.kernel_size[0] != 3 || conv.stride[0] != 1)
             throw new ArgumentException("Row bands take 3×3, stride-1, zero-padded convolutions.", nameof(conv));
@@ -33,7 +34,7 @@ internal sealed class BandedNormActConv : IDisposable
         _conv = conv;
         (_scale, _shift) = norm.AffineOver(input);
         var computeDType = MixedPrecision.ConvDType(conv, input[0]);
-        _winograd = computeDType == input[0].dtype
+        _winograd = winograd && computeDType == input[0].dtype
             && WinogradConv.Applies(conv.weight!, input[0], pixels: input[0].shape[0] * input.Height * input[0].shape[3]);
         (_weight, _bias) = _winograd
             ? (WinogradConv.Kernel(conv.weight!), conv.bias?.to(ScalarType.Float32))

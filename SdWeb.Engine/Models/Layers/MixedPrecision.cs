@@ -41,10 +41,14 @@ internal static class MixedPrecision
         input.dtype == ScalarType.BFloat16 && input.device.type == DeviceType.CPU && conv.weight!.shape[0] < OneDnnChannelBlock
             ? ScalarType.Float32 : input.dtype;
 
-    /// <summary>A convolution or linear layer (or any other module) applied in its input's dtype.</summary>
-    public static Tensor RunInInputDType(this nn.Module<Tensor, Tensor> layer, Tensor input) => layer switch
+    /// <summary>
+    /// A convolution or linear layer (or any other module) applied in its input's dtype; a convolution runs as Winograd
+    /// where <see cref="WinogradConv.Applies(Conv2d, Tensor)"/> and <paramref name="winograd"/> (the placement's choice,
+    /// <see cref="Devices.ModelPlacement.LibtorchConvolutions"/>) allow it.
+    /// </summary>
+    public static Tensor RunInInputDType(this nn.Module<Tensor, Tensor> layer, Tensor input, bool winograd = false) => layer switch
     {
-        Conv2d conv when WinogradConv.Applies(conv, input) => WinogradConv.Forward(conv, input),
+        Conv2d conv when winograd && WinogradConv.Applies(conv, input) => WinogradConv.Forward(conv, input),
         Conv2d conv when ConvDType(conv, input) != input.dtype => InFloat32(conv, input),
         Conv2d conv when conv.weight!.dtype != input.dtype => WidenedInGroups(conv.weight, conv.bias, input, channelDim: 1,
             (w, b) => Convolve(conv, input, w, b)),

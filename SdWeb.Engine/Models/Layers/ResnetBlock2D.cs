@@ -19,6 +19,7 @@ internal sealed class ResnetBlock2D : nn.Module<Tensor, Tensor?, Tensor>
     private readonly nn.Module<Tensor, Tensor> nonlinearity;
     private readonly Conv2d? conv_shortcut;
     private readonly double _outputScaleFactor;
+    private readonly bool _winograd;
 
     /// <param name="tembChannels">Width of the time embedding; null for blocks without one (the VAE).</param>
     public ResnetBlock2D(int inChannels, int outChannels, int? tembChannels, int groups, double eps, string actFn,
@@ -34,19 +35,20 @@ internal sealed class ResnetBlock2D : nn.Module<Tensor, Tensor?, Tensor>
         if (inChannels != outChannels)
             conv_shortcut = nn.Conv2d(inChannels, outChannels, 1, device: device, dtype: dtype);
         _outputScaleFactor = outputScaleFactor;
+        _winograd = !placement.LibtorchConvolutions;
         RegisterComponents();
     }
 
     public override Tensor forward(Tensor inputTensor, Tensor? temb)
     {
         using var scope = NewDisposeScope();
-        var hidden = NormActConv.Apply(norm1, nonlinearity, conv1, inputTensor);
+        var hidden = NormActConv.Apply(norm1, nonlinearity, conv1, inputTensor, _winograd);
         if (time_emb_proj is not null && temb is not null)
         {
             var projected = time_emb_proj.RunInInputDType(nonlinearity.forward(temb));
             hidden.add_(projected.unsqueeze(-1).unsqueeze(-1)); // hidden is this block's own tensor
         }
-        hidden = NormActConv.Apply(norm2, nonlinearity, conv2, hidden).Replacing(hidden, inputTensor);
+        hidden = NormActConv.Apply(norm2, nonlinearity, conv2, hidden, _winograd).Replacing(hidden, inputTensor);
         var shortcut = conv_shortcut?.RunInInputDType(inputTensor) ?? inputTensor;
         var output = hidden.add_(shortcut);
         // Dividing by 1 (every SD v1 block) would only cost a pass over the tensor.
@@ -64,7 +66,7 @@ internal sealed class ResnetBlock2D : nn.Module<Tensor, Tensor?, Tensor>
     {
         var hidden = new List<Tensor>(input.Count);
         var residual = new List<Tensor>(input.Count);
-        using (var first = new BandedNormActConv(norm1, nonlinearity, conv1, input))
+        using (var first = new BandedNormActConv(norm1, nonlinearity, conv1, input, _winograd))
         {
             for (var i = 0; i < input.Count; i++)
             {
@@ -75,7 +77,7 @@ internal sealed class ResnetBlock2D : nn.Module<Tensor, Tensor?, Tensor>
             Retire(input.Count - 1);
         }
         using var hiddenBands = new RowBands(hidden);
-        using var second = new BandedNormActConv(norm2, nonlinearity, conv2, hiddenBands);
+        using var second = new BandedNormActConv(norm2, nonlinearity, conv2, hiddenBands, _winograd);
         for (var i = 0; i < hiddenBands.Count; i++)
         {
             using var convolved = second.Band(i);

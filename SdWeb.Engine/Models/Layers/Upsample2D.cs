@@ -22,10 +22,12 @@ internal sealed class Upsample2D : nn.Module<Tensor, long[]?, Tensor>
     private const long MinSubPixelInputPixels = 128 * 128;
 
     private readonly Conv2d conv;
+    private readonly bool _winograd;
 
     public Upsample2D(int channels, int outChannels, ModelPlacement placement) : base(nameof(Upsample2D))
     {
         conv = nn.Conv2d(channels, outChannels, 3, stride: 1, padding: 1, device: placement.Device, dtype: placement.DType);
+        _winograd = !placement.LibtorchConvolutions;
         RegisterComponents();
     }
 
@@ -37,7 +39,7 @@ internal sealed class Upsample2D : nn.Module<Tensor, long[]?, Tensor>
         using var upsampled = outputSize is null
             ? nn.functional.interpolate(hiddenStates, scale_factor: TwoByTwo, mode: InterpolationMode.Nearest)
             : nn.functional.interpolate(hiddenStates, size: outputSize, mode: InterpolationMode.Nearest);
-        return conv.RunInInputDType(upsampled);
+        return conv.RunInInputDType(upsampled, _winograd);
     }
 
     /// <summary><see cref="forward"/> ×2 over a map in row bands, consuming it (<see cref="SubPixelUpsampleConv.ApplyBands"/>).</summary>

@@ -55,7 +55,7 @@ public sealed class WinogradConvTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void TheLayerPathRunsItWhereItApplies()
+    public void TheLayerPathRunsItWhereItAppliesAndIsAllowed()
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
@@ -63,11 +63,13 @@ public sealed class WinogradConvTests(ITestOutputHelper output)
         using var conv = nn.Conv2d(256, 256, 3, padding: 1);
         var input = randn(1, 256, 64, 64).ToChannelsLast();
 
-        var viaLayer = conv.RunInInputDType(input);
+        var viaLayer = conv.RunInInputDType(input, winograd: true);
+        var notAllowed = conv.RunInInputDType(input, winograd: false);
 
         // Same numbers as Winograd's, bit for bit; libtorch's direct convolution rounds differently.
         Assert.Equal(0, (viaLayer - WinogradConv.Forward(conv, input)).abs().max().item<float>());
         Assert.NotEqual(0, (viaLayer - conv.forward(input)).abs().max().item<float>());
+        Assert.Equal(0, (notAllowed - conv.forward(input)).abs().max().item<float>());
     }
 
     [Fact]

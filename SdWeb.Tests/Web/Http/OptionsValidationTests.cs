@@ -34,11 +34,13 @@ public class OptionsValidationTests
     }
 
     [Fact]
-    public async Task AnUnknownAttentionKernelStopsTheStart()
+    public async Task UnknownAttentionOrConvolutionKernelsStopTheStart()
     {
-        var error = await StartWith("--SdWeb:Attention=flash");
+        var error = await StartWith("--SdWeb:Attention=flash", "--SdWeb:Convolutions=fft");
 
-        Assert.Equal("SdWeb:Attention must be auto or libtorch, not 'flash'.", Assert.Single(error.Failures));
+        Assert.Equal(
+            ["SdWeb:Attention must be auto or libtorch, not 'flash'.", "SdWeb:Convolutions must be auto or libtorch, not 'fft'."],
+            error.Failures);
     }
 
     [Fact]
