@@ -29,6 +29,7 @@ internal static class Bf16FlashAttention
     /// </summary>
     public static Tensor Forward(Tensor query, Tensor key, Tensor value, int heads)
     {
+        KernelUse.CountBf16Attention();
         var (batch, queries, width) = (query.shape[0], query.shape[1], query.shape[2]);
         var headDim = width / heads;
         var output = empty([batch, queries, width], dtype: ScalarType.BFloat16, device: query.device);

@@ -14,6 +14,9 @@ internal sealed record DiffusionRun(
     torch.Tensor DecodedRaw,
     torch.Tensor Images) : IDisposable
 {
+    /// <summary>Which of SdWeb's own kernels the run called (<see cref="Kernels.KernelUse"/>).</summary>
+    public KernelChoice KernelsRan { get; init; } = KernelChoice.Libtorch;
+
     public void Dispose()
     {
         PromptEmbeds.Dispose();

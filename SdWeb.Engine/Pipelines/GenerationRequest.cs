@@ -66,6 +66,12 @@ public sealed record GenerationRequest
     /// </summary>
     public TimeSpan MinPreviewInterval { get; init; }
 
+    /// <summary>
+    /// SdWeb's own kernels allowed where they apply, and no others: a reproduction allows those the original ran
+    /// (<see cref="GenerationParameters.Kernels"/>). Null runs the engine's settings (<c>--convolutions</c>, <c>--attention</c>).
+    /// </summary>
+    public KernelChoice? Kernels { get; init; }
+
     /// <summary>LoRAs merged into the weights for this generation only, in order.</summary>
     public IReadOnlyList<NetworkActivation> Loras { get; init; } = [];
 

@@ -36,6 +36,9 @@ public sealed record GenerationParameters(
     string Device,
     string EngineVersion)
 {
+    /// <summary>Which of SdWeb's own kernels were called making the images (they change the last bits against libtorch's).</summary>
+    public KernelChoice Kernels { get; init; } = KernelChoice.Libtorch;
+
     /// <summary>The LoRAs merged for the images, in order ("Lora hashes").</summary>
     public IReadOnlyList<NetworkHash> LoraHashes { get; init; } = [];
 

@@ -54,7 +54,7 @@ public sealed class PipelineFactory(EngineOptions options, GenerationLimits? lim
                 ParameterCounts = parameterCounts,
                 LoraTargets = new LoraTargets(textEncoder, unet, promptEncoder.ForgetEncodings),
                 A1111TextEncoder = new A1111TextEncoder(tokenizer, textEncoder),
-                TileableModels = () => [unet, vae.Module],
+                UNetAndVae = () => [unet, vae.Module],
             };
         }
         catch

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Reflection;
 using SdWeb.Engine.Devices;
 using SdWeb.Engine.Imaging;
+using SdWeb.Engine.Kernels;
 using SdWeb.Engine.Networks;
 using SdWeb.Engine.Pipelines.Components;
 using SdWeb.Engine.Pipelines.Inpainting;
@@ -60,7 +61,7 @@ internal sealed partial class StableDiffusionPipeline : IImagePipeline
             int promptIndex = k / request.ImagesPerPrompt;
             images.Add(new GeneratedImage(TensorImages.ToImage(hwc), request.Prompts[promptIndex], NegativePromptOf(request, promptIndex), k));
         }
-        return new GenerationResult(images, ParametersOf(request, seed), duration);
+        return new GenerationResult(images, ParametersOf(request, seed, run.KernelsRan), duration);
     }
 
     /// <summary>The whole generation, returning diffusers' tensors. <see cref="Generate"/> is this plus image conversion.</summary>
@@ -74,13 +75,15 @@ internal sealed partial class StableDiffusionPipeline : IImagePipeline
         // Restored when the run ends, however it ends (done, cancelled, failed).
         using var loras = MergeLoras(request);
         using var tiling = TilingFor(request);
+        using var kernels = KernelsFor(request);
         var embeddings = request.Embeddings.Count == 0 ? [] : TextualInversionFile.ReadAll(request.Embeddings, ClipEncoder().HiddenSize);
         try
         {
             using var noGrad = torch.no_grad();
             using var scope = torch.NewDisposeScope();
             using var generator = new torch.Generator((ulong)seed, torch.CPU);
-            var run = Sample(request, seed, embeddings, generator, progress, cancellationToken);
+            var kernelUse = KernelUse.Now();
+            var run = Sample(request, seed, embeddings, generator, progress, cancellationToken) with { KernelsRan = KernelUse.Since(kernelUse) };
             scope.MoveToOuter(run.PromptEmbeds, run.Timesteps, run.LatentsFinal, run.DecodedRaw, run.Images);
             if (run.InitialNoise is not null) scope.MoveToOuter(run.InitialNoise);
             return run;
@@ -106,10 +109,17 @@ internal sealed partial class StableDiffusionPipeline : IImagePipeline
     private CircularConvolutions? TilingFor(GenerationRequest request)
     {
         if (!request.Tiling) return null;
-        var models = _components.TileableModels
+        var models = _components.UNetAndVae
             ?? throw new InvalidOperationException("These components expose no convolutions to tile.");
         return CircularConvolutions.Enable(models);
     }
+
+    private KernelSelection? KernelsFor(GenerationRequest request) => _components.UNetAndVae is { } models
+        ? KernelSelection.For(models, _components.Placement, RunPlacement(request))
+        : null;
+
+    /// <summary>The placement with the kernels the request asks for (a reproduction: the original's).</summary>
+    private ModelPlacement RunPlacement(GenerationRequest request) => KernelSelection.Allowing(_components.Placement, request.Kernels);
 
     private DiffusionRun Sample(GenerationRequest request, long seed, IReadOnlyList<TextualInversionEmbedding> embeddings, torch.Generator generator, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
     {
@@ -315,11 +325,12 @@ internal sealed partial class StableDiffusionPipeline : IImagePipeline
         _ => request.NegativePrompts[promptIndex],
     };
 
-    private GenerationParameters ParametersOf(GenerationRequest request, long seed) => new(
+    private GenerationParameters ParametersOf(GenerationRequest request, long seed, KernelChoice kernelsRan) => new(
         _components.Model.Name, _components.Model.Hash, request.Sampler, request.Steps, request.CfgScale, seed,
         request.Width, request.Height, request.ImagesPerPrompt, request.InitImage is null ? null : request.Strength,
         _components.Model.DType, _components.Model.Device, EngineVersion)
     {
+        Kernels = kernelsRan,
         LoraHashes = NetworkHashes.OfLoras(request),
         EmbeddingHashes = NetworkHashes.OfUsedEmbeddings(request),
         Subseed = VariationRequests.Applies(request) ? request.Subseed : null,

@@ -11,7 +11,7 @@ namespace SdWeb.Tests.Architecture;
 [Layer(Layer.Engine)]
 public class EngineSurfaceTests
 {
-    private const int MaxPublicTypes = 48;
+    private const int MaxPublicTypes = 49;
 
     private static readonly Assembly Engine = typeof(IImagePipeline).Assembly;
     private static readonly Assembly Web = typeof(Program).Assembly;
@@ -49,6 +49,7 @@ public class EngineSurfaceTests
         "SdWeb.Engine.Pipelines.GenerationParameters",
         "SdWeb.Engine.Pipelines.GenerationRequest",
         "SdWeb.Engine.Pipelines.GenerationResult",
+        "SdWeb.Engine.Pipelines.KernelChoice",
         "SdWeb.Engine.Pipelines.Hires.HiresFix",
         "SdWeb.Engine.Pipelines.Hires.HiresUpscaler",
         "SdWeb.Engine.Pipelines.IImagePipeline",

@@ -68,7 +68,7 @@ public sealed class GenerateCommand(
 
         foreach (var path in GenerationPngs.Write(result, outDir)) await output.WriteLineAsync(path);
         await error.WriteLineAsync(
-            $"{result.Images.Count} image(s), seed {result.Parameters.Seed}, {result.Duration.TotalSeconds:0.0} s on {pipeline.Model.Device}/{pipeline.Model.DType}");
+            $"{result.Images.Count} image(s), seed {result.Parameters.Seed}, {result.Duration.TotalSeconds:0.0} s on {pipeline.Model.Device}/{pipeline.Model.DType}, {result.Parameters.Kernels.Description}");
         return 0;
     }
 

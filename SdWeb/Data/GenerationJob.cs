@@ -78,6 +78,9 @@ public sealed class GenerationJob
     /// <summary>Set when the job re-runs a stored image's parameters, so the new image can be compared with it.</summary>
     public Guid? ReproducesImageId { get; set; }
 
+    /// <summary>A reproduction's: the original's kernels (<see cref="Engine.Pipelines.KernelChoice.Name"/>); null = the worker's settings.</summary>
+    public string? Kernels { get; set; }
+
     /// <summary>AUTOMATIC1111's X/Y/Z plot (JSON of <c>Generation.Plots.XyzPlot</c>): one image per cell; null for an ordinary job.</summary>
     public string? Plot { get; set; }
 

@@ -64,6 +64,9 @@ public sealed class ImageRecord
     public string DType { get; set; } = "";
     public string Device { get; set; } = "";
 
+    /// <summary>SdWeb's own kernels that made the image (<see cref="Engine.Pipelines.KernelChoice.Name"/>); null for images made before they were recorded.</summary>
+    public string? Kernels { get; set; }
+
     public double DurationSeconds { get; set; }
     public DateTime CreatedAt { get; set; } = DateTime.UtcNow;
     public bool Favourite { get; set; }

@@ -7,8 +7,8 @@ namespace SdWeb.Gallery;
 /// <summary>An image with its author's name, and how it relates to reproductions: the original it re-ran, the re-runs of it.</summary>
 public sealed record ImageDetailView(ImageRecord Image, string AuthorName, Reproduction? Original, IReadOnlyList<Reproduction> Reproductions);
 
-/// <summary>The other image of an original/reproduction pair and whether the pixels are the same.</summary>
-public sealed record Reproduction(Guid ImageId, DateTime CreatedAt, bool PixelIdentical);
+/// <summary>The other image of an original/reproduction pair, whether the pixels are the same, and what computed it.</summary>
+public sealed record Reproduction(Guid ImageId, DateTime CreatedAt, bool PixelIdentical, RanOn RanOn);
 
 /// <summary>Reads and changes one gallery image's row (files are <see cref="Storage.ImageStore"/>'s).</summary>
 public sealed class ImageDetails(IDbContextFactory<AppDbContext> dbFactory)
@@ -21,12 +21,12 @@ public sealed class ImageDetails(IDbContextFactory<AppDbContext> dbFactory)
 
         var original = image.ReproducesImageId is { } originalId
             ? await db.Images.AsNoTracking().Where(i => i.Id == originalId)
-                .Select(i => new Reproduction(i.Id, i.CreatedAt, i.PixelHash == image.PixelHash))
+                .Select(i => new Reproduction(i.Id, i.CreatedAt, i.PixelHash == image.PixelHash, new RanOn(i.Device, i.DType, i.Kernels)))
                 .FirstOrDefaultAsync(cancellationToken)
             : null;
         var reproductions = await db.Images.AsNoTracking().Where(i => i.ReproducesImageId == id)
             .OrderBy(i => i.CreatedAt)
-            .Select(i => new Reproduction(i.Id, i.CreatedAt, i.PixelHash == image.PixelHash))
+            .Select(i => new Reproduction(i.Id, i.CreatedAt, i.PixelHash == image.PixelHash, new RanOn(i.Device, i.DType, i.Kernels)))
             .ToListAsync(cancellationToken);
         return new ImageDetailView(image, image.User?.UserName ?? "", original, reproductions);
     }

@@ -72,4 +72,10 @@ public sealed record JobRequest
 
     /// <summary>Set by Reproduce: the image whose stored parameters this request re-runs.</summary>
     public Guid? ReproducesImageId { get; init; }
+
+    /// <summary>
+    /// Set by Reproduce: SdWeb's own kernels the original ran (<see cref="Engine.Pipelines.KernelChoice.Name"/>), so the
+    /// re-run computes the same numbers; null runs the worker's settings.
+    /// </summary>
+    public string? Kernels { get; init; }
 }

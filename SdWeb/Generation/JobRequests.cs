@@ -36,6 +36,7 @@ public static class JobRequests
         SourceImageId = request.SourceImageId,
         Strength = request.SourceImageId is null ? null : request.Strength,
         ReproducesImageId = request.ReproducesImageId,
+        Kernels = request.Kernels,
         Plot = request.Plot?.ToJson(),
         Mask = request.Mask,
         MaskBlur = request.MaskBlur,
@@ -68,6 +69,7 @@ public static class JobRequests
         SourceImageId = job.SourceImageId,
         Strength = job.Strength ?? Defaults.Strength,
         ReproducesImageId = job.ReproducesImageId,
+        Kernels = job.Kernels,
         Mask = job.Mask,
         MaskBlur = job.MaskBlur,
         InvertMask = job.InvertMask,
@@ -145,6 +147,7 @@ public static class JobRequests
             Hires = job.Hires,
             Subseed = job.Subseed,
             SubseedStrength = job.SubseedStrength,
+            Kernels = KernelChoice.Parse(job.Kernels),
         };
     }
 

@@ -51,6 +51,8 @@ public sealed class JobSubmitter(
         var (prompt, negativePrompt, unknownStyles) = await styles.ApplyAsync(request.Prompt, request.NegativePrompt, request.Styles, cancellationToken);
         foreach (var name in unknownStyles)
             Fail(nameof(JobRequest.Styles), $"Unknown style '{name}'; the Styles page lists the team's styles.");
+        if (request.Kernels is { } kernels && KernelChoice.Parse(kernels) is null)
+            Fail(nameof(JobRequest.Kernels), $"Unknown kernels '{kernels}'; use one of {string.Join(", ", KernelChoice.All.Select(k => k.Name))}, or leave it out for the worker's settings.");
         var job = JobRequests.ToJob(request with { Prompt = prompt, NegativePrompt = negativePrompt }, userId, model);
         if (request.ReproducesImageId is { } originalId)
         {

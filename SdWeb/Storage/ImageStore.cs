@@ -173,6 +173,7 @@ public sealed class ImageStore(
             ModelHash = p.ModelHash,
             DType = p.DType,
             Device = p.Device,
+            Kernels = p.Kernels.Name,
             DurationSeconds = result.Duration.TotalSeconds / result.Images.Count,
             CreatedAt = created,
             PixelHash = PixelHash.Of(image.Image),

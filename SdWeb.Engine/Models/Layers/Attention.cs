@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using SdWeb.Engine.Devices;
 using SdWeb.Engine.Kernels;
 using TorchSharp;
@@ -12,7 +13,7 @@ namespace SdWeb.Engine.Models.Layers;
 /// The UNet's transformer blocks use it on token sequences [B, N, C] without q/k/v bias; the VAE mid-block uses it
 /// on feature maps [B, C, H, W] with bias, a GroupNorm in front and a residual connection.
 /// </summary>
-internal sealed class Attention : nn.Module<Tensor, Tensor?, Tensor>
+internal sealed class Attention : nn.Module<Tensor, Tensor?, Tensor>, IKernelSelectable
 {
     private readonly Float32GroupNorm? group_norm;
     private readonly Linear to_q;
@@ -22,7 +23,7 @@ internal sealed class Attention : nn.Module<Tensor, Tensor?, Tensor>
     private readonly int _heads;
     private readonly bool _residualConnection;
     private readonly double _rescaleOutputFactor;
-    private readonly bool _libtorchAttention;
+    private bool _libtorchAttention;
 
     /// <param name="crossAttentionDim">Width of the encoder states for cross-attention; null for self-attention.</param>
     /// <param name="normNumGroups">Groups of the GroupNorm applied to the input first; null for none.</param>
@@ -43,9 +44,14 @@ internal sealed class Attention : nn.Module<Tensor, Tensor?, Tensor>
         _heads = heads;
         _residualConnection = residualConnection;
         _rescaleOutputFactor = rescaleOutputFactor;
-        _libtorchAttention = placement.LibtorchAttention;
+        SelectKernels(placement);
         RegisterComponents();
     }
+
+    public ModelPlacement KernelsSelectedBy { get; private set; }
+
+    [MemberNotNull(nameof(KernelsSelectedBy))]
+    public void SelectKernels(ModelPlacement placement) => (KernelsSelectedBy, _libtorchAttention) = (placement, placement.LibtorchAttention);
 
     /// <param name="hiddenStates">[B, N, C] tokens or a [B, C, H, W] feature map.</param>
     /// <param name="encoderHiddenStates">[B, M, crossAttentionDim] for cross-attention; null for self-attention.</param>

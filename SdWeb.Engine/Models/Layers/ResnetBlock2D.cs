@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using SdWeb.Engine.Devices;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -9,7 +10,7 @@ namespace SdWeb.Engine.Models.Layers;
 /// diffusers' ResnetBlock2D (resnet.py) as Stable Diffusion uses it: pre-norm, "default" time-embedding norm
 /// (the projected embedding is added after conv1), no up/down-sampling inside, a 1×1 shortcut when channels change.
 /// </summary>
-internal sealed class ResnetBlock2D : nn.Module<Tensor, Tensor?, Tensor>
+internal sealed class ResnetBlock2D : nn.Module<Tensor, Tensor?, Tensor>, IKernelSelectable
 {
     private readonly Float32GroupNorm norm1;
     private readonly Conv2d conv1;
@@ -19,7 +20,7 @@ internal sealed class ResnetBlock2D : nn.Module<Tensor, Tensor?, Tensor>
     private readonly nn.Module<Tensor, Tensor> nonlinearity;
     private readonly Conv2d? conv_shortcut;
     private readonly double _outputScaleFactor;
-    private readonly bool _winograd;
+    private bool _winograd;
 
     /// <param name="tembChannels">Width of the time embedding; null for blocks without one (the VAE).</param>
     public ResnetBlock2D(int inChannels, int outChannels, int? tembChannels, int groups, double eps, string actFn,
@@ -35,9 +36,14 @@ internal sealed class ResnetBlock2D : nn.Module<Tensor, Tensor?, Tensor>
         if (inChannels != outChannels)
             conv_shortcut = nn.Conv2d(inChannels, outChannels, 1, device: device, dtype: dtype);
         _outputScaleFactor = outputScaleFactor;
-        _winograd = !placement.LibtorchConvolutions;
+        SelectKernels(placement);
         RegisterComponents();
     }
+
+    public ModelPlacement KernelsSelectedBy { get; private set; }
+
+    [MemberNotNull(nameof(KernelsSelectedBy))]
+    public void SelectKernels(ModelPlacement placement) => (KernelsSelectedBy, _winograd) = (placement, !placement.LibtorchConvolutions);
 
     public override Tensor forward(Tensor inputTensor, Tensor? temb)
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using SdWeb.Engine.Devices;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -11,7 +12,7 @@ namespace SdWeb.Engine.Models.Layers;
 /// VAE decoder's at 128² and 256² for a 512² image) runs as its sub-pixel equivalent (<see cref="SubPixelUpsampleConv"/>),
 /// which never builds the upsampled map; <c>conv</c> keeps diffusers' weights.
 /// </summary>
-internal sealed class Upsample2D : nn.Module<Tensor, long[]?, Tensor>
+internal sealed class Upsample2D : nn.Module<Tensor, long[]?, Tensor>, IKernelSelectable
 {
     private static readonly double[] TwoByTwo = [2.0, 2.0];
 
@@ -22,14 +23,19 @@ internal sealed class Upsample2D : nn.Module<Tensor, long[]?, Tensor>
     private const long MinSubPixelInputPixels = 128 * 128;
 
     private readonly Conv2d conv;
-    private readonly bool _winograd;
+    private bool _winograd;
 
     public Upsample2D(int channels, int outChannels, ModelPlacement placement) : base(nameof(Upsample2D))
     {
         conv = nn.Conv2d(channels, outChannels, 3, stride: 1, padding: 1, device: placement.Device, dtype: placement.DType);
-        _winograd = !placement.LibtorchConvolutions;
+        SelectKernels(placement);
         RegisterComponents();
     }
+
+    public ModelPlacement KernelsSelectedBy { get; private set; }
+
+    [MemberNotNull(nameof(KernelsSelectedBy))]
+    public void SelectKernels(ModelPlacement placement) => (KernelsSelectedBy, _winograd) = (placement, !placement.LibtorchConvolutions);
 
     /// <param name="outputSize">[H, W] to interpolate to; null for ×2.</param>
     public override Tensor forward(Tensor hiddenStates, long[]? outputSize)

@@ -78,6 +78,7 @@ internal static class WinogradConv
     /// </summary>
     public static Tensor Forward(Tensor kernel, Tensor? bias, Tensor input, int padRows, int padColumns, bool? channelsLast = null)
     {
+        KernelUse.CountWinograd();
         using var scope = NewDisposeScope();
         var (batch, height, width) = ((int)input.shape[0], (int)input.shape[2], (int)input.shape[3]);
         var (inputs, outputs) = ((int)kernel.shape[1], (int)kernel.shape[2]);

@@ -35,6 +35,7 @@ internal sealed class AutoencoderKLCodec(AutoencoderKL vae) : ILatentAutoencoder
             foreach (var (name, target) in upcast.state_dict()) target.copy_(source[name]);
         }
         CircularConvolutions.CopyPadding(_vae, upcast); // a tiled job goes on tiled
+        KernelSelection.Copy(_vae, upcast); // and on the kernels it asked for
         _vae.Dispose();
         _vae = upcast;
     }

@@ -28,6 +28,9 @@ internal sealed record StableDiffusionComponents(
     /// <summary>AUTOMATIC1111's SD1 conditioning on the same tokenizer and text encoder (prompt syntax A1111).</summary>
     internal A1111TextEncoder? A1111TextEncoder { get; init; }
 
-    /// <summary>The models whose convolutions tiling makes circular (UNet and VAE); null for components without them (tiling is then refused).</summary>
-    internal Func<IEnumerable<TorchSharp.torch.nn.Module>>? TileableModels { get; init; }
+    /// <summary>
+    /// The UNet and the VAE, asked for at each use (a run may rebuild the VAE): the models whose convolutions tiling makes
+    /// circular and whose kernels a request selects. Null for components without them (tiling is then refused).
+    /// </summary>
+    internal Func<IEnumerable<TorchSharp.torch.nn.Module>>? UNetAndVae { get; init; }
 }

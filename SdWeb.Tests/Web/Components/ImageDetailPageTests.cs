@@ -11,6 +11,7 @@ using SdWeb.Components.Pages;
 using SdWeb.Data;
 using SdWeb.Engine.Imaging;
 using SdWeb.Engine.Networks;
+using SdWeb.Engine.Pipelines;
 using SdWeb.Engine.Pipelines.Validation;
 using SdWeb.Gallery;
 using SdWeb.Generation;
@@ -77,7 +78,7 @@ public sealed class ImageDetailPageTests : MudComponentTest
         Assert.Equal("a fox <b>bold</b>", page.Find("#detail-prompt").TextContent);
         Assert.Empty(page.FindAll("#detail-prompt b"));
         var table = page.Find(".detail-table").TextContent;
-        foreach (var expected in new[] { "blurry", "77", "20", "7.5", "Euler a", "64 × 48", "model-a", "abc1234567", "cpu, fp32, 3.0 s", "alice" })
+        foreach (var expected in new[] { "blurry", "77", "20", "7.5", "Euler a", "64 × 48", "model-a", "abc1234567", "cpu, fp32, Winograd convolutions, 3.0 s", "alice" })
             Assert.Contains(expected, table);
         Assert.Equal($"generate?from={_image.Id}", page.Find("#reuse").GetAttribute("href"));
         Assert.Equal($"api/images/{_image.Id}?download=true", page.Find("#download").GetAttribute("href"));
@@ -160,16 +161,19 @@ public sealed class ImageDetailPageTests : MudComponentTest
     }
 
     [Fact]
-    public async Task AReproductionWithOtherPixelsSaysTheyDiffer()
+    public async Task AReproductionWithOtherPixelsSaysTheyDifferAndWhatRanEach()
     {
         var job = await _bed.AddJobAsync("a fox <b>bold</b>", 77, reproduces: _image.Id);
         using var other = ImageStoreBed.Pattern(78);
-        var copy = _bed.Store.Save(job, ImageStoreBed.Result(job, other)).Single();
+        var result = ImageStoreBed.Result(job, other);
+        var copy = _bed.Store.Save(job, result with { Parameters = result.Parameters with { Kernels = KernelChoice.Libtorch } }).Single();
 
         var page = RenderPage(copy.Id);
 
-        Assert.Contains("Reproduction of", page.Find(".reproduction-note").TextContent);
-        Assert.Contains("the pixels differ", page.Find(".reproduction-note").TextContent);
+        Assert.Equal("cpu, fp32, libtorch's kernels, 3.0 s", page.Find("#ran-on").TextContent);
+        var note = page.Find(".reproduction-note").TextContent;
+        Assert.Contains("Reproduction of", note);
+        Assert.Contains("the pixels differ: the original ran on cpu, fp32, Winograd convolutions, this one on cpu, fp32, libtorch's kernels.", note);
     }
 
     [Fact]

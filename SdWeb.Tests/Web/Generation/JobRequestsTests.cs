@@ -41,6 +41,7 @@ public sealed class JobRequestsTests
             Hires = new HiresFix { Upscaler = HiresUpscaler.Lanczos, Scale = 1.5, Steps = 7, Denoise = 0.4 },
             Subseed = 7,
             SubseedStrength = 0.3,
+            Kernels = "libtorch",
             Plot = new XyzPlot { X = new XyzAxis(XyzAxisKind.Seed, "1-3") },
         };
 

@@ -19,6 +19,9 @@ public sealed class FakePipeline(string modelName) : IImagePipeline
 
     public ModelDescriptor Model { get; } = new(modelName, "/models/" + modelName, "abcdef1234", "cpu", "fp32");
 
+    /// <summary>What it runs unless a request asks otherwise: fp32 on a CPU with SdWeb's Winograd convolutions.</summary>
+    public static KernelChoice OwnKernels { get; } = new(Winograd: true, Bf16Attention: false);
+
     public int CountTokens(string prompt) => prompt.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length;
 
     public GenerationResult Generate(GenerationRequest request, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
@@ -38,6 +41,7 @@ public sealed class FakePipeline(string modelName) : IImagePipeline
         {
             Subseed = request.SubseedStrength > 0 ? request.Subseed : null,
             SubseedStrength = request.SubseedStrength,
+            Kernels = request.Kernels ?? OwnKernels,
         };
         return new GenerationResult([new GeneratedImage(image, request.Prompts[0], "", 0)], parameters, TimeSpan.FromSeconds(1));
     }

@@ -55,7 +55,8 @@ public sealed class ImageStoreBed : IDisposable
     public static GenerationResult Result(GenerationJob job, params Image<Rgb24>[] images) => new(
         images.Select((image, i) => new GeneratedImage(image, job.Prompt, job.NegativePrompt, i)).ToList(),
         new GenerationParameters("model-a-engine-name", "abc1234567", job.Sampler, job.Steps, job.CfgScale, job.Seed ?? 0,
-            images[0].Width, images[0].Height, images.Length, job.Strength, "fp32", "cpu", "test"),
+            images[0].Width, images[0].Height, images.Length, job.Strength, "fp32", "cpu", "test")
+        { Kernels = FakePipeline.OwnKernels },
         TimeSpan.FromSeconds(3));
 
     /// <summary>A 64×48 image whose pixels are a function of <paramref name="seed"/>.</summary>

@@ -337,6 +337,9 @@ namespace SdWeb.Data.Migrations.Postgres
                     b.Property<bool>("InvertMask")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("Kernels")
+                        .HasColumnType("text");
+
                     b.Property<DateTime?>("LeaseExpiresAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -505,6 +508,9 @@ namespace SdWeb.Data.Migrations.Postgres
 
                     b.Property<Guid?>("JobId")
                         .HasColumnType("uuid");
+
+                    b.Property<string>("Kernels")
+                        .HasColumnType("text");
 
                     b.Property<string>("Loras")
                         .IsRequired()

@@ -328,6 +328,9 @@ namespace SdWeb.Data.Migrations.Sqlite
                     b.Property<bool>("InvertMask")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Kernels")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("LeaseExpiresAt")
                         .HasColumnType("TEXT");
 
@@ -492,6 +495,9 @@ namespace SdWeb.Data.Migrations.Sqlite
                         .HasColumnType("INTEGER");
 
                     b.Property<Guid?>("JobId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kernels")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Loras")
