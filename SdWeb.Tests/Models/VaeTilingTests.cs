@@ -1,6 +1,7 @@
 using SdWeb.Engine.Devices;
 using SdWeb.Engine.Loading.RandomModels;
 using SdWeb.Engine.Models.Vae;
+using SdWeb.Tests.Support;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 
@@ -35,8 +36,8 @@ public sealed class VaeTilingTests(ITestOutputHelper output)
     {
         // Nearest ×8 upsampling sees no neighbours, so each tile's output is exactly its part of the whole one and every
         // cross-fade blends equal values: any misplaced tile, crop or fade shows as a difference.
-        manual_seed(13);
-        using var latents = randn(1, 4, height, width);
+        using var random = new SeededRandom(13);
+        using var latents = random.Randn(1, 4, height, width);
         Tensor Upsample(Tensor t) => nn.functional.interpolate(t, scale_factor: [8, 8], mode: InterpolationMode.Nearest);
         using var whole = Upsample(latents);
         using var tiled = VaeTiling.Map(latents, 64, VaeTiling.ImageTile, Upsample);

@@ -23,9 +23,9 @@ public sealed class WinogradFidelityTests(ITestOutputHelper output)
     public void Sd15VaeDecode()
     {
         using var vae = VaeTilingTests.RandomSd15Vae(seed: 13);
-        manual_seed(13);
+        using var random = new SeededRandom(13);
         // 32² latents: the 512-channel blocks at 64² and the 256-channel ones at 128² take Winograd.
-        using var latents = randn(1, 4, 32, 32) * 5.5;
+        using var latents = random.Randn(1, 4, 32, 32) * 5.5;
 
         using var winograd = vae.Decode(latents);
         using var direct = vae.DecodeRecordingGradients(latents);
@@ -37,8 +37,8 @@ public sealed class WinogradFidelityTests(ITestOutputHelper output)
     public void AskedForLibtorchsConvolutionsTheDecodeIsTheDirectOneBitForBit()
     {
         using var vae = VaeTilingTests.RandomSd15Vae(seed: 13, ModelPlacement.CpuFloat32 with { LibtorchConvolutions = true });
-        manual_seed(13);
-        using var latents = randn(1, 4, 32, 32) * 5.5;
+        using var random = new SeededRandom(13);
+        using var latents = random.Randn(1, 4, 32, 32) * 5.5;
 
         using var decoded = vae.Decode(latents);
         using var direct = vae.DecodeRecordingGradients(latents);
@@ -49,11 +49,11 @@ public sealed class WinogradFidelityTests(ITestOutputHelper output)
     [Fact]
     public void Sd15ShapedUNet()
     {
-        using var unet = new UNet2DConditionModel(BFloat16FidelityTests.Sd15ShapedUNetConfig, ModelPlacement.CpuFloat32);
-        manual_seed(14);
+        using var random = new SeededRandom(14);
+        using var unet = random.Initialise(new UNet2DConditionModel(BFloat16FidelityTests.Sd15ShapedUNetConfig, ModelPlacement.CpuFloat32));
         // 64² latents, batch 2 (CFG): the 320-channel convolutions at 64² take Winograd, the 640-channel ones at 32² do not.
-        using var sample = randn(2, 4, 64, 64);
-        using var context = randn(2, 77, 768);
+        using var sample = random.Randn(2, 4, 64, 64);
+        using var context = random.Randn(2, 77, 768);
         using var timestep = tensor(500f);
 
         using var winograd = unet.forward(sample, timestep, context);

@@ -42,7 +42,7 @@ public sealed class LoraFileTests(TinySdWithWeightsFixture fixture) : IClassFixt
     {
         using var dir = new TempDir();
         var path = dir["diffusers.safetensors"];
-        torch.manual_seed(7);
+        using var random = new SeededRandom(7);
         // diffusers key → the model parameter it changes, in the three diffusers layouts (LoRA layers, PEFT, attention processors).
         var layers = new (string Key, string Parameter, long Out, long In, long[] Kernel)[]
         {
@@ -58,8 +58,8 @@ public sealed class LoraFileTests(TinySdWithWeightsFixture fixture) : IClassFixt
             var (downKey, upKey) = key.EndsWith("lora_A") ? (key + ".weight", key[..^1] + "B.weight")
                 : key.EndsWith("_lora") ? (key + ".down.weight", key + ".up.weight")
                 : (key + ".down.weight", key + ".up.weight");
-            tensors[downKey] = torch.randn([3, inDim, .. kernel]);
-            tensors[upKey] = torch.randn([outDim, 3, .. kernel]);
+            tensors[downKey] = random.Randn([3, inDim, .. kernel]);
+            tensors[upKey] = random.Randn([outDim, 3, .. kernel]);
             matrices.Add((downKey, upKey));
             tensors[key.Replace(".lora_A", "").Replace(".lora_linear_layer", "").Replace(".lora", "").Replace("_lora", "") + ".alpha"] = torch.tensor(1.5f);
         }
@@ -87,10 +87,10 @@ public sealed class LoraFileTests(TinySdWithWeightsFixture fixture) : IClassFixt
     {
         using var dir = new TempDir();
         var path = dir["locon.safetensors"];
-        torch.manual_seed(11);
+        using var random = new SeededRandom(11);
         // A1111's network_lora: down [r, in, 3, 3], up [out, r, 1, 1]; ΔW = (up [out, r] @ down [r, in·9]) reshaped.
-        var down = torch.randn(2, 32, 3, 3);
-        var up = torch.randn(32, 2, 1, 1);
+        var down = random.Randn(2, 32, 3, 3);
+        var up = random.Randn(32, 2, 1, 1);
         SafeTensorsFile.Write(path, new Dictionary<string, torch.Tensor>
         {
             ["lora_unet_down_blocks_0_resnets_0_conv1.lora_down.weight"] = down,

@@ -27,9 +27,9 @@ public sealed class KernelSelectionTests
     {
         using var vae = VaeTilingTests.RandomSd15Vae(seed: 13); // Winograd where it applies
         using var rebuilt = VaeTilingTests.RandomSd15Vae(seed: 13);
-        manual_seed(13);
+        using var random = new SeededRandom(13);
         // 32² latents: the 512-channel blocks at 64² and the 256-channel ones at 128² take Winograd.
-        using var latents = randn(1, 4, 32, 32) * 5.5;
+        using var latents = random.Randn(1, 4, 32, 32) * 5.5;
         var before = KernelUse.Now();
         using var winograd = vae.Decode(latents);
         Assert.Equal(new KernelChoice(WinogradLoads, Bf16Attention: false), KernelUse.Since(before));

@@ -13,10 +13,10 @@ public sealed class AttentionTests
     public void CrossAttentionSplitsTheWidthIntoHeads()
     {
         const int heads = 4, dimHead = 4, queryDim = 16, contextDim = 8;
-        manual_seed(3);
-        using var attention = new Attention(queryDim, contextDim, heads, dimHead, bias: false, ModelPlacement.CpuFloat32);
-        using var x = randn(2, 5, queryDim);
-        using var context = randn(2, 3, contextDim);
+        using var random = new SeededRandom(3);
+        using var attention = random.Initialise(new Attention(queryDim, contextDim, heads, dimHead, bias: false, ModelPlacement.CpuFloat32));
+        using var x = random.Randn(2, 5, queryDim);
+        using var context = random.Randn(2, 3, contextDim);
         var p = attention.named_parameters().ToDictionary(kv => kv.name, kv => kv.parameter);
         using var _ = no_grad();
 
@@ -53,15 +53,15 @@ public sealed class AttentionTests
     [Fact]
     public void BFloat16GroupNormIsTheExactNormToWithinOneBf16Ulp()
     {
-        manual_seed(3);
+        using var random = new SeededRandom(3);
         using var norm = new Float32GroupNorm(4, 16, 1e-6, new ModelPlacement(CPU, ScalarType.BFloat16));
         using (no_grad())
         {
-            norm.state_dict()["weight"].uniform_(0.5, 1.5);
-            norm.state_dict()["bias"].uniform_(-1, 1);
+            norm.state_dict()["weight"].uniform_(0.5, 1.5, random.Generator);
+            norm.state_dict()["bias"].uniform_(-1, 1, random.Generator);
         }
         // An offset large against the spread is where a norm computed in bf16 loses its digits.
-        using var input = (randn(2, 16, 5, 5) + 30).to(ScalarType.BFloat16);
+        using var input = (random.Randn(2, 16, 5, 5) + 30).to(ScalarType.BFloat16);
 
         using var actual = norm.forward(input);
 

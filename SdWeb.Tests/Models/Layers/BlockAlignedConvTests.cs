@@ -1,4 +1,5 @@
 using SdWeb.Engine.Models.Layers;
+using SdWeb.Tests.Support;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -20,10 +21,10 @@ public sealed class BlockAlignedConvTests
     public void RecordedGradientsEqualTheFloat64Convolutions(int outputs)
     {
         using var scope = NewDisposeScope();
-        manual_seed(21);
-        using var conv = nn.Conv2d(64, outputs, 3, padding: 1);
-        var input = randn(16, 64, 8, 8);
-        var target = randn(16, outputs, 8, 8);
+        using var random = new SeededRandom(21);
+        using var conv = random.Initialise(nn.Conv2d(64, outputs, 3, padding: 1));
+        var input = random.Randn(16, 64, 8, 8);
+        var target = random.Randn(16, outputs, 8, 8);
 
         var recorded = input.clone().requires_grad_();
         (conv.RunInInputDType(recorded) - target).pow(2).sum().backward();
@@ -41,9 +42,9 @@ public sealed class BlockAlignedConvTests
     public void RecordingGradientsChangesNoOutputValue()
     {
         using var scope = NewDisposeScope();
-        manual_seed(22);
-        using var conv = nn.Conv2d(64, 4, 3, padding: 1);
-        var input = randn(16, 64, 8, 8);
+        using var random = new SeededRandom(22);
+        using var conv = random.Initialise(nn.Conv2d(64, 4, 3, padding: 1));
+        var input = random.Randn(16, 64, 8, 8);
         Tensor inference;
         using (no_grad()) inference = conv.RunInInputDType(input);
 

@@ -16,9 +16,9 @@ public sealed class FeedForwardTests
     public void ChunkedOverTheTokensItIsTheWholeGegluFeedForward()
     {
         const int dim = 8;
-        manual_seed(5);
-        using var ff = new FeedForward(dim, ModelPlacement.CpuFloat32);
-        using var x = randn(2, 2 * FeedForward.ChunkTokens + 300, dim);
+        using var random = new SeededRandom(5);
+        using var ff = random.Initialise(new FeedForward(dim, ModelPlacement.CpuFloat32));
+        using var x = random.Randn(2, 2 * FeedForward.ChunkTokens + 300, dim);
         var p = ff.named_parameters().ToDictionary(kv => kv.name, kv => kv.parameter);
         using var _ = no_grad();
 

@@ -1,5 +1,6 @@
 using SdWeb.Engine.Devices;
 using SdWeb.Engine.Models.Layers;
+using SdWeb.Tests.Support;
 using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
@@ -27,10 +28,10 @@ public sealed class Float32NormTests(ITestOutputHelper output)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        manual_seed(13);
+        using var random = new SeededRandom(13);
         using var norm = new Float32GroupNorm(8, 32, 1e-6, ModelPlacement.CpuFloat32);
-        Randomize(norm);
-        var input = (randn(2, 32, 12, 10) * 3 + 5).to(ScalarType.BFloat16);
+        Randomize(norm, random);
+        var input = (random.Randn(2, 32, 12, 10) * 3 + 5).to(ScalarType.BFloat16);
         if (channelsLast) input = input.ToChannelsLast();
         var expected = nn.functional.group_norm(input.to(ScalarType.Float32), 8, norm.get_parameter("weight"), norm.get_parameter("bias"), 1e-6);
 
@@ -46,10 +47,10 @@ public sealed class Float32NormTests(ITestOutputHelper output)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        manual_seed(14);
+        using var random = new SeededRandom(14);
         using var norm = new Float32LayerNorm(48, 1e-5, ModelPlacement.CpuFloat32);
-        Randomize(norm);
-        var input = (randn(2, 77, 48) * 3 + 5).to(ScalarType.BFloat16);
+        Randomize(norm, random);
+        var input = (random.Randn(2, 77, 48) * 3 + 5).to(ScalarType.BFloat16);
         var expected = nn.functional.layer_norm(input.to(ScalarType.Float32), [48], norm.get_parameter("weight"), norm.get_parameter("bias"), 1e-5);
 
         var actual = norm.forward(input);
@@ -58,9 +59,9 @@ public sealed class Float32NormTests(ITestOutputHelper output)
         AssertRoundingOf(expected, actual);
     }
 
-    private static void Randomize(nn.Module norm)
+    private static void Randomize(nn.Module norm, SeededRandom random)
     {
-        foreach (var (_, parameter) in norm.named_parameters()) parameter.copy_(randn_like(parameter));
+        foreach (var (_, parameter) in norm.named_parameters()) parameter.copy_(random.Randn(parameter.shape));
     }
 
     /// <summary>Every element of <paramref name="actual"/> is <paramref name="expected"/>'s rounded to bf16, up to float32 noise.</summary>

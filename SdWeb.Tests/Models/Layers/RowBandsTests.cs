@@ -25,11 +25,11 @@ public sealed class RowBandsTests(ITestOutputHelper output)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        manual_seed(3);
-        using var resnet = new ResnetBlock2D(inChannels, outChannels, tembChannels: null, groups: 16, eps: 1e-6, "silu",
-            outputScaleFactor: 1.0, ModelPlacement.CpuFloat32);
-        RandomiseNorms(resnet);
-        var input = randn(2, inChannels, 13, 11) * 3 + 1;
+        using var random = new SeededRandom(3);
+        using var resnet = random.Initialise(new ResnetBlock2D(inChannels, outChannels, tembChannels: null, groups: 16, eps: 1e-6, "silu",
+            outputScaleFactor: 1.0, ModelPlacement.CpuFloat32));
+        RandomiseNorms(resnet, random);
+        var input = random.Randn(2, inChannels, 13, 11) * 3 + 1;
         if (channelsLast) input = input.ToChannelsLast();
         var expected = resnet.forward(input, null);
 
@@ -57,11 +57,11 @@ public sealed class RowBandsTests(ITestOutputHelper output)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        manual_seed(3);
-        using var resnet = new ResnetBlock2D(inChannels, outChannels, tembChannels: null, groups: 16, eps: 1e-6, "silu",
-            outputScaleFactor: 1.0, ModelPlacement.CpuBFloat16Compute);
-        RandomiseNorms(resnet);
-        var input = ((randn(2, inChannels, 13, 11) + arange(13).view(1, 1, 13, 1) * 0.3) * 3 + 1).to(ScalarType.BFloat16).ToChannelsLast();
+        using var random = new SeededRandom(3);
+        using var resnet = random.Initialise(new ResnetBlock2D(inChannels, outChannels, tembChannels: null, groups: 16, eps: 1e-6, "silu",
+            outputScaleFactor: 1.0, ModelPlacement.CpuBFloat16Compute));
+        RandomiseNorms(resnet, random);
+        var input = ((random.Randn(2, inChannels, 13, 11) + arange(13).view(1, 1, 13, 1) * 0.3) * 3 + 1).to(ScalarType.BFloat16).ToChannelsLast();
         var expected = resnet.forward(input, null);
 
         using var bands = RowBands.Split(input, bandCount);
@@ -81,9 +81,9 @@ public sealed class RowBandsTests(ITestOutputHelper output)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        manual_seed(4);
-        using var conv = nn.Conv2d(16, 24, 3, padding: 1);
-        var input = randn(2, 16, 7, 9);
+        using var random = new SeededRandom(4);
+        using var conv = random.Initialise(nn.Conv2d(16, 24, 3, padding: 1));
+        var input = random.Randn(2, 16, 7, 9);
         if (channelsLast) input = input.ToChannelsLast();
         var upsampled = nn.functional.interpolate(input, scale_factor: [2.0, 2.0], mode: InterpolationMode.Nearest);
         var expected = conv.forward(upsampled);
@@ -101,12 +101,12 @@ public sealed class RowBandsTests(ITestOutputHelper output)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        manual_seed(5);
+        using var random = new SeededRandom(5);
         using var norm = new Float32GroupNorm(8, 32, 1e-6, ModelPlacement.CpuFloat32);
-        norm.get_parameter("weight")!.copy_(randn(32));
-        norm.get_parameter("bias")!.copy_(randn(32));
+        norm.get_parameter("weight")!.copy_(random.Randn(32));
+        norm.get_parameter("bias")!.copy_(random.Randn(32));
         // Bands with different means, so per-band statistics would be visibly wrong.
-        var input = (randn(2, 32, 12, 5) + arange(12).view(1, 1, 12, 1)).ToChannelsLast();
+        var input = (random.Randn(2, 32, 12, 5) + arange(12).view(1, 1, 12, 1)).ToChannelsLast();
         var expected = nn.functional.group_norm(input, 8, norm.get_parameter("weight")!, norm.get_parameter("bias")!, 1e-6);
 
         using var bands = RowBands.Split(input, 5);
@@ -125,12 +125,12 @@ public sealed class RowBandsTests(ITestOutputHelper output)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        manual_seed(5);
+        using var random = new SeededRandom(5);
         using var norm = new Float32GroupNorm(32, 128, 1e-6, ModelPlacement.CpuBFloat16Compute);
         var (weight, bias) = (norm.get_parameter("weight")!, norm.get_parameter("bias")!);
-        weight.copy_(randn(128));
-        bias.copy_(randn(128));
-        var input = (randn(1, 128, 128, 128) * 3 + 1).to(ScalarType.BFloat16).ToChannelsLast();
+        weight.copy_(random.Randn(128));
+        bias.copy_(random.Randn(128));
+        var input = (random.Randn(1, 128, 128, 128) * 3 + 1).to(ScalarType.BFloat16).ToChannelsLast();
         var exact = nn.functional.group_norm(input.to(ScalarType.Float64), 32, weight.to(ScalarType.Float64),
             bias.to(ScalarType.Float64), 1e-6).to(ScalarType.BFloat16);
 
@@ -149,12 +149,12 @@ public sealed class RowBandsTests(ITestOutputHelper output)
         output.WriteLine($"max |Δ| {error:E3} (output std {expected.std().item<float>():F3})");
     }
 
-    private static void RandomiseNorms(nn.Module module)
+    private static void RandomiseNorms(nn.Module module, SeededRandom random)
     {
         foreach (var norm in module.modules().OfType<Float32GroupNorm>())
         {
-            norm.get_parameter("weight")!.copy_(rand(norm.get_parameter("weight")!.shape) + 0.5);
-            norm.get_parameter("bias")!.copy_(randn(norm.get_parameter("bias")!.shape));
+            norm.get_parameter("weight")!.copy_(random.Rand(norm.get_parameter("weight")!.shape) + 0.5);
+            norm.get_parameter("bias")!.copy_(random.Randn(norm.get_parameter("bias")!.shape));
         }
     }
 }

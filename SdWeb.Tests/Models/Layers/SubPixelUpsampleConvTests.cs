@@ -1,4 +1,5 @@
 using SdWeb.Engine.Models.Layers;
+using SdWeb.Tests.Support;
 using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
@@ -21,10 +22,10 @@ public sealed class SubPixelUpsampleConvTests(ITestOutputHelper output)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        manual_seed(2);
-        using var conv = nn.Conv2d(32, 24, 3, padding: 1);
+        using var random = new SeededRandom(2);
+        using var conv = random.Initialise(nn.Conv2d(32, 24, 3, padding: 1));
         conv.padding_mode = padding;
-        var input = randn(2, 32, 7, 9);
+        var input = random.Randn(2, 32, 7, 9);
         if (channelsLast) input = input.ToChannelsLast();
         var upsampled = nn.functional.interpolate(input, scale_factor: [2.0, 2.0], mode: InterpolationMode.Nearest);
         var expected = conv.forward(upsampled);

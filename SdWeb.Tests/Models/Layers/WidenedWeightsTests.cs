@@ -20,9 +20,9 @@ public sealed class WidenedWeightsTests(ITestOutputHelper output)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        manual_seed(6);
-        using var conv = nn.Conv2d(2560, 1280, 3, padding: 1, dtype: ScalarType.BFloat16);
-        var input = randn(2, 2560, 5, 4);
+        using var random = new SeededRandom(6);
+        using var conv = random.Initialise(nn.Conv2d(2560, 1280, 3, padding: 1, dtype: ScalarType.BFloat16));
+        var input = random.Randn(2, 2560, 5, 4);
         var expected = nn.functional.conv2d(input, conv.weight!.to(ScalarType.Float32), conv.bias!.to(ScalarType.Float32), padding: [1, 1]);
 
         var actual = conv.RunInInputDType(input);
@@ -35,9 +35,9 @@ public sealed class WidenedWeightsTests(ITestOutputHelper output)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        manual_seed(7);
-        using var linear = nn.Linear(1280, 10240, dtype: ScalarType.BFloat16);
-        var input = randn(2, 9, 1280);
+        using var random = new SeededRandom(7);
+        using var linear = random.Initialise(nn.Linear(1280, 10240, dtype: ScalarType.BFloat16));
+        var input = random.Randn(2, 9, 1280);
         var expected = nn.functional.linear(input, linear.weight!.to(ScalarType.Float32), linear.bias!.to(ScalarType.Float32));
 
         var actual = linear.RunInInputDType(input);

@@ -1,5 +1,6 @@
 using SdWeb.Engine.Kernels;
 using SdWeb.Engine.Models.Layers;
+using SdWeb.Tests.Support;
 using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
@@ -38,10 +39,10 @@ public sealed class WinogradConvTests(ITestOutputHelper output)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        manual_seed(5);
-        using var conv = nn.Conv2d(256, 272, 3, padding: 1);
+        using var random = new SeededRandom(5);
+        using var conv = random.Initialise(nn.Conv2d(256, 272, 3, padding: 1));
         conv.padding_mode = padding;
-        var input = randn(2, 256, height, width);
+        var input = random.Randn(2, 256, height, width);
         if (channelsLast) input = input.ToChannelsLast();
         Assert.True(WinogradConv.Applies(conv, input));
         var direct = conv.forward(input);
@@ -59,9 +60,9 @@ public sealed class WinogradConvTests(ITestOutputHelper output)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        manual_seed(6);
-        using var conv = nn.Conv2d(256, 256, 3, padding: 1);
-        var input = randn(1, 256, 64, 64).ToChannelsLast();
+        using var random = new SeededRandom(6);
+        using var conv = random.Initialise(nn.Conv2d(256, 256, 3, padding: 1));
+        var input = random.Randn(1, 256, 64, 64).ToChannelsLast();
 
         var viaLayer = conv.RunInInputDType(input, winograd: true);
         var notAllowed = conv.RunInInputDType(input, winograd: false);
@@ -77,9 +78,9 @@ public sealed class WinogradConvTests(ITestOutputHelper output)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        manual_seed(7);
-        using var conv = nn.Conv2d(256, 256, 3, padding: 1);
-        var map = randn(1, 256, 40, 64).ToChannelsLast();
+        using var random = new SeededRandom(7);
+        using var conv = random.Initialise(nn.Conv2d(256, 256, 3, padding: 1));
+        var map = random.Randn(1, 256, 40, 64).ToChannelsLast();
         var exact = Float64(conv, map);
         var direct = conv.forward(map);
         using var kernel = WinogradConv.Kernel(conv.weight!);
@@ -96,9 +97,9 @@ public sealed class WinogradConvTests(ITestOutputHelper output)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
-        manual_seed(8);
-        using var conv = nn.Conv2d(256, 256, 3, padding: 1, dtype: ScalarType.BFloat16);
-        var input = randn(1, 256, 64, 64).ToChannelsLast();
+        using var random = new SeededRandom(8);
+        using var conv = random.Initialise(nn.Conv2d(256, 256, 3, padding: 1, dtype: ScalarType.BFloat16));
+        var input = random.Randn(1, 256, 64, 64).ToChannelsLast();
         using var wide = nn.Conv2d(256, 256, 3, padding: 1);
         wide.weight!.copy_(conv.weight!);
         wide.bias!.copy_(conv.bias!);
