@@ -115,11 +115,8 @@ internal sealed partial class StableDiffusionPipeline : IImagePipeline
     }
 
     private KernelSelection? KernelsFor(GenerationRequest request) => _components.UNetAndVae is { } models
-        ? KernelSelection.For(models, _components.Placement, RunPlacement(request))
+        ? KernelSelection.For(models, _components.Placement, KernelSelection.Allowing(_components.Placement, request.Kernels))
         : null;
-
-    /// <summary>The placement with the kernels the request asks for (a reproduction: the original's).</summary>
-    private ModelPlacement RunPlacement(GenerationRequest request) => KernelSelection.Allowing(_components.Placement, request.Kernels);
 
     private DiffusionRun Sample(GenerationRequest request, long seed, IReadOnlyList<TextualInversionEmbedding> embeddings, torch.Generator generator, IProgress<StepProgress>? progress, CancellationToken cancellationToken)
     {

@@ -60,7 +60,7 @@ public sealed class BFloat16FidelityTests(ITestOutputHelper output)
         using var sample = random.Randn(2, 4, 16, 16);
         using var context = random.Randn(2, 77, 768);
         using var timestep = tensor(500f);
-        var error = CompareUNet(mode, p => new UNet2DConditionModel(Sd15ShapedUNetConfig, p), sample, timestep, context, random.Initialise);
+        var error = CompareUNet(mode, p => random.Initialise(new UNet2DConditionModel(Sd15ShapedUNetConfig, p)), sample, timestep, context);
         AssertFaithful(mode, error, "SD 1.5-shaped UNet, 16x16 latents");
     }
 
@@ -84,7 +84,7 @@ public sealed class BFloat16FidelityTests(ITestOutputHelper output)
         using var random = new SeededRandom(7);
         // Latents as the pipeline hands them to the VAE: unit-variance latents divided by the scaling factor 0.18215.
         using var latents = random.Randn(1, 4, 8, 8) * 5.5;
-        AssertFaithful(mode, CompareDecode(mode, p => new AutoencoderKL(new AutoencoderKLConfig(), p), latents, random.Initialise),
+        AssertFaithful(mode, CompareDecode(mode, p => random.Initialise(new AutoencoderKL(new AutoencoderKLConfig(), p)), latents),
             "SD 1.5 VAE decode, 8x8 latents");
     }
 
@@ -145,14 +145,10 @@ public sealed class BFloat16FidelityTests(ITestOutputHelper output)
         Assert.True(bandedError <= wholeError * 1.05, $"{mode}: row bands {bandedError:E3} from fp32, whole maps {wholeError:E3}");
     }
 
-    /// <summary>
-    /// Builds the model in fp32 (its weights drawn again by <paramref name="initialise"/> if given), copies its weights
-    /// into a bf16 build, runs both on the same inputs.
-    /// </summary>
-    private static double CompareUNet(string mode, Func<ModelPlacement, UNet2DConditionModel> build, Tensor sample, Tensor timestep,
-        Tensor context, Func<UNet2DConditionModel, UNet2DConditionModel>? initialise = null)
+    /// <summary>Builds the model in fp32, copies its weights into a bf16 build, runs both on the same inputs.</summary>
+    private static double CompareUNet(string mode, Func<ModelPlacement, UNet2DConditionModel> build, Tensor sample, Tensor timestep, Tensor context)
     {
-        using var fp32 = (initialise ?? (m => m))(build(ModelPlacement.CpuFloat32));
+        using var fp32 = build(ModelPlacement.CpuFloat32);
         using var bf16 = build(Modes[mode].Placement);
         CopyWeights(fp32, bf16);
         using var expected = fp32.forward(sample, timestep, context);
@@ -163,10 +159,9 @@ public sealed class BFloat16FidelityTests(ITestOutputHelper output)
         return TensorAssert.RelativeL2(expected, actual);
     }
 
-    private static double CompareDecode(string mode, Func<ModelPlacement, AutoencoderKL> build, Tensor latents,
-        Func<AutoencoderKL, AutoencoderKL>? initialise = null)
+    private static double CompareDecode(string mode, Func<ModelPlacement, AutoencoderKL> build, Tensor latents)
     {
-        using var fp32 = (initialise ?? (m => m))(build(ModelPlacement.CpuFloat32));
+        using var fp32 = build(ModelPlacement.CpuFloat32);
         using var bf16 = build(Modes[mode].Placement);
         CopyWeights(fp32, bf16);
         using var expected = fp32.Decode(latents);

@@ -74,15 +74,8 @@ public sealed class VaeTilingTests(ITestOutputHelper output)
     /// <summary>The SD 1.5 VAE with weights drawn as <c>models create-random --preset sd15</c> draws them.</summary>
     internal static AutoencoderKL RandomSd15Vae(long seed, ModelPlacement? placement = null)
     {
-        var vae = new AutoencoderKL(RandomModelPreset.Sd15.Vae, placement ?? ModelPlacement.CpuFloat32);
-        using var generator = new Generator((ulong)seed);
-        using var noGrad = no_grad();
-        foreach (var (name, parameter) in vae.named_parameters())
-        {
-            using var weight = RandomModelWriter.RandomWeight(name, parameter.shape, generator);
-            parameter.copy_(weight);
-        }
-        return vae;
+        using var random = new SeededRandom((ulong)seed);
+        return random.DrawAsRandomModel(new AutoencoderKL(RandomModelPreset.Sd15.Vae, placement ?? ModelPlacement.CpuFloat32));
     }
 
     /// <summary>[-1, 1] → [0, 1], as the pipeline turns a decode into pixels.</summary>

@@ -1,3 +1,4 @@
+using SdWeb.Engine.Loading.RandomModels;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -35,6 +36,18 @@ internal sealed class SeededRandom(ulong seed) : IDisposable
             using var scope = NewDisposeScope();
             var bound = 1 / Math.Sqrt(weight.shape.Skip(1).Aggregate(1L, (fanIn, size) => fanIn * size));
             parameter.copy_(Rand(parameter.shape) * (2 * bound) - bound);
+        }
+        return module;
+    }
+
+    /// <summary>Draws <paramref name="module"/>'s weights again as <c>models create-random</c> draws them (<see cref="RandomModelWriter"/>).</summary>
+    public T DrawAsRandomModel<T>(T module) where T : nn.Module
+    {
+        using var noGrad = no_grad();
+        foreach (var (name, parameter) in module.named_parameters())
+        {
+            using var weight = RandomModelWriter.RandomWeight(name, parameter.shape, _generator);
+            parameter.copy_(weight);
         }
         return module;
     }
