@@ -13,11 +13,10 @@ namespace SdWeb.Engine.Devices;
 /// slower than fp32's, with that factor (null in results cached before screening existed).
 /// </param>
 internal sealed record CpuCalibrationResult(string Key, string Choice, Dictionary<string, double> MillisecondsByMode,
-    Dictionary<string, double> ErrorByMode, Dictionary<string, double>? ScreenedOut = null)
+    Dictionary<string, double> ErrorByMode, Dictionary<string, double>? ScreenedOut = null) : ICalibration
 {
     public ModelPlacement Placement => PlacementResolver.FromMode(torch.CPU, Choice);
 
-    /// <summary>One line for the log and for `bench`: the choice and the timings it was made from.</summary>
     public string Describe(string origin) =>
         $"auto dtype on this CPU: {Choice} ({origin}; estimated 512² UNet step " +
         string.Join(", ", CpuDTypeChoice.Modes.Where(MillisecondsByMode.ContainsKey).Select(m =>

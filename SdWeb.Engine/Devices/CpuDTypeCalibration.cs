@@ -6,31 +6,19 @@ namespace SdWeb.Engine.Devices;
 /// </summary>
 internal static class CpuDTypeCalibration
 {
-    public static CpuCalibrationResult Choose(EngineOptions options)
+    /// <summary>Where the dtype calibrations are cached, in <see cref="EngineOptions.CacheDir"/>.</summary>
+    public const string CacheFileName = "cpu-dtype-calibration.json";
+
+    /// <summary>The auto mode for a CPU running the attention and convolution kernels <paramref name="kernels"/> allows.</summary>
+    public static CpuCalibrationResult Choose(EngineOptions options, ModelPlacement kernels)
     {
-        var kernels = ModelPlacement.CpuFloat32 with
-        {
-            LibtorchAttention = PlacementResolver.LibtorchAttention(options),
-            LibtorchConvolutions = PlacementResolver.LibtorchConvolutions(options),
-        };
         var key = $"{MachineKey.Current()}, {CalibrationWorkload.Version}{(kernels.LibtorchAttention ? ", libtorch attention" : "")}"
             + (kernels.LibtorchConvolutions ? ", libtorch convolutions" : "");
         return Choose(options, key, k => Measure(k, kernels));
     }
 
-    internal static CpuCalibrationResult Choose(EngineOptions options, string key, Func<string, CpuCalibrationResult> measure)
-    {
-        var cache = options.CacheDir is null ? null : new CpuCalibrationCache(options.CacheDir);
-        if (cache?.Find(key) is { } cached)
-        {
-            options.Log?.Invoke(cached.Describe($"cached in {cache.FilePath}"));
-            return cached;
-        }
-        var measured = measure(key);
-        cache?.Save(measured);
-        options.Log?.Invoke(measured.Describe("measured now"));
-        return measured;
-    }
+    internal static CpuCalibrationResult Choose(EngineOptions options, string key, Func<string, CpuCalibrationResult> measure) =>
+        CalibrationCache<CpuCalibrationResult>.FindOrMeasure(options, CacheFileName, key, measure);
 
     /// <summary>
     /// Times the workload in every mode that screens within <see cref="CpuDTypeChoice.MaxScreeningSlowdown"/> of fp32 and

@@ -15,19 +15,26 @@ public sealed record EngineOptions
     /// <summary>Intra-op threads for the CPU (0 = libtorch's default).</summary>
     public int Threads { get; init; }
 
-    /// <summary>auto (bf16 attention on the CPU in SdWeb's AVX-512 BF16 kernel where the CPU has it) | libtorch (libtorch's everywhere)</summary>
+    /// <summary>
+    /// auto (bf16 attention on the CPU in SdWeb's AVX-512 BF16 kernel where the CPU has it and it raced faster than
+    /// libtorch's here) | sdweb (that kernel wherever it can run, unraced) | libtorch (libtorch's everywhere)
+    /// </summary>
     public string Attention { get; init; } = "auto";
 
     /// <summary>
-    /// auto (float32 3×3 convolutions of wide layers on large maps as SdWeb's Winograd on the CPU) | libtorch (libtorch's
-    /// everywhere: the numbers, bit for bit, of an engine before Winograd, and the A/B against it)
+    /// auto (float32 3×3 convolutions of wide layers on large maps as SdWeb's Winograd on the CPU, where it raced faster
+    /// than libtorch's here) | sdweb (Winograd wherever it applies, unraced) | libtorch (libtorch's everywhere: the
+    /// numbers, bit for bit, of an engine before Winograd, and the A/B against it)
     /// </summary>
     public string Convolutions { get; init; } = "auto";
 
     /// <summary>The <see cref="Attention"/> and <see cref="Convolutions"/> names, "auto" first: what the CLI, the app's settings and the engine accept.</summary>
-    public static IReadOnlyList<string> KernelNames { get; } = ["auto", "libtorch"];
+    public static IReadOnlyList<string> KernelNames { get; } = ["auto", "sdweb", "libtorch"];
 
-    /// <summary>A folder for what the engine measured on this machine (the CPU dtype calibration); null: measure at every start.</summary>
+    /// <summary><see cref="KernelNames"/> as messages list them.</summary>
+    public static string KernelNamesText => $"{string.Join(", ", KernelNames.SkipLast(1))} or {KernelNames[^1]}";
+
+    /// <summary>A folder for what the engine measured on this machine (the CPU dtype calibration and kernel race); null: measure in each process.</summary>
     public string? CacheDir { get; init; }
 
     /// <summary>Where the engine reports one-time decisions such as the auto dtype and the timings behind it; null: nowhere.</summary>

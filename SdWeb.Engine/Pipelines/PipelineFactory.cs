@@ -24,8 +24,8 @@ public sealed class PipelineFactory(EngineOptions options, GenerationLimits? lim
     {
         PlacementResolver.ApplyThreads(options);
         var placement = PlacementResolver.Resolve(options);
-        options.Log?.Invoke(PlacementResolver.DescribeAttention(placement));
-        options.Log?.Invoke(PlacementResolver.DescribeConvolutions(placement));
+        options.Log?.Invoke(PlacementResolver.DescribeAttention(placement, options));
+        options.Log?.Invoke(PlacementResolver.DescribeConvolutions(placement, options));
         using var source = ModelSource.Open(modelPath, placement, vaePath);
         var owned = new DisposableList();
         try

@@ -86,32 +86,48 @@ public class BenchCommandTests
         Assert.Matches(@"\nshare +unet: [0-9]+% of the conv (fp32|bf16) roofline", text);
         Assert.Matches(@"\nengine +auto dtype on this CPU: (fp32|bf16|bf16-compute) \(measured now; estimated 512² UNet step fp32 [0-9]+ ms, drift 0.0e0, bf16 [0-9]+ ms, drift .*threads, libtorch", text);
         Assert.True(File.Exists(Path.Combine(dataDir.Path, "cpu-dtype-calibration.json")));
+        Assert.Matches(@"\nengine +SdWeb's kernels on this CPU \((measured now|cached in [^)]*|raced earlier in this process)\): Winograd convolutions[ :]", text);
     }
 
-    /// <summary>bf16 attention runs in SdWeb's kernel where the CPU has AVX-512 BF16 (unless --attention libtorch), and the
-    /// bench says which ran, and which convolutions (bf16 compute: libtorch's).</summary>
+    /// <summary>bf16 attention runs in SdWeb's kernel where the CPU has AVX-512 BF16 and it won this machine's race (always with
+    /// --attention sdweb, never with libtorch), and the bench says which ran, and which convolutions (bf16 compute: libtorch's).</summary>
     [Theory]
     [InlineData("auto")]
+    [InlineData("sdweb")]
     [InlineData("libtorch")]
     public async Task SaysWhichAttentionRan(string attention)
     {
         var output = await BenchTinySdUNet("--dtype", "bf16-compute", "--attention", attention);
         var expected = attention == "libtorch" ? "libtorch's (asked for)"
-            : Bf16FlashAttention.IsAvailable ? "SdWeb's AVX-512 BF16 kernel" : $"libtorch's ({Bf16FlashAttention.WhyUnavailable})";
+            : !Bf16FlashAttention.IsAvailable ? $"libtorch's ({Bf16FlashAttention.WhyUnavailable})"
+            : attention == "auto" && RaceWinner(output, "bf16 attention") == "libtorch's" ? "libtorch's (SdWeb's bf16 kernel was not faster on this CPU)"
+            : "SdWeb's AVX-512 BF16 kernel";
         Assert.Contains($"\nengine            attention: {expected}\n", output);
         Assert.Contains("\nengine            convolutions: libtorch's (Winograd runs in float32 only)\n", output);
     }
 
-    /// <summary>In fp32 the bench says the convolutions are SdWeb's Winograd unless --convolutions libtorch asks for libtorch's.</summary>
+    /// <summary>In fp32 the convolutions are SdWeb's Winograd where it won this machine's race (always with --convolutions sdweb,
+    /// never with libtorch), and the bench says which.</summary>
     [Theory]
     [InlineData("auto")]
+    [InlineData("sdweb")]
     [InlineData("libtorch")]
     public async Task SaysWhichConvolutionsRan(string convolutions)
     {
         var output = await BenchTinySdUNet("--dtype", "fp32", "--convolutions", convolutions);
         var expected = convolutions == "libtorch" ? "libtorch's (asked for)"
-            : WinogradF43.IsAvailable ? "SdWeb's Winograd F(4×4, 3×3) for 3×3 layers of 256+ channels" : $"libtorch's ({WinogradF43.WhyUnavailable})";
+            : !WinogradF43.IsAvailable ? $"libtorch's ({WinogradF43.WhyUnavailable})"
+            : convolutions == "auto" && RaceWinner(output, "Winograd convolutions") == "libtorch's" ? "libtorch's (Winograd was not faster on this CPU)"
+            : "SdWeb's Winograd F(4×4, 3×3) for 3×3 layers of 256+ channels";
         Assert.Contains($"\nengine            convolutions: {expected}", output);
+    }
+
+    /// <summary>Which side won a kernel family's race, as the race's log line in the bench's output says.</summary>
+    private static string RaceWinner(string output, string family)
+    {
+        var race = Regex.Match(output, $@"\nengine +SdWeb's kernels on this CPU \((measured now|cached in [^)]*|raced earlier in this process)\): .*{family} [0-9]+ ms against libtorch's [0-9]+ ms \([0-9.]+×\): (Winograd|SdWeb's|libtorch's)");
+        Assert.True(race.Success, $"no race of {family} in:\n{output}");
+        return race.Groups[2].Value;
     }
 
     /// <summary>`bench --component unet` on tiny-sd at 64² on the CPU, one thread, one timed run, plus <paramref name="options"/>: its output.</summary>
@@ -129,8 +145,8 @@ public class BenchCommandTests
     [Theory]
     [InlineData("--component unet --generations 2", "--generations is for --pipeline.")]
     [InlineData("--pipeline --generations 0", "--generations must be at least 1, not 0.")]
-    [InlineData("--component unet --attention flash", "--attention must be auto or libtorch, not 'flash'.")]
-    [InlineData("--component unet --convolutions fft", "--convolutions must be auto or libtorch, not 'fft'.")]
+    [InlineData("--component unet --attention flash", "--attention must be auto, sdweb or libtorch, not 'flash'.")]
+    [InlineData("--component unet --convolutions fft", "--convolutions must be auto, sdweb or libtorch, not 'fft'.")]
     [InlineData("--pipeline --steps 1", "--steps must be at least 2 for --pipeline, not 1.")]
     [InlineData("--component clip", "Unknown component 'clip'. Valid: text, unet, vae-decode, vae-encode.")]
     [InlineData("", "Give either --pipeline or --component NAME.")]

@@ -66,22 +66,22 @@ public class CpuDTypeCalibrationTests(ITestOutputHelper output)
 
         Assert.Equal(["machine A", "machine B"], measured);
         Assert.Equal((ModelPlacement.CpuBFloat16Compute, 520.0), (again.Placement, again.MillisecondsByMode["bf16-compute"]));
-        Assert.True(File.Exists(dir[CpuCalibrationCache.FileName]));
+        Assert.True(File.Exists(dir[CpuDTypeCalibration.CacheFileName]));
         Assert.StartsWith("auto dtype on this CPU: bf16-compute (measured now; estimated 512² UNet step fp32 1000 ms, drift 0.0e0, bf16 1040 ms, drift 4.0e-3, " +
                           "bf16-compute 520 ms, drift 6.0e-3; machine A)", log[0]);
-        Assert.StartsWith($"auto dtype on this CPU: bf16-compute (cached in {dir[CpuCalibrationCache.FileName]}; ", log[2]);
+        Assert.StartsWith($"auto dtype on this CPU: bf16-compute (cached in {dir[CpuDTypeCalibration.CacheFileName]}; ", log[2]);
     }
 
     [Fact]
     public void AnUnreadableCacheIsMeasuredAgain()
     {
         using var dir = new TempDir();
-        File.WriteAllText(dir[CpuCalibrationCache.FileName], "{ not json");
+        File.WriteAllText(dir[CpuDTypeCalibration.CacheFileName], "{ not json");
         var options = new EngineOptions { CacheDir = dir.Path };
         var result = CpuDTypeCalibration.Choose(options, "machine A",
             key => new CpuCalibrationResult(key, "fp32", Times(1, 2, 3), SmallDrift));
         Assert.Equal("fp32", result.Choice);
-        Assert.Equal("fp32", new CpuCalibrationCache(dir.Path).Find("machine A")?.Choice);
+        Assert.Equal("fp32", new CalibrationCache<CpuCalibrationResult>(dir.Path, CpuDTypeCalibration.CacheFileName).Find("machine A")?.Choice);
     }
 
     [Fact]
@@ -142,11 +142,11 @@ public class CpuDTypeCalibrationTests(ITestOutputHelper output)
         using var dir = new TempDir();
         var options = new EngineOptions { CacheDir = dir.Path };
         var oldKey = MachineKey.Current(); // the first workload's key: the machine alone
-        new CpuCalibrationCache(dir.Path).Save(new CpuCalibrationResult(oldKey, "bf16", Times(634, 585, 586), SmallDrift));
-        var result = CpuDTypeCalibration.Choose(options);
+        new CalibrationCache<CpuCalibrationResult>(dir.Path, CpuDTypeCalibration.CacheFileName).Save(new CpuCalibrationResult(oldKey, "bf16", Times(634, 585, 586), SmallDrift));
+        var result = CpuDTypeCalibration.Choose(options, ModelPlacement.CpuFloat32);
         Assert.EndsWith(CalibrationWorkload.Version, result.Key);
-        Assert.Equal("bf16", new CpuCalibrationCache(dir.Path).Find(oldKey)?.Choice);
-        Assert.Equal(result.Choice, new CpuCalibrationCache(dir.Path).Find(result.Key)?.Choice);
+        Assert.Equal("bf16", new CalibrationCache<CpuCalibrationResult>(dir.Path, CpuDTypeCalibration.CacheFileName).Find(oldKey)?.Choice);
+        Assert.Equal(result.Choice, new CalibrationCache<CpuCalibrationResult>(dir.Path, CpuDTypeCalibration.CacheFileName).Find(result.Key)?.Choice);
     }
 
     private static Dictionary<string, double> Times(double fp32, double bf16, double bf16Compute) =>

@@ -13,8 +13,8 @@ public static class EngineOptionsArgs
         new("dtype", string.Join("|", DTypes), "precision (default auto: fp16 on CUDA; on the CPU the fastest faithful mode, measured once per machine, kept in the data folder)"),
         new("device", "auto|cpu|cuda[:N]", "where the model runs (default auto: CUDA if present)"),
         new("threads", "N", "CPU threads for libtorch (default 0: libtorch's choice)"),
-        new("attention", string.Join("|", EngineOptions.KernelNames), "attention kernel (default auto: SdWeb's for bf16 on CPUs with AVX-512 BF16, libtorch's elsewhere)"),
-        new("convolutions", string.Join("|", EngineOptions.KernelNames), "convolution kernels (default auto: SdWeb's Winograd for float32 3×3 layers of 256+ channels on the CPU, libtorch's elsewhere)"),
+        new("attention", string.Join("|", EngineOptions.KernelNames), "attention kernel (default auto: SdWeb's for bf16 on CPUs with AVX-512 BF16 where it races faster than libtorch's; sdweb: wherever it can run)"),
+        new("convolutions", string.Join("|", EngineOptions.KernelNames), "convolution kernels (default auto: SdWeb's Winograd for float32 3×3 layers of 256+ channels on the CPU where it races faster than libtorch's; sdweb: wherever it applies)"),
         CliAccounts.DataDir, // where the auto dtype's calibration for this machine is kept
     ];
 
@@ -40,6 +40,6 @@ public static class EngineOptionsArgs
     {
         var name = args.Get(option) ?? "auto";
         return EngineOptions.KernelNames.Contains(name) ? name
-            : throw new CliUsageException($"--{option} must be {string.Join(" or ", EngineOptions.KernelNames)}, not '{name}'.");
+            : throw new CliUsageException($"--{option} must be {EngineOptions.KernelNamesText}, not '{name}'.");
     }
 }

@@ -47,10 +47,10 @@ public sealed record SdWebOptions
     /// <summary>Intra-op CPU threads (0 = the engine's default).</summary>
     public int Threads { get; init; }
 
-    /// <summary>auto (SdWeb's attention kernel for bf16 on CPUs with AVX-512 BF16) | libtorch</summary>
+    /// <summary>auto (SdWeb's attention kernel for bf16 on CPUs with AVX-512 BF16, where it raced faster than libtorch's) | sdweb (wherever it can run) | libtorch</summary>
     public string Attention { get; init; } = "auto";
 
-    /// <summary>auto (SdWeb's Winograd for the float32 convolutions of wide layers on the CPU) | libtorch (as engines before it, bit for bit)</summary>
+    /// <summary>auto (SdWeb's Winograd for the float32 convolutions of wide layers on the CPU, where it raced faster than libtorch's) | sdweb (wherever it applies) | libtorch (as engines before it, bit for bit)</summary>
     public string Convolutions { get; init; } = "auto";
 
     /// <summary>Largest img2img upload accepted, in bytes.</summary>

@@ -22,7 +22,7 @@ public sealed class SdWebOptionsValidator : IValidateOptions<SdWebOptions>
         void KernelName(string key, string value)
         {
             if (!EngineOptions.KernelNames.Contains(value))
-                failures.Add($"{SdWebOptions.Section}:{key} must be {string.Join(" or ", EngineOptions.KernelNames)}, not '{value}'.");
+                failures.Add($"{SdWebOptions.Section}:{key} must be {EngineOptions.KernelNamesText}, not '{value}'.");
         }
 
         AtLeast(nameof(SdWebOptions.Threads), options.Threads, 0);

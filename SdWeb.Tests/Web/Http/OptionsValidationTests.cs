@@ -39,7 +39,7 @@ public class OptionsValidationTests
         var error = await StartWith("--SdWeb:Attention=flash", "--SdWeb:Convolutions=fft");
 
         Assert.Equal(
-            ["SdWeb:Attention must be auto or libtorch, not 'flash'.", "SdWeb:Convolutions must be auto or libtorch, not 'fft'."],
+            ["SdWeb:Attention must be auto, sdweb or libtorch, not 'flash'.", "SdWeb:Convolutions must be auto, sdweb or libtorch, not 'fft'."],
             error.Failures);
     }
 
