@@ -20,16 +20,33 @@ internal static class CpuKernelCalibration
     private static readonly ConcurrentDictionary<string, Lazy<CpuKernelCalibrationResult>> RacedInThisProcess = new();
 
     /// <summary>This machine's result: raced once per process (concurrent first callers wait for one race), cached across processes.</summary>
-    public static CpuKernelCalibrationResult Choose(EngineOptions options)
+    public static CpuKernelCalibrationResult Choose(EngineOptions options) =>
+        ChooseOncePerProcess(options, $"{MachineKey.Current()}, {Version}", Measure, RacedInThisProcess);
+
+    /// <summary>
+    /// The result for <paramref name="key"/> from <paramref name="raced"/>, or raced (or read from the cache) and kept there.
+    /// A race that throws (out of memory, say) is not kept: the next model load races again instead of failing the same way.
+    /// </summary>
+    internal static CpuKernelCalibrationResult ChooseOncePerProcess(EngineOptions options, string key,
+        Func<string, CpuKernelCalibrationResult> measure, ConcurrentDictionary<string, Lazy<CpuKernelCalibrationResult>> raced)
     {
         var ranHere = false;
-        var result = RacedInThisProcess.GetOrAdd($"{MachineKey.Current()}, {Version}", key => new(() =>
+        var once = raced.GetOrAdd(key, k => new(() =>
         {
             ranHere = true;
-            return Choose(options, key, Measure);
-        })).Value;
-        if (!ranHere) options.Log?.Invoke(result.Describe("raced earlier in this process"));
-        return result;
+            return Choose(options, k, measure);
+        }));
+        try
+        {
+            var result = once.Value;
+            if (!ranHere) options.Log?.Invoke(result.Describe("raced earlier in this process"));
+            return result;
+        }
+        catch
+        {
+            raced.TryRemove(KeyValuePair.Create(key, once));
+            throw;
+        }
     }
 
     internal static CpuKernelCalibrationResult Choose(EngineOptions options, string key, Func<string, CpuKernelCalibrationResult> measure) =>

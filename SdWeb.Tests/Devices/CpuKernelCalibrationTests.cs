@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using SdWeb.Engine.Devices;
 using SdWeb.Engine.Kernels;
 using SdWeb.Tests.Support;
@@ -51,6 +52,28 @@ public class CpuKernelCalibrationTests(ITestOutputHelper output)
         Assert.Equal(["machine A", "machine B"], raced);
         Assert.Equal(new CpuKernelCalibrationResult("machine A", new KernelTimes(60, 100), null), again);
         Assert.StartsWith($"SdWeb's kernels on this CPU (cached in {dir[CpuKernelCalibration.CacheFileName]}): Winograd convolutions 60 ms", log[2]);
+    }
+
+    [Fact]
+    public void ARaceThatFailedIsRunAgainAtTheNextLoadAndOneThatRanIsKept()
+    {
+        using var dir = new TempDir();
+        var log = new List<string>();
+        var options = new EngineOptions { CacheDir = dir.Path, Log = log.Add };
+        var raced = new ConcurrentDictionary<string, Lazy<CpuKernelCalibrationResult>>();
+        var races = 0;
+        CpuKernelCalibrationResult Race(string key) => ++races == 1
+            ? throw new InsufficientMemoryException("no memory for the race")
+            : new CpuKernelCalibrationResult(key, new KernelTimes(60, 100), null);
+
+        Assert.Throws<InsufficientMemoryException>(() => CpuKernelCalibration.ChooseOncePerProcess(options, "machine A", Race, raced));
+        var second = CpuKernelCalibration.ChooseOncePerProcess(options, "machine A", Race, raced);
+        var third = CpuKernelCalibration.ChooseOncePerProcess(options, "machine A", Race, raced);
+
+        Assert.Equal(2, races);
+        Assert.True(second.Winograd);
+        Assert.Same(second, third);
+        Assert.StartsWith("SdWeb's kernels on this CPU (raced earlier in this process): ", log[^1]);
     }
 
     /// <summary>

@@ -1,5 +1,6 @@
 using SdWeb.Engine.Kernels;
 using SdWeb.Engine.Models.Layers;
+using SdWeb.Engine.Pipelines;
 using SdWeb.Tests.Support;
 using TorchSharp;
 using Xunit.Abstractions;
@@ -93,7 +94,7 @@ public sealed class WinogradConvTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void BfloatWeightsAreWidenedBeforeTheTransform()
+    public void BfloatWeightsConvolveAsTheirFloat32Values()
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
@@ -104,8 +105,10 @@ public sealed class WinogradConvTests(ITestOutputHelper output)
         wide.weight!.copy_(conv.weight!);
         wide.bias!.copy_(conv.bias!);
 
-        var actual = conv.RunInInputDType(input);
+        var before = KernelUse.Now();
+        var actual = conv.RunInInputDType(input, winograd: true);
 
+        Assert.Equal(new KernelChoice(Winograd: true, Bf16Attention: false), KernelUse.Since(before));
         Assert.Equal(ScalarType.Float32, actual.dtype);
         AssertCloseAsDirect(actual, wide.forward(input), Float64(wide, input));
     }
